@@ -1,0 +1,89 @@
+# ChainStore — developer entry points. `make` (or `make help`) lists them.
+#
+# Every target that needs PostgreSQL/Redis first runs infra/dev/services.sh, which uses the
+# servers named by DATABASE_URL/REDIS_URL (default 127.0.0.1:5432 / :6379) when they answer,
+# and otherwise starts private ones under .data/ (see infra/dev/README.md).
+
+SHELL       := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+GO          ?= go
+BIN         ?= bin/chainstore
+FUZZTIME    ?= 10s
+TEST_FLAGS  ?= -count=1 -p 2 -timeout 15m
+# Directories never scanned for Go sources (private server data, front-end packages).
+SKIP_DIRS   := .git .data bin frontend/node_modules
+
+# Runs the rest of the recipe line with the service environment exported. The assignment keeps
+# services.sh's exit status (`eval "$(...)"` alone would swallow a failure).
+WITH_SERVICES = svc_env="$$(infra/dev/services.sh env)" && eval "$$svc_env" &&
+
+GO_FILES = find . \( $(foreach d,$(SKIP_DIRS),-path ./$(d) -o) -false \) -prune -o -name '*.go' -type f -print
+
+.PHONY: help run test bench lint fmt fmt-check vet fuzz migrate seed build clean services services-stop services-status
+
+help: ## List the targets
+	@echo "ChainStore make targets:"
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-16s %s\n", $$1, $$2}'
+	@echo "Variables: FUZZTIME=$(FUZZTIME)  TEST_FLAGS='$(TEST_FLAGS)'  BIN=$(BIN)"
+
+run: ## Start services, migrate, seed demo data, serve the API (HTTP_ADDR, default :8080)
+	@$(WITH_SERVICES) $(GO) run . migrate up && $(GO) run . seed-demo && exec $(GO) run . serve
+
+test: fmt-check vet ## gofmt check, go vet, all tests against real PostgreSQL/Redis, then a short run of every fuzz test
+	@$(WITH_SERVICES) \
+	echo "go test $(TEST_FLAGS) ./..." && \
+	$(GO) test $(TEST_FLAGS) ./...
+	@$(MAKE) --no-print-directory fuzz
+
+fuzz: ## Run each Fuzz test for FUZZTIME (default 10s); new failing inputs land in testdata/fuzz
+	@$(WITH_SERVICES) \
+	targets="$$(grep -rH '^func Fuzz' --include='*_test.go' $(foreach d,$(SKIP_DIRS),--exclude-dir=$(notdir $(d))) . \
+		| sed -E 's#^\./##; s#^(.*)/[^/]+_test\.go:func (Fuzz[A-Za-z0-9_]*).*#\1 \2#; s#^[^/ ]+_test\.go:func (Fuzz[A-Za-z0-9_]*).*#. \1#' \
+		| sort -u || true)"; \
+	if [ -z "$$targets" ]; then echo "fuzz: no Fuzz tests found"; exit 0; fi; \
+	while read -r dir name; do \
+		pkg="./$$dir"; [ "$$dir" = . ] && pkg=.; \
+		echo "go test -run=^\$$ -fuzz=^$$name\$$ -fuzztime=$(FUZZTIME) $$pkg"; \
+		$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) "$$pkg" </dev/null; \
+	done <<< "$$targets"
+
+bench: ## Start services and print the benchmark figures (go run . bench)
+	@$(WITH_SERVICES) $(GO) run . bench
+
+lint: fmt-check vet ## gofmt check and go vet
+
+fmt: ## Rewrite Go files with gofmt
+	@$(GO_FILES) | xargs -r gofmt -w
+
+fmt-check: ## Fail if any Go file is not gofmt-formatted
+	@unformatted="$$($(GO_FILES) | xargs -r gofmt -l)"; \
+	if [ -n "$$unformatted" ]; then \
+		echo "These files are not gofmt-formatted (run 'make fmt'):"; echo "$$unformatted"; exit 1; \
+	fi; echo "gofmt: ok"
+
+vet: ## go vet ./...
+	$(GO) vet ./...
+
+migrate: ## Start services and apply database migrations (go run . migrate up)
+	@$(WITH_SERVICES) $(GO) run . migrate up
+
+seed: migrate ## Load the demo tenant and data (go run . seed-demo; idempotent)
+	@$(WITH_SERVICES) $(GO) run . seed-demo
+
+build: ## Build a static binary into bin/
+	@mkdir -p $(dir $(BIN))
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) .
+
+clean: ## Remove build output and coverage files (keeps .data/; see services-stop)
+	rm -rf bin/ coverage.out coverage.html cover.out *.coverprofile
+
+services: ## Make sure PostgreSQL and Redis answer; print their URLs
+	@infra/dev/services.sh up
+
+services-stop: ## Stop the private PostgreSQL/Redis started under .data/
+	@infra/dev/services.sh stop
+
+services-status: ## Say which PostgreSQL/Redis answer
+	@infra/dev/services.sh status

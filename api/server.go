@@ -1,0 +1,83 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/gofiber/fiber/v2"
+
+	"chainstore/infra/config"
+	"chainstore/infra/keys"
+	"chainstore/infra/postgres"
+	"chainstore/infra/redisx"
+	"chainstore/tenant"
+	"chainstore/tenant/auth"
+	"chainstore/tenant/authz"
+	"chainstore/tenant/org"
+	"chainstore/tenant/users"
+)
+
+// Server is the wired application: every service over one pool and one
+// Redis client, and the Fiber app serving them.
+type Server struct {
+	Deps
+	App   *fiber.App
+	close []func()
+}
+
+// Wire connects to PostgreSQL (as the app role, which it checks cannot
+// bypass row-level security) and Redis, builds every service and the app,
+// and starts the policy watcher until ctx ends.
+func Wire(ctx context.Context, cfg *config.Config, ks *keys.Set, log *slog.Logger) (*Server, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	db, err := postgres.Open(ctx, cfg.DatabaseURL, postgres.Options{MaxConns: cfg.DBMaxConns})
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{}
+	s.close = append(s.close, func() { _ = postgres.SQL(db).Close() })
+	if err := postgres.CheckAppRole(ctx, postgres.SQL(db)); err != nil {
+		s.Close()
+		return nil, err
+	}
+	rc, err := redisx.New(cfg.RedisURL, redisx.Options{})
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("REDIS_URL: %w", err)
+	}
+	s.close = append(s.close, func() { _ = rc.Close() })
+	if err := rc.Ping(ctx); err != nil {
+		log.Warn("redis is not answering; running degraded (caches off, limits per instance)", "err", err)
+	}
+	pool := tenant.NewPool(db)
+	az, err := authz.New(pool, rc)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	watchCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	s.close = append([]func(){stop}, s.close...)
+	az.Watch(watchCtx, cfg.PolicyPollInterval)
+	tokens := auth.NewTokens(ks, cfg.JWTIssuer, cfg.JWTAudience, cfg.AccessTokenTTL)
+	au := auth.New(pool, az, tokens, rc, auth.Options{
+		RefreshTTL: cfg.RefreshTokenTTL, LoginPerAccount: cfg.LoginLimitPerAccount,
+		LoginPerIP: cfg.LoginLimitPerIP, LoginLimitWindow: cfg.LoginLimitWindow,
+	})
+	s.Deps = Deps{
+		Config: cfg, Pool: pool, Redis: rc, Authz: az, Auth: au,
+		Org: org.New(pool, az), Users: users.New(pool, az, au), Log: log,
+	}
+	s.App = New(s.Deps)
+	return s, nil
+}
+
+// Close stops the watcher and closes the connections.
+func (s *Server) Close() {
+	for _, f := range s.close {
+		f()
+	}
+	s.close = nil
+}

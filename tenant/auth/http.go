@@ -1,0 +1,91 @@
+package auth
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"chainstore/infra/problem"
+	"chainstore/infra/web"
+	"chainstore/tenant"
+)
+
+// HTTP holds the handlers of /api/v1/signup, /api/v1/auth/* and /api/v1/me.
+type HTTP struct{ svc *Service }
+
+// NewHTTP builds the handlers.
+func NewHTTP(svc *Service) *HTTP { return &HTTP{svc: svc} }
+
+// Signup: POST /signup.
+func (h *HTTP) Signup(c *fiber.Ctx) error {
+	var in SignupInput
+	if err := web.Decode(c, &in); err != nil {
+		return err
+	}
+	res, err := h.svc.Signup(c.UserContext(), in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(res)
+}
+
+// Login: POST /auth/login.
+func (h *HTTP) Login(c *fiber.Ctx) error {
+	var in LoginInput
+	if err := web.Decode(c, &in); err != nil {
+		return err
+	}
+	res, err := h.svc.Login(c.UserContext(), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+// Refresh: POST /auth/refresh.
+func (h *HTTP) Refresh(c *fiber.Ctx) error {
+	var in RefreshInput
+	if err := web.Decode(c, &in); err != nil {
+		return err
+	}
+	res, err := h.svc.Refresh(c.UserContext(), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+// Logout: POST /auth/logout — ends the caller's session.
+func (h *HTTP) Logout(c *fiber.Ctx) error {
+	p, ok := tenant.From(c.UserContext())
+	if !ok {
+		return problem.ErrUnauthenticated
+	}
+	if err := h.svc.Logout(c.UserContext(), p); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// SetPassword: POST /auth/accept-invite and /auth/reset-password.
+func (h *HTTP) SetPassword(c *fiber.Ctx) error {
+	var in SetPasswordInput
+	if err := web.Decode(c, &in); err != nil {
+		return err
+	}
+	if err := h.svc.SetPassword(c.UserContext(), in); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// Me: GET /me.
+func (h *HTTP) Me(c *fiber.Ctx) error {
+	p, ok := tenant.From(c.UserContext())
+	if !ok {
+		return problem.ErrUnauthenticated
+	}
+	me, err := h.svc.Me(c.UserContext(), p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(me)
+}

@@ -1,0 +1,536 @@
+// Package auth is identity: self-serve signup, login, refresh-token
+// rotation with reuse detection, logout, one-time invitation and reset
+// tokens, and verifying the access token of every request.
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/redis/go-redis/v9"
+
+	"chainstore/infra/postgres"
+	"chainstore/infra/ratelimit"
+	"chainstore/infra/redisx"
+	"chainstore/infra/web"
+	"chainstore/tenant"
+	"chainstore/tenant/audit"
+	"chainstore/tenant/authz"
+)
+
+// Service is identity for every tenant.
+type Service struct {
+	pool         *tenant.Pool
+	authz        *authz.Authorizer
+	tokens       *Tokens
+	redis        *redisx.Client
+	perIP        *ratelimit.Limiter
+	perAccount   *ratelimit.Limiter
+	refreshTTL   time.Duration
+	userTokenTTL time.Duration
+}
+
+// Options configure the service.
+type Options struct {
+	RefreshTTL       time.Duration
+	LoginPerAccount  int
+	LoginPerIP       int
+	LoginLimitWindow time.Duration
+}
+
+// New builds the service.
+func New(pool *tenant.Pool, az *authz.Authorizer, tokens *Tokens, rc *redisx.Client, opt Options) *Service {
+	return &Service{
+		pool: pool, authz: az, tokens: tokens, redis: rc,
+		perIP:        ratelimit.New(rc, opt.LoginPerIP, opt.LoginLimitWindow),
+		perAccount:   ratelimit.New(rc, opt.LoginPerAccount, opt.LoginLimitWindow),
+		refreshTTL:   opt.RefreshTTL,
+		userTokenTTL: 72 * time.Hour,
+	}
+}
+
+// Tokens exposes the access-token signer (for tests and the bench).
+func (s *Service) Tokens() *Tokens { return s.tokens }
+
+// Signup creates a tenant, its built-in roles and its first HQ admin, and
+// signs the admin in, all in one transaction.
+func (s *Service) Signup(ctx context.Context, in SignupInput) (*SignupResult, error) {
+	email := strings.ToLower(strings.TrimSpace(in.AdminEmail))
+	if err := CheckPasswordStrength("admin_password", in.AdminPassword, email, in.Slug); err != nil {
+		return nil, err
+	}
+	hash, err := HashPassword(in.AdminPassword)
+	if err != nil {
+		return nil, err
+	}
+	t := Tenant{ID: uuid.Must(uuid.NewV7()), Name: in.ChainName, Slug: in.Slug, Kind: or(in.Kind, "supermarket"),
+		Status: "active", Currency: or(in.Currency, "CNY"), TimeZone: or(in.TimeZone, "Asia/Shanghai")}
+	var res *SignupResult
+	err = s.pool.WithTx(ctx, t.ID, func(ctx context.Context) error {
+		db := tenant.DB(ctx)
+		err := db.Raw(`INSERT INTO tenants (id, name, slug, kind, currency, time_zone) VALUES (?, ?, ?, ?, ?, ?) RETURNING created_at`,
+			t.ID, t.Name, t.Slug, t.Kind, t.Currency, t.TimeZone).Scan(&t.CreatedAt).Error
+		if c, ok := postgres.IsUniqueViolation(err); ok && c == "tenants_slug_key" {
+			return ErrSlugTaken
+		}
+		if err != nil {
+			return fmt.Errorf("signup: tenant: %w", err)
+		}
+		err = db.Exec(`INSERT INTO signup_emails (email, tenant_id) VALUES (?, ?)`, email, t.ID).Error
+		if _, ok := postgres.IsUniqueViolation(err); ok {
+			return ErrEmailTaken
+		}
+		if err != nil {
+			return fmt.Errorf("signup: email: %w", err)
+		}
+		if err := s.authz.SeedBuiltins(ctx, t.ID); err != nil {
+			return err
+		}
+		u, err := s.CreateUser(ctx, t.ID, NewUser{Name: in.AdminName, Email: email, Phone: in.AdminPhone, PasswordHash: hash, Status: "active"})
+		if err != nil {
+			return err
+		}
+		p := &tenant.Principal{TenantID: t.ID, UserID: u.ID}
+		if err := s.authz.GrantInitial(tenant.WithPrincipal(ctx, p), t.ID, u.ID, "hq_admin", nil, nil); err != nil {
+			return err
+		}
+		pair, err := s.startSession(ctx, t.ID, u.ID)
+		if err != nil {
+			return err
+		}
+		res = &SignupResult{Tenant: t, User: u, TokenPair: *pair}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// NewUser is a user row to insert; Email is already lower-cased.
+type NewUser struct {
+	Name         string
+	Email        string
+	Phone        string
+	PasswordHash string
+	Status       string
+	FranchiseeID *uuid.UUID
+}
+
+
+// CreateUser inserts a user in the tenant transaction of ctx; a taken
+// e-mail or phone is reported per field.
+func (s *Service) CreateUser(ctx context.Context, tenantID uuid.UUID, nu NewUser) (User, error) {
+	var u User
+	id := uuid.Must(uuid.NewV7())
+	err := tenant.DB(ctx).Raw(`INSERT INTO users (tenant_id, id, name, email, phone, password_hash, status, franchisee_id, password_changed_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? <> '' THEN now() END) RETURNING `+UserColumns,
+		tenantID, id, nu.Name, nullable(nu.Email), nullable(nu.Phone), nu.PasswordHash, nu.Status, nu.FranchiseeID, nu.PasswordHash).Scan(&u).Error
+	if c, ok := postgres.IsUniqueViolation(err); ok {
+		switch c {
+		case "users_email_key":
+			return User{}, ErrUserEmailTaken
+		case "users_phone_key":
+			return User{}, ErrUserPhoneTaken
+		}
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("auth: create user: %w", err)
+	}
+	return u, nil
+}
+
+// Login checks a password and opens a session. Attempts are limited per IP
+// and per account before any password is compared.
+func (s *Service) Login(ctx context.Context, in LoginInput) (*LoginResult, error) {
+	login := strings.ToLower(strings.TrimSpace(in.Login))
+	slug := strings.ToLower(strings.TrimSpace(in.Tenant))
+	ip := web.MetaFrom(ctx).IP
+	if r := s.perIP.Hit(ctx, "rl:login:ip:{"+ip+"}"); !r.Allowed {
+		return nil, tooMany(r)
+	}
+	if r := s.perAccount.Hit(ctx, "rl:login:acct:{"+slug+"}:"+login); !r.Allowed {
+		return nil, tooMany(r)
+	}
+	var t Tenant
+	err := s.pool.Platform(ctx).Raw(`SELECT id, name, slug, kind, status, currency, time_zone, created_at FROM tenants WHERE slug = ?`, slug).Scan(&t).Error
+	if err != nil {
+		return nil, fmt.Errorf("auth: find tenant: %w", err)
+	}
+	if t.ID == uuid.Nil {
+		verifyPassword(in.Password, "") // same cost as a real check
+		return nil, ErrInvalidCredentials
+	}
+	var res *LoginResult
+	err = s.pool.WithTx(ctx, t.ID, func(ctx context.Context) error {
+		var row struct {
+			User
+			PasswordHash string
+		}
+		err := tenant.DB(ctx).Raw(`SELECT `+UserColumns+`, password_hash FROM users WHERE tenant_id = ? AND (email = ? OR phone = ?)`,
+			t.ID, login, login).Scan(&row).Error
+		if err != nil {
+			return fmt.Errorf("auth: find user: %w", err)
+		}
+		if !verifyPassword(in.Password, row.PasswordHash) || row.ID == uuid.Nil {
+			return ErrInvalidCredentials
+		}
+		if row.Status == "disabled" {
+			return ErrAccountDisabled
+		}
+		if row.Status != "active" {
+			return ErrInvalidCredentials
+		}
+		if t.Status == "suspended" || t.Status == "closed" {
+			return ErrTenantSuspended
+		}
+		if err := tenant.DB(ctx).Exec(`UPDATE users SET last_login_at = now() WHERE tenant_id = ? AND id = ?`, t.ID, row.ID).Error; err != nil {
+			return err
+		}
+		pair, err := s.startSession(ctx, t.ID, row.ID)
+		if err != nil {
+			return err
+		}
+		now := time.Now().UTC()
+		row.User.LastLoginAt = &now
+		res = &LoginResult{TokenPair: *pair, User: row.User}
+		return nil
+	})
+	return res, err
+}
+
+func tooMany(r ratelimit.Result) error {
+	e := ErrTooManyAttempts.WithDetail("retry in %d seconds", int(r.RetryAfter.Seconds()+0.999))
+	e.RetryAfter = int(r.RetryAfter.Seconds() + 0.999)
+	return e
+}
+
+// startSession opens a session (a refresh-token family) and issues its
+// first token pair, in the tenant transaction of ctx.
+func (s *Service) startSession(ctx context.Context, tenantID, userID uuid.UUID) (*TokenPair, error) {
+	meta := web.MetaFrom(ctx)
+	sid := uuid.Must(uuid.NewV7())
+	err := tenant.DB(ctx).Exec(`INSERT INTO sessions (tenant_id, id, user_id, user_agent, ip, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		tenantID, sid, userID, truncate(meta.UserAgent, 300), meta.IP, time.Now().Add(s.refreshTTL)).Error
+	if err != nil {
+		return nil, fmt.Errorf("auth: create session: %w", err)
+	}
+	return s.issuePair(ctx, tenantID, userID, sid)
+}
+
+func (s *Service) issuePair(ctx context.Context, tenantID, userID, sid uuid.UUID) (*TokenPair, error) {
+	refresh, hash := newOpaque(tenantID)
+	err := tenant.DB(ctx).Exec(`INSERT INTO refresh_tokens (tenant_id, id, session_id, token_hash, expires_at) VALUES (?, ?, ?, ?, ?)`,
+		tenantID, uuid.Must(uuid.NewV7()), sid, hash, time.Now().Add(s.refreshTTL)).Error
+	if err != nil {
+		return nil, fmt.Errorf("auth: store refresh token: %w", err)
+	}
+	sum, err := s.authz.Summarize(ctx, tenantID, userID)
+	if err != nil {
+		return nil, err
+	}
+	access, err := s.tokens.Issue(tenantID, userID, sid, sum.Roles, sum.Stores)
+	if err != nil {
+		return nil, fmt.Errorf("auth: sign access token: %w", err)
+	}
+	return &TokenPair{AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", ExpiresIn: int(s.tokens.TTL().Seconds())}, nil
+}
+
+// Refresh rotates a refresh token: the presented one is spent and a new
+// pair issued. Presenting a spent token again means it leaked: the whole
+// session is revoked, for the thief and the owner alike.
+func (s *Service) Refresh(ctx context.Context, in RefreshInput) (*TokenPair, error) {
+	tenantID, ok := parseOpaque(in.RefreshToken)
+	if !ok {
+		return nil, ErrInvalidRefresh
+	}
+	var pair *TokenPair
+	reused := false
+	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		db := tenant.DB(ctx)
+		var row struct {
+			ID        uuid.UUID
+			SessionID uuid.UUID
+			UserID    uuid.UUID
+			ExpiresAt time.Time
+			Used      bool
+			Revoked   bool
+			Status    string
+		}
+		err := db.Raw(`
+			SELECT r.id, r.session_id, s.user_id, r.expires_at, r.used_at IS NOT NULL AS used, s.revoked_at IS NOT NULL AS revoked, u.status
+			FROM refresh_tokens r
+			JOIN sessions s ON s.tenant_id = r.tenant_id AND s.id = r.session_id
+			JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
+			WHERE r.tenant_id = ? AND r.token_hash = ?
+			FOR UPDATE OF r`, tenantID, hashOpaque(in.RefreshToken)).Scan(&row).Error
+		if err != nil {
+			return fmt.Errorf("auth: find refresh token: %w", err)
+		}
+		switch {
+		case row.ID == uuid.Nil, row.Revoked, row.Status != "active", time.Now().After(row.ExpiresAt):
+			return ErrInvalidRefresh
+		case row.Used:
+			reused = true
+			return s.revokeSession(ctx, tenantID, row.SessionID, "refresh_token_reused")
+		}
+		if err := db.Exec(`UPDATE refresh_tokens SET used_at = now() WHERE tenant_id = ? AND id = ?`, tenantID, row.ID).Error; err != nil {
+			return err
+		}
+		pair, err = s.issuePair(ctx, tenantID, row.UserID, row.SessionID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if reused {
+		return nil, ErrRefreshReused
+	}
+	return pair, nil
+}
+
+// Logout revokes the principal's session.
+func (s *Service) Logout(ctx context.Context, p *tenant.Principal) error {
+	return s.pool.WithTx(ctx, p.TenantID, func(ctx context.Context) error {
+		return s.revokeSession(ctx, p.TenantID, p.SessionID, "logout")
+	})
+}
+
+// RevokeUserSessions ends every session of a user (disabled, password
+// reset), in the tenant transaction of ctx.
+func (s *Service) RevokeUserSessions(ctx context.Context, tenantID, userID uuid.UUID, reason string) error {
+	var ids []uuid.UUID
+	err := tenant.DB(ctx).Raw(`UPDATE sessions SET revoked_at = now(), revoked_reason = ? WHERE tenant_id = ? AND user_id = ? AND revoked_at IS NULL RETURNING id`,
+		reason, tenantID, userID).Scan(&ids).Error
+	if err != nil {
+		return fmt.Errorf("auth: revoke sessions: %w", err)
+	}
+	for _, id := range ids {
+		s.denyAfterCommit(ctx, tenantID, id)
+	}
+	return nil
+}
+
+func (s *Service) revokeSession(ctx context.Context, tenantID, sid uuid.UUID, reason string) error {
+	err := tenant.DB(ctx).Exec(`UPDATE sessions SET revoked_at = now(), revoked_reason = ? WHERE tenant_id = ? AND id = ? AND revoked_at IS NULL`,
+		reason, tenantID, sid).Error
+	if err != nil {
+		return fmt.Errorf("auth: revoke session: %w", err)
+	}
+	s.denyAfterCommit(ctx, tenantID, sid)
+	return nil
+}
+
+// Session state is cached in Redis: "revoked" until every access token of
+// the session has expired, "ok" briefly. A miss, or Redis down, reads
+// PostgreSQL, which is always right.
+const (
+	sessionOK      = "ok"
+	sessionRevoked = "revoked"
+	sessionOKTTL   = 30 * time.Second
+)
+
+func sessionKey(tenantID, sid uuid.UUID) string {
+	return redisx.TenantKey(tenantID.String(), "session", sid.String())
+}
+
+func (s *Service) denyAfterCommit(ctx context.Context, tenantID, sid uuid.UUID) {
+	tenant.AfterCommit(ctx, func(ctx context.Context) {
+		err := s.redis.Do(ctx, func(ctx context.Context, rdb redis.UniversalClient) error {
+			return rdb.Set(ctx, sessionKey(tenantID, sid), sessionRevoked, s.tokens.TTL()+time.Minute).Err()
+		})
+		if err != nil {
+			// Delete the "ok" entry if we can; PostgreSQL answers after that.
+			slog.WarnContext(ctx, "auth: session deny-list not written to Redis; PostgreSQL remains authoritative", "err", err)
+		}
+	})
+}
+
+// CheckSession reports whether the token's session is still live, in the
+// tenant transaction of ctx (used for the PostgreSQL fallback).
+func (s *Service) CheckSession(ctx context.Context, v *Verified) error {
+	key := sessionKey(v.TenantID, v.SessionID)
+	var state string
+	err := s.redis.Do(ctx, func(ctx context.Context, rdb redis.UniversalClient) error {
+		var err error
+		state, err = rdb.Get(ctx, key).Result()
+		return err
+	})
+	switch {
+	case err == nil && state == sessionRevoked:
+		return ErrSessionRevoked
+	case err == nil && state == sessionOK:
+		return nil
+	}
+	var row struct {
+		Revoked bool
+		Found   bool
+	}
+	if err := tenant.DB(ctx).Raw(`SELECT true AS found, revoked_at IS NOT NULL AS revoked FROM sessions WHERE tenant_id = ? AND id = ? AND user_id = ?`,
+		v.TenantID, v.SessionID, v.UserID).Scan(&row).Error; err != nil {
+		return fmt.Errorf("auth: check session: %w", err)
+	}
+	if !row.Found || row.Revoked {
+		return ErrSessionRevoked
+	}
+	if !errors.Is(err, redisx.ErrDown) {
+		// SET NX: a concurrent revocation's "revoked" is never overwritten.
+		_ = s.redis.Do(ctx, func(ctx context.Context, rdb redis.UniversalClient) error {
+			return rdb.SetNX(ctx, key, sessionOK, sessionOKTTL).Err()
+		})
+	}
+	return nil
+}
+
+// Authenticate verifies an access token (signature, expiry, issuer,
+// audience). The session check needs the tenant transaction: CheckSession.
+func (s *Service) Authenticate(raw string) (*Verified, error) { return s.tokens.Verify(raw) }
+
+// TenantByID reads a tenant (platform table).
+func (s *Service) TenantByID(ctx context.Context, id uuid.UUID) (Tenant, error) {
+	var t Tenant
+	err := s.pool.Platform(ctx).Raw(`SELECT id, name, slug, kind, status, currency, time_zone, created_at FROM tenants WHERE id = ?`, id).Scan(&t).Error
+	return t, err
+}
+
+// Me describes the principal: user, tenant, roles, stores, chain-level
+// permissions and billing flags.
+func (s *Service) Me(ctx context.Context, p *tenant.Principal) (*Me, error) {
+	var me Me
+	err := s.pool.WithTx(ctx, p.TenantID, func(ctx context.Context) error {
+		if err := tenant.DB(ctx).Raw(`SELECT `+UserColumns+` FROM users WHERE tenant_id = ? AND id = ?`, p.TenantID, p.UserID).Scan(&me.User).Error; err != nil {
+			return err
+		}
+		if me.User.ID == uuid.Nil {
+			return ErrSessionRevoked
+		}
+		t, err := s.TenantByID(ctx, p.TenantID)
+		if err != nil {
+			return err
+		}
+		me.Tenant = t
+		sum, err := s.authz.Summarize(ctx, p.TenantID, p.UserID)
+		if err != nil {
+			return err
+		}
+		me.Roles, me.Stores, me.ChainWide = sum.Roles, sum.Stores, sum.Chain
+		me.Permissions = []string{}
+		for perm := range authz.Catalogue {
+			scope, err := s.authz.ScopeOf(ctx, p, perm)
+			if err != nil {
+				return err
+			}
+			if !scope.Empty() {
+				me.Permissions = append(me.Permissions, string(perm))
+			}
+		}
+		sortStrings(me.Permissions)
+		me.Billing = Billing{Status: "active"}
+		if t.Status != "active" {
+			me.Billing = Billing{Status: t.Status, ReadOnly: true, Banner: "This chain is " + t.Status + "; data is read-only."}
+		}
+		return nil
+	})
+	return &me, err
+}
+
+// IssueUserToken makes a one-time invitation or reset token for a user,
+// in the tenant transaction of ctx, voiding earlier unused ones.
+func (s *Service) IssueUserToken(ctx context.Context, tenantID, userID uuid.UUID, purpose string) (string, time.Time, error) {
+	db := tenant.DB(ctx)
+	if err := db.Exec(`UPDATE user_tokens SET used_at = now() WHERE tenant_id = ? AND user_id = ? AND used_at IS NULL`, tenantID, userID).Error; err != nil {
+		return "", time.Time{}, err
+	}
+	tok, hash := newOpaque(tenantID)
+	exp := time.Now().Add(s.userTokenTTL).UTC()
+	err := db.Exec(`INSERT INTO user_tokens (tenant_id, id, user_id, purpose, token_hash, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		tenantID, uuid.Must(uuid.NewV7()), userID, purpose, hash, exp).Error
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("auth: issue %s token: %w", purpose, err)
+	}
+	return tok, exp, nil
+}
+
+// SetPassword spends an invitation or reset token: sets the password,
+// activates an invited user, and ends the user's other sessions.
+func (s *Service) SetPassword(ctx context.Context, in SetPasswordInput) error {
+	tenantID, ok := parseOpaque(in.Token)
+	if !ok {
+		return ErrInvalidUserToken
+	}
+	return s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		db := tenant.DB(ctx)
+		var row struct {
+			ID      uuid.UUID
+			UserID  uuid.UUID
+			Purpose string
+			Email   *string
+			Status  string
+		}
+		err := db.Raw(`
+			UPDATE user_tokens t SET used_at = now()
+			FROM users u
+			WHERE t.tenant_id = ? AND t.token_hash = ? AND t.used_at IS NULL AND t.expires_at > now()
+			  AND u.tenant_id = t.tenant_id AND u.id = t.user_id
+			RETURNING t.id, t.user_id, t.purpose, u.email, u.status`, tenantID, hashOpaque(in.Token)).Scan(&row).Error
+		if err != nil {
+			return err
+		}
+		if row.ID == uuid.Nil || row.Status == "disabled" {
+			return ErrInvalidUserToken
+		}
+		email := ""
+		if row.Email != nil {
+			email = *row.Email
+		}
+		if err := CheckPasswordStrength("password", in.Password, email); err != nil {
+			return err
+		}
+		hash, err := HashPassword(in.Password)
+		if err != nil {
+			return err
+		}
+		if err := db.Exec(`UPDATE users SET password_hash = ?, password_changed_at = now(), status = 'active', updated_at = now() WHERE tenant_id = ? AND id = ?`,
+			hash, tenantID, row.UserID).Error; err != nil {
+			return err
+		}
+		if err := s.RevokeUserSessions(ctx, tenantID, row.UserID, "password_set"); err != nil {
+			return err
+		}
+		if err := audit.Record(ctx, audit.Entry{Action: "user.password_set", ObjectType: "user", ObjectID: row.UserID.String(),
+			Detail: map[string]any{"via": row.Purpose}}); err != nil {
+			return err
+		}
+		if row.Purpose == "invite" {
+			// An invitation that activates an account changes who holds roles.
+			return s.authz.Bump(ctx, tenantID)
+		}
+		return nil
+	})
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}

@@ -1,0 +1,5 @@
+package auth
+
+import "sort"
+
+func sortStrings(s []string) { sort.Strings(s) }
