@@ -1,0 +1,211 @@
+package tenant_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"chainstore/infra/postgres"
+	"chainstore/migrations/testdb"
+	"chainstore/tenant"
+)
+
+var db *testdb.DB
+
+func TestMain(m *testing.M) {
+	ctx := context.Background()
+	var err error
+	if db, err = testdb.Create(ctx, "tenant"); err != nil {
+		println(err.Error())
+		os.Exit(1)
+	}
+	code := m.Run()
+	_ = db.Drop(ctx)
+	os.Exit(code)
+}
+
+// newPool opens the app role's pool; maxConns 1 forces connection reuse.
+func newPool(t *testing.T, maxConns int) *tenant.Pool {
+	t.Helper()
+	g, err := postgres.Open(context.Background(), db.AppURL, postgres.Options{MaxConns: maxConns})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { postgres.SQL(g).Close() })
+	return tenant.NewPool(g)
+}
+
+// seedTenant creates a tenant with n stores through the app role.
+func seedTenant(t *testing.T, pool *tenant.Pool, n int) uuid.UUID {
+	t.Helper()
+	id := uuid.Must(uuid.NewV7())
+	err := pool.WithTx(context.Background(), id, func(ctx context.Context) error {
+		d := tenant.DB(ctx)
+		if err := d.Exec(`INSERT INTO tenants (id, name, slug) VALUES (?, 'T', ?)`, id, "t"+strings.ReplaceAll(id.String(), "-", "")[20:]).Error; err != nil {
+			return err
+		}
+		for i := 0; i < n; i++ {
+			if err := d.Exec(`INSERT INTO stores (tenant_id, id, code, name, type, time_zone) VALUES (?, ?, ?, 'S', 'direct', 'Asia/Shanghai')`,
+				id, uuid.Must(uuid.NewV7()), "S"+string(rune('A'+i))).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func countStores(ctx context.Context, t *testing.T, pool *tenant.Pool, tenantID uuid.UUID) (n int64) {
+	t.Helper()
+	err := pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		// Deliberately no WHERE tenant_id: row-level security must confine it.
+		return tenant.DB(ctx).Raw(`SELECT count(*) FROM stores`).Scan(&n).Error
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestQueryWithoutTenantFilterSeesOnlyItsTenant(t *testing.T) {
+	pool := newPool(t, 4)
+	a, b := seedTenant(t, pool, 3), seedTenant(t, pool, 2)
+	ctx := context.Background()
+	if n := countStores(ctx, t, pool, a); n != 3 {
+		t.Errorf("tenant A sees %d stores, want 3", n)
+	}
+	if n := countStores(ctx, t, pool, b); n != 2 {
+		t.Errorf("tenant B sees %d stores, want 2", n)
+	}
+}
+
+func TestAppRoleOutsideTenantTxSeesNoTenantRows(t *testing.T) {
+	pool := newPool(t, 1)
+	a := seedTenant(t, pool, 2)
+	// The only connection just ran SET LOCAL app.tenant_id; after commit the
+	// setting reads '' on it, and NULLIF keeps the policy from erroring.
+	var n int64
+	if err := pool.Raw().Raw(`SELECT count(*) FROM stores`).Scan(&n).Error; err != nil {
+		t.Fatalf("query on a reused pooled connection failed (NULLIF missing?): %v", err)
+	}
+	if n != 0 {
+		t.Fatalf("app role outside a tenant transaction sees %d stores, want 0", n)
+	}
+	if err := pool.Raw().Exec(`UPDATE stores SET name = 'hijacked'`).Error; err != nil {
+		t.Fatal(err)
+	}
+	if got := countStores(context.Background(), t, pool, a); got != 2 {
+		t.Fatalf("stores changed: %d", got)
+	}
+	var hijacked int64
+	_ = pool.WithTx(context.Background(), a, func(ctx context.Context) error {
+		return tenant.DB(ctx).Raw(`SELECT count(*) FROM stores WHERE name = 'hijacked'`).Scan(&hijacked).Error
+	})
+	if hijacked != 0 {
+		t.Fatal("an update outside a tenant transaction reached tenant rows")
+	}
+}
+
+func TestWritingAnotherTenantsRowIsRefused(t *testing.T) {
+	pool := newPool(t, 2)
+	a, b := seedTenant(t, pool, 0), seedTenant(t, pool, 0)
+	err := pool.WithTx(context.Background(), a, func(ctx context.Context) error {
+		return tenant.DB(ctx).Exec(`INSERT INTO stores (tenant_id, id, code, name, type, time_zone) VALUES (?, ?, 'X', 'X', 'direct', 'UTC')`,
+			b, uuid.Must(uuid.NewV7())).Error
+	})
+	if err == nil || !strings.Contains(err.Error(), "row-level security") {
+		t.Fatalf("insert for another tenant: err = %v, want a row-level security violation", err)
+	}
+}
+
+func TestCompositeForeignKeyRefusesCrossTenantLinks(t *testing.T) {
+	pool := newPool(t, 2)
+	a, b := seedTenant(t, pool, 0), seedTenant(t, pool, 0)
+	fid := uuid.Must(uuid.NewV7())
+	if err := pool.WithTx(context.Background(), b, func(ctx context.Context) error {
+		return tenant.DB(ctx).Exec(`INSERT INTO franchisees (tenant_id, id, name) VALUES (?, ?, 'B franchisee')`, b, fid).Error
+	}); err != nil {
+		t.Fatal(err)
+	}
+	err := pool.WithTx(context.Background(), a, func(ctx context.Context) error {
+		return tenant.DB(ctx).Exec(`INSERT INTO stores (tenant_id, id, code, name, type, franchisee_id, time_zone) VALUES (?, ?, 'F', 'F', 'franchise', ?, 'UTC')`,
+			a, uuid.Must(uuid.NewV7()), fid).Error
+	})
+	if _, ok := postgres.IsForeignKeyViolation(err); !ok {
+		t.Fatalf("linking tenant A's store to tenant B's franchisee: err = %v, want a foreign-key violation", err)
+	}
+}
+
+func TestNestedWithTxJoinsAndRollsBackTogether(t *testing.T) {
+	pool := newPool(t, 1) // a nested transaction that took a second connection would deadlock here
+	a := seedTenant(t, pool, 0)
+	boom := errors.New("boom")
+	ctx := context.Background()
+	err := pool.WithTx(ctx, a, func(ctx context.Context) error {
+		if err := tenant.DB(ctx).Exec(`INSERT INTO stores (tenant_id, id, code, name, type, time_zone) VALUES (?, ?, 'N1', 'N', 'direct', 'UTC')`, a, uuid.Must(uuid.NewV7())).Error; err != nil {
+			return err
+		}
+		return pool.WithTx(ctx, a, func(ctx context.Context) error {
+			var n int64
+			if err := tenant.DB(ctx).Raw(`SELECT count(*) FROM stores`).Scan(&n).Error; err != nil {
+				return err
+			}
+			if n != 1 {
+				t.Errorf("inner transaction sees %d stores, want the outer's 1", n)
+			}
+			return boom
+		})
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v", err)
+	}
+	if n := countStores(ctx, t, pool, a); n != 0 {
+		t.Fatalf("%d stores committed after the inner error", n)
+	}
+	other := uuid.Must(uuid.NewV7())
+	err = pool.WithTx(ctx, a, func(ctx context.Context) error {
+		return pool.WithTx(ctx, other, func(context.Context) error { return nil })
+	})
+	if !errors.Is(err, tenant.ErrTenantMismatch) {
+		t.Fatalf("nested transaction for another tenant: err = %v", err)
+	}
+}
+
+func TestAfterCommitRunsOnlyAfterCommit(t *testing.T) {
+	pool := newPool(t, 2)
+	a := seedTenant(t, pool, 0)
+	ran := 0
+	_ = pool.WithTx(context.Background(), a, func(ctx context.Context) error {
+		tenant.AfterCommit(ctx, func(context.Context) { ran++ })
+		return errors.New("rollback")
+	})
+	if ran != 0 {
+		t.Fatal("after-commit hook ran after a rollback")
+	}
+	_ = pool.WithTx(context.Background(), a, func(ctx context.Context) error {
+		tenant.AfterCommit(ctx, func(context.Context) { ran++ })
+		if ran != 0 {
+			t.Error("hook ran before commit")
+		}
+		return nil
+	})
+	if ran != 1 {
+		t.Fatalf("hook ran %d times after commit", ran)
+	}
+}
+
+func TestDBOutsideTxPanics(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Fatal("tenant.DB outside WithTx did not panic")
+		}
+	}()
+	tenant.DB(context.Background())
+}
