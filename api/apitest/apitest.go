@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -86,7 +87,8 @@ func New(ctx context.Context, db *testdb.DB, overrides map[string]string) (*Env,
 	if err != nil {
 		return nil, err
 	}
-	srv, err := api.Wire(ctx, cfg, ks, nil)
+	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	srv, err := api.Wire(ctx, cfg, ks, quiet)
 	if err != nil {
 		return nil, err
 	}
@@ -214,9 +216,9 @@ func (e *Env) checkSpec(t testing.TB, r Req, body []byte, resp *Response) {
 			Request: req, PathParams: params, Route: route,
 			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, IncludeResponseStatus: true},
 		},
-		Status: resp.Status,
-		Header: resp.Header,
-		Body:   io.NopCloser(bytes.NewReader(resp.Body)),
+		Status:  resp.Status,
+		Header:  resp.Header,
+		Body:    io.NopCloser(bytes.NewReader(resp.Body)),
 		Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
 	}
 	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {

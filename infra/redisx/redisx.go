@@ -53,13 +53,16 @@ func New(rawURL string, opt Options) (*Client, error) {
 		return nil, fmt.Errorf("redis: parse url: %w", err)
 	}
 	uo := &redis.UniversalOptions{
-		Addrs:           []string{u.Host},
-		DialTimeout:     opt.Timeout,
-		ReadTimeout:     opt.Timeout,
-		WriteTimeout:    opt.Timeout,
-		PoolTimeout:     opt.Timeout,
-		MaxRetries:      -1, // a retry doubles the wait when Redis is down
-		DisableIdentity: true,
+		Addrs:        []string{u.Host},
+		DialTimeout:  opt.Timeout,
+		ReadTimeout:  opt.Timeout,
+		WriteTimeout: opt.Timeout,
+		PoolTimeout:  opt.Timeout,
+		MaxRetries:   -1, // a retry doubles the wait when Redis is down
+		// go-redis dials five times by default: 500ms+ per request when down.
+		DialerRetries:      1,
+		DialerRetryTimeout: time.Millisecond,
+		DisableIdentity:    true,
 	}
 	if len(opt.ClusterAddr) > 0 {
 		uo.Addrs = opt.ClusterAddr
@@ -94,6 +97,18 @@ func New(rawURL string, opt Options) (*Client, error) {
 		},
 	})
 	return c, nil
+}
+
+func init() {
+	// go-redis logs every failed dial itself; the breaker's state changes
+	// are the signal worth logging, so its own lines go to debug.
+	redis.SetLogger(quietLogger{})
+}
+
+type quietLogger struct{}
+
+func (quietLogger) Printf(ctx context.Context, format string, v ...any) {
+	slog.DebugContext(ctx, "go-redis: "+fmt.Sprintf(format, v...))
 }
 
 // Do runs fn against Redis unless the breaker is open, in which case it

@@ -122,7 +122,6 @@ type NewUser struct {
 	FranchiseeID *uuid.UUID
 }
 
-
 // CreateUser inserts a user in the tenant transaction of ctx; a taken
 // e-mail or phone is reported per field.
 func (s *Service) CreateUser(ctx context.Context, tenantID uuid.UUID, nu NewUser) (User, error) {

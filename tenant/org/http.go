@@ -41,8 +41,9 @@ func (h *HTTP) ListStores(c *fiber.Ctx) error {
 		id, err := uuid.Parse(raw)
 		if err != nil {
 			bad = append(bad, problem.FieldError{Field: "franchisee_id", Message: "must be a UUID"})
+		} else {
+			f.FranchiseeID = &id
 		}
-		f.FranchiseeID = &id
 	}
 	if len(f.Query) > 100 || !web.IsText(f.Query) {
 		bad = append(bad, problem.FieldError{Field: "q", Message: "must be printable text of at most 100 characters"})

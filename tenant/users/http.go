@@ -38,8 +38,9 @@ func (h *HTTP) List(c *fiber.Ctx) error {
 		id, err := uuid.Parse(raw)
 		if err != nil {
 			bad = append(bad, problem.FieldError{Field: "store_id", Message: "must be a UUID"})
+		} else {
+			f.StoreID = &id
 		}
-		f.StoreID = &id
 	}
 	if len(f.Query) > 100 || !web.IsText(f.Query) {
 		bad = append(bad, problem.FieldError{Field: "q", Message: "must be printable text of at most 100 characters"})

@@ -63,7 +63,7 @@ type UpdateInput struct {
 
 // AssignInput replaces a user's roles.
 type AssignInput struct {
-	Assignments []authz.AssignmentInput `json:"assignments" validate:"max=50,dive"`
+	Assignments []authz.AssignmentInput `json:"assignments" validate:"required,max=50,dive"`
 }
 
 // ResetResult carries the one-time reset token.
@@ -288,10 +288,12 @@ func (s *Service) Update(ctx context.Context, actor *tenant.Principal, id uuid.U
 			set["updated_at"] = gorm.Expr("now()")
 			err := tenant.DB(ctx).Table("users").Where("tenant_id = ? AND id = ?", actor.TenantID, id).Updates(set).Error
 			if c, ok := postgres.IsUniqueViolation(err); ok {
-				if c == "users_phone_key" {
+				switch c {
+				case "users_phone_key":
 					return auth.ErrUserPhoneTaken
+				case "users_email_key":
+					return auth.ErrUserEmailTaken
 				}
-				return auth.ErrUserEmailTaken
 			}
 			if pe, ok := problem.As(err); ok {
 				return pe
