@@ -72,11 +72,18 @@ func IsText(s string) bool {
 		return false
 	}
 	for _, r := range s {
-		if unicode.IsControl(r) || r == utf8.RuneError {
+		if unicode.IsControl(r) || r == utf8.RuneError || isBidiOverride(r) {
 			return false
 		}
 	}
 	return true
+}
+
+// isBidiOverride: embedding, override and isolate controls can make text
+// display differently from what it is ("Trojan Source"); joiners used by
+// emoji and scripts stay allowed.
+func isBidiOverride(r rune) bool {
+	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069)
 }
 
 // Decode reads the JSON body of c into dst strictly (unknown fields, wrong

@@ -132,7 +132,7 @@ func TestRoleAssignmentAuditedAndEffective(t *testing.T) {
 	var audit struct {
 		Data []struct {
 			Action   string
-			ObjectID string `json:"object_id"`
+			ObjectID string     `json:"object_id"`
 			ActorID  *uuid.UUID `json:"actor_id"`
 			Detail   map[string]any
 		}
