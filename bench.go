@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"time"
 
@@ -74,6 +75,17 @@ func bench(ctx context.Context, cfg *config.Config, out io.Writer) error {
 		runtime.NumCPU(), runtime.GOMAXPROCS(0), concurrency, duration)
 	bareRes := load.Run(ctx, load.Target{Name: "GET /bare (bare Fiber route)", URL: "http://" + bareAddr + "/bare", Expect: 200}, concurrency, warmup, duration)
 	fmt.Fprintln(out, bareRes)
+	if path := os.Getenv("BENCH_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	meRes := load.Run(ctx, load.Target{Name: "GET /api/v1/me (auth + roles + tenant tx)", URL: "http://" + apiAddr + "/api/v1/me",
 		Headers: map[string]string{"Authorization": "Bearer " + res.AccessToken}, Expect: 200}, concurrency, warmup, duration)
 	fmt.Fprintln(out, meRes)

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"syscall"
@@ -101,6 +102,8 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.App.Listen(cfg.HTTPAddr) }()
 	log.Info("chainstore serving", "addr", cfg.HTTPAddr, "env", cfg.Env)
+	fmt.Fprintf(os.Stderr, "\nChainStore API on %s (OpenAPI: %s/api/openapi.yaml; demo logins: chainstore seed-demo)\n\n",
+		displayURL(cfg.HTTPAddr), displayURL(cfg.HTTPAddr))
 	select {
 	case err := <-errc:
 		return err
@@ -112,4 +115,15 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+func displayURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }

@@ -40,11 +40,11 @@ var demoUsers = []demoUser{
 // rule a real chain does): HQ, two direct-owned stores, one franchisee with
 // two franchise stores, one user per role. Running it again changes nothing.
 func seedDemo(ctx context.Context, srv *api.Server, out io.Writer) error {
-	var existing uuid.UUID
+	var existing struct{ ID uuid.UUID }
 	if err := srv.Pool.Platform(ctx).Raw(`SELECT id FROM tenants WHERE slug = ?`, DemoSlug).Scan(&existing).Error; err != nil {
 		return err
 	}
-	if existing == uuid.Nil {
+	if existing.ID == uuid.Nil {
 		if err := createDemo(ctx, srv); err != nil {
 			return fmt.Errorf("seed-demo: %w", err)
 		}

@@ -402,16 +402,33 @@ func (s *Service) TenantByID(ctx context.Context, id uuid.UUID) (Tenant, error) 
 func (s *Service) Me(ctx context.Context, p *tenant.Principal) (*Me, error) {
 	var me Me
 	err := s.pool.WithTx(ctx, p.TenantID, func(ctx context.Context) error {
-		if err := tenant.DB(ctx).Raw(`SELECT `+UserColumns+` FROM users WHERE tenant_id = ? AND id = ?`, p.TenantID, p.UserID).Scan(&me.User).Error; err != nil {
-			return err
+		// One round trip for the user and their chain (tenants is a platform table).
+		var row struct {
+			User
+			TID        uuid.UUID
+			TName      string
+			TSlug      string
+			TKind      string
+			TStatus    string
+			TCurrency  string
+			TTimeZone  string
+			TCreatedAt time.Time
 		}
-		if me.User.ID == uuid.Nil {
-			return ErrSessionRevoked
-		}
-		t, err := s.TenantByID(ctx, p.TenantID)
+		err := tenant.DB(ctx).Raw(`
+			SELECT u.id, u.name, u.email, u.phone, u.status, u.franchisee_id, u.last_login_at, u.created_at, u.updated_at,
+			       t.id AS t_id, t.name AS t_name, t.slug AS t_slug, t.kind AS t_kind, t.status AS t_status,
+			       t.currency AS t_currency, t.time_zone AS t_time_zone, t.created_at AS t_created_at
+			FROM users u JOIN tenants t ON t.id = u.tenant_id
+			WHERE u.tenant_id = ? AND u.id = ?`, p.TenantID, p.UserID).Scan(&row).Error
 		if err != nil {
 			return err
 		}
+		if row.User.ID == uuid.Nil {
+			return ErrSessionRevoked
+		}
+		me.User = row.User
+		t := Tenant{ID: row.TID, Name: row.TName, Slug: row.TSlug, Kind: row.TKind, Status: row.TStatus,
+			Currency: row.TCurrency, TimeZone: row.TTimeZone, CreatedAt: row.TCreatedAt}
 		me.Tenant = t
 		sum, err := s.authz.Summarize(ctx, p.TenantID, p.UserID)
 		if err != nil {

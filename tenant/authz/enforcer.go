@@ -91,6 +91,8 @@ type policy struct {
 	// storeDomains lists, per user, the store domains their store- and
 	// franchise-scoped assignments expand to (for "which stores may I see").
 	storeDomains map[uuid.UUID][]uuid.UUID
+	// summaries hold each user's role keys and stores, for tokens and /me.
+	summaries map[uuid.UUID]*Summary
 }
 
 // New builds an Authorizer. Call Watch to follow policy changes made by
@@ -225,7 +227,7 @@ func (a *Authorizer) load(ctx context.Context, tenantID uuid.UUID) (*policy, err
 	var pol *policy
 	err := a.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
-		pol = &policy{storeDomains: map[uuid.UUID][]uuid.UUID{}}
+		pol = &policy{storeDomains: map[uuid.UUID][]uuid.UUID{}, summaries: map[uuid.UUID]*Summary{}}
 		if err := db.Raw(`SELECT policy_version FROM tenants WHERE id = ?`, tenantID).Scan(&pol.version).Error; err != nil {
 			return fmt.Errorf("authz: policy version: %w", err)
 		}
@@ -265,7 +267,9 @@ func (a *Authorizer) load(ctx context.Context, tenantID uuid.UUID) (*policy, err
 			FROM user_store_assignments a
 			JOIN roles r ON r.tenant_id = a.tenant_id AND r.id = a.role_id
 			JOIN users u ON u.tenant_id = a.tenant_id AND u.id = a.user_id
-			WHERE a.tenant_id = ? AND u.status = 'active'`, tenantID).Scan(&rows).Error; err != nil {
+			LEFT JOIN franchisees f ON f.tenant_id = a.tenant_id AND f.id = a.franchisee_id
+			WHERE a.tenant_id = ? AND u.status = 'active' AND (a.franchisee_id IS NULL OR f.status = 'active')
+			ORDER BY a.id`, tenantID).Scan(&rows).Error; err != nil {
 			return fmt.Errorf("authz: load assignments: %w", err)
 		}
 		var franchiseStores []struct {
@@ -277,19 +281,28 @@ func (a *Authorizer) load(ctx context.Context, tenantID uuid.UUID) (*policy, err
 		}
 		for _, r := range rows {
 			sub, role := userSubject(r.UserID), roleSubject(tenantID, r.RoleKey, r.Builtin)
+			sum := pol.summaries[r.UserID]
+			if sum == nil {
+				sum = &Summary{Roles: []string{}, Stores: []uuid.UUID{}}
+				pol.summaries[r.UserID] = sum
+			}
+			sum.addRole(r.RoleKey)
 			switch {
 			case r.StoreID != nil:
 				links = append(links, []string{sub, role, StoreDomain(tenantID, *r.StoreID)})
 				pol.storeDomains[r.UserID] = append(pol.storeDomains[r.UserID], *r.StoreID)
+				sum.addStore(*r.StoreID)
 			case r.FranchiseeID != nil:
 				for _, s := range franchiseStores {
 					if s.FranchiseeID == *r.FranchiseeID {
 						links = append(links, []string{sub, role, StoreDomain(tenantID, s.ID)})
 						pol.storeDomains[r.UserID] = append(pol.storeDomains[r.UserID], s.ID)
+						sum.addStore(s.ID)
 					}
 				}
 			default:
 				links = append(links, []string{sub, role, chainPattern(tenantID)})
+				sum.Chain = true
 			}
 		}
 		if len(rules) > 0 {

@@ -489,46 +489,36 @@ func (a *Authorizer) GrantInitial(ctx context.Context, tenantID, userID uuid.UUI
 	return a.Bump(ctx, tenantID)
 }
 
-// Summary is what a user's token and /me say about their roles.
+// Summary is what a user's token and /me say about their roles: the roles
+// that are in force (a disabled user or a terminated franchisee holds none).
 type Summary struct {
 	Roles  []string
 	Stores []uuid.UUID // stores of store- and franchise-scoped roles
 	Chain  bool        // holds a chain-wide role
 }
 
-// Summarize lists a user's role keys and the stores they are assigned to.
+func (s *Summary) addRole(key string) {
+	if !slices.Contains(s.Roles, key) {
+		s.Roles = append(s.Roles, key)
+		slices.Sort(s.Roles)
+	}
+}
+
+func (s *Summary) addStore(id uuid.UUID) {
+	if !slices.Contains(s.Stores, id) {
+		s.Stores = append(s.Stores, id)
+	}
+}
+
+// Summarize lists a user's role keys and the stores they are assigned to,
+// from the tenant's loaded policy (no query when it is cached).
 func (a *Authorizer) Summarize(ctx context.Context, tenantID, userID uuid.UUID) (Summary, error) {
-	var rows []struct {
-		Key     string
-		StoreID *uuid.UUID
-	}
-	err := tenant.DB(ctx).Raw(`
-		SELECT r.key, COALESCE(a.store_id, s.id) AS store_id
-		FROM user_store_assignments a
-		JOIN roles r ON r.tenant_id = a.tenant_id AND r.id = a.role_id
-		LEFT JOIN stores s ON s.tenant_id = a.tenant_id AND a.franchisee_id IS NOT NULL AND s.franchisee_id = a.franchisee_id
-		WHERE a.tenant_id = ? AND a.user_id = ?`, tenantID, userID).Scan(&rows).Error
+	pol, err := a.policy(ctx, tenantID)
 	if err != nil {
-		return Summary{}, fmt.Errorf("authz: summarize: %w", err)
+		return Summary{}, err
 	}
-	s := Summary{Roles: []string{}, Stores: []uuid.UUID{}}
-	seenRole, seenStore := map[string]bool{}, map[uuid.UUID]bool{}
-	for _, r := range rows {
-		if !seenRole[r.Key] {
-			seenRole[r.Key] = true
-			s.Roles = append(s.Roles, r.Key)
-		}
-		if r.StoreID == nil {
-			if role, ok := TemplateByKey(r.Key); !ok || role.Scope == ScopeChain {
-				s.Chain = true
-			}
-			continue
-		}
-		if !seenStore[*r.StoreID] {
-			seenStore[*r.StoreID] = true
-			s.Stores = append(s.Stores, *r.StoreID)
-		}
+	if sum := pol.summaries[userID]; sum != nil {
+		return Summary{Roles: slices.Clone(sum.Roles), Stores: slices.Clone(sum.Stores), Chain: sum.Chain}, nil
 	}
-	slices.Sort(s.Roles)
-	return s, nil
+	return Summary{Roles: []string{}, Stores: []uuid.UUID{}}, nil
 }

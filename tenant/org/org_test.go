@@ -186,6 +186,13 @@ func TestFranchiseeSeesOnlyItsStores(t *testing.T) {
 	if r := env.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/stores/" + b1.String(), Token: owner.Token}); r.Status != 404 {
 		t.Fatalf("franchisee A reading franchisee B's store: %d", r.Status)
 	}
+	// Terminating the franchise ends its owner's access at once.
+	if r := env.Do(t, apitest.Req{Method: "DELETE", Path: "/api/v1/franchisees/" + fa.String(), Token: tn.AdminToken}); r.Status != 204 {
+		t.Fatalf("terminate: %d", r.Status)
+	}
+	if r := env.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/stores", Token: owner.Token}); r.Status != 403 {
+		t.Fatalf("terminated franchisee listing stores: %d %s", r.Status, r.Body)
+	}
 }
 
 func TestStoreBadInput422WritesNothing(t *testing.T) {
