@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sort"
 	"strings"
 	"time"
 
@@ -344,7 +345,8 @@ func (s *Service) denyAfterCommit(ctx context.Context, tenantID, sid uuid.UUID) 
 			return rdb.Set(ctx, sessionKey(tenantID, sid), sessionRevoked, s.tokens.TTL()+time.Minute).Err()
 		})
 		if err != nil {
-			// Delete the "ok" entry if we can; PostgreSQL answers after that.
+			// A cached "ok" then lives out its TTL (at most sessionOKTTL);
+			// after it, every check reads PostgreSQL, which has the revocation.
 			slog.WarnContext(ctx, "auth: session deny-list not written to Redis; PostgreSQL remains authoritative", "err", err)
 		}
 	})
@@ -389,13 +391,6 @@ func (s *Service) CheckSession(ctx context.Context, v *Verified) error {
 // Authenticate verifies an access token (signature, expiry, issuer,
 // audience). The session check needs the tenant transaction: CheckSession.
 func (s *Service) Authenticate(raw string) (*Verified, error) { return s.tokens.Verify(raw) }
-
-// TenantByID reads a tenant (platform table).
-func (s *Service) TenantByID(ctx context.Context, id uuid.UUID) (Tenant, error) {
-	var t Tenant
-	err := s.pool.Platform(ctx).Raw(`SELECT id, name, slug, kind, status, currency, time_zone, created_at FROM tenants WHERE id = ?`, id).Scan(&t).Error
-	return t, err
-}
 
 // Me describes the principal: user, tenant, roles, stores, chain-level
 // permissions and billing flags.
@@ -445,7 +440,7 @@ func (s *Service) Me(ctx context.Context, p *tenant.Principal) (*Me, error) {
 				me.Permissions = append(me.Permissions, string(perm))
 			}
 		}
-		sortStrings(me.Permissions)
+		sort.Strings(me.Permissions)
 		me.Billing = Billing{Status: "active"}
 		if t.Status != "active" {
 			me.Billing = Billing{Status: t.Status, ReadOnly: true, Banner: "This chain is " + t.Status + "; data is read-only."}

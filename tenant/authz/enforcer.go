@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/casbin/casbin/v2"
@@ -83,7 +84,14 @@ type Authorizer struct {
 	mu       sync.RWMutex
 	policies map[uuid.UUID]*policy
 	loads    singleflight.Group
+	// invalidations counts Invalidate calls: a load that overlapped one may
+	// have read the old policy, so it is used once but not cached.
+	invalidations atomic.Uint64
 }
+
+// maxCachedTenants bounds memory: past it, an arbitrary tenant's enforcer
+// is dropped (it reloads on its next request).
+const maxCachedTenants = 5000
 
 type policy struct {
 	version int64
@@ -200,12 +208,21 @@ func (a *Authorizer) policy(ctx context.Context, tenantID uuid.UUID) (*policy, e
 		return a.load(ctx, tenantID)
 	}
 	v, err, _ := a.loads.Do(tenantID.String(), func() (any, error) {
+		gen := a.invalidations.Load()
 		pol, err := a.load(ctx, tenantID)
 		if err != nil {
 			return nil, err
 		}
 		a.mu.Lock()
-		a.policies[tenantID] = pol
+		if a.invalidations.Load() == gen {
+			if len(a.policies) >= maxCachedTenants {
+				for id := range a.policies {
+					delete(a.policies, id)
+					break
+				}
+			}
+			a.policies[tenantID] = pol
+		}
 		a.mu.Unlock()
 		return pol, nil
 	})
@@ -349,6 +366,7 @@ func (a *Authorizer) Bump(ctx context.Context, tenantID uuid.UUID) error {
 
 // Invalidate drops the cached enforcer (and so its decision cache) of a tenant.
 func (a *Authorizer) Invalidate(tenantID uuid.UUID) {
+	a.invalidations.Add(1)
 	a.mu.Lock()
 	delete(a.policies, tenantID)
 	a.mu.Unlock()

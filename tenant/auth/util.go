@@ -1,5 +1,0 @@
-package auth
-
-import "sort"
-
-func sortStrings(s []string) { sort.Strings(s) }
