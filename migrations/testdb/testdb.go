@@ -135,6 +135,7 @@ func ensureTemplate(ctx context.Context, admin string) (string, error) {
 	if _, err := conn.Exec(ctx, "ALTER DATABASE "+pgx.Identifier{tpl}.Sanitize()+" WITH IS_TEMPLATE true ALLOW_CONNECTIONS false"); err != nil {
 		return "", err
 	}
+	dropStaleTemplates(ctx, conn, tpl)
 	return tpl, nil
 }
 
@@ -160,4 +161,27 @@ func redact(raw string) string {
 		return "<bad url>"
 	}
 	return u.Redacted()
+}
+
+// dropStaleTemplates removes templates of earlier migration sets, so the
+// server does not collect one per schema change. Best effort.
+func dropStaleTemplates(ctx context.Context, conn *pgx.Conn, keep string) {
+	rows, err := conn.Query(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'cs\_tpl\_%' AND datname <> $1`, keep)
+	if err != nil {
+		return
+	}
+	var stale []string
+	for rows.Next() {
+		var name string
+		if rows.Scan(&name) == nil {
+			stale = append(stale, name)
+		}
+	}
+	rows.Close()
+	for _, name := range stale {
+		id := pgx.Identifier{name}.Sanitize()
+		if _, err := conn.Exec(ctx, "ALTER DATABASE "+id+" WITH IS_TEMPLATE false"); err == nil {
+			_, _ = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+id)
+		}
+	}
 }

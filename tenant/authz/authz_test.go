@@ -215,3 +215,28 @@ func TestCanNeverCrossTenants(t *testing.T) {
 		t.Fatalf("an HQ admin allowed in another tenant's domain: %v %v", ok, err)
 	}
 }
+
+func TestGetAndDeleteUnassignedCustomRole(t *testing.T) {
+	tn := env.Signup(t)
+	r := env.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/roles", Token: tn.AdminToken, Body: map[string]any{
+		"key": "auditor", "name": "审计", "description": "reads the audit log", "scope": "chain", "permissions": []string{"audit:read", "stores:read"}}})
+	if r.Status != 201 {
+		t.Fatalf("create: %d %s", r.Status, r.Body)
+	}
+	var role authz.Role
+	r.JSON(t, &role)
+	var got authz.Role
+	env.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/roles/" + role.ID.String(), Token: tn.AdminToken}).JSON(t, &got)
+	if got.Key != "auditor" || got.Builtin || len(got.Permissions) != 2 || got.Scope != authz.ScopeChain {
+		t.Fatalf("got %+v", got)
+	}
+	if r := env.Do(t, apitest.Req{Method: "DELETE", Path: "/api/v1/roles/" + role.ID.String(), Token: tn.AdminToken}); r.Status != 204 {
+		t.Fatalf("delete: %d %s", r.Status, r.Body)
+	}
+	if r := env.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/roles/" + role.ID.String(), Token: tn.AdminToken}); r.Status != 404 {
+		t.Fatalf("after delete: %d", r.Status)
+	}
+	if r := env.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/roles/not-a-uuid", Token: tn.AdminToken}); r.Status != 404 {
+		t.Fatalf("malformed id: %d", r.Status)
+	}
+}
