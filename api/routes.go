@@ -13,6 +13,9 @@ import (
 // inside the caller's tenant transaction with their Principal.
 func routes(app *fiber.App, d Deps) {
 	authn := authenticate(d.Auth, d.Pool)
+	// POSTs that create something accept Idempotency-Key; money and stock
+	// movements will too.
+	idem := idempotent
 	identity := auth.NewHTTP(d.Auth)
 	stores := org.NewHTTP(d.Org, d.Authz)
 	staff := users.NewHTTP(d.Users, d.Authz)
@@ -31,19 +34,19 @@ func routes(app *fiber.App, d Deps) {
 
 	// Organisation
 	v1.Get("/stores", authn, stores.ListStores)
-	v1.Post("/stores", authn, stores.CreateStore)
+	v1.Post("/stores", authn, idem, stores.CreateStore)
 	v1.Get("/stores/:id", authn, stores.GetStore)
 	v1.Patch("/stores/:id", authn, stores.UpdateStore)
 	v1.Delete("/stores/:id", authn, stores.CloseStore)
 	v1.Get("/franchisees", authn, stores.ListFranchisees)
-	v1.Post("/franchisees", authn, stores.CreateFranchisee)
+	v1.Post("/franchisees", authn, idem, stores.CreateFranchisee)
 	v1.Get("/franchisees/:id", authn, stores.GetFranchisee)
 	v1.Patch("/franchisees/:id", authn, stores.UpdateFranchisee)
 	v1.Delete("/franchisees/:id", authn, stores.TerminateFranchisee)
 
 	// Staff and roles
 	v1.Get("/users", authn, staff.List)
-	v1.Post("/users", authn, staff.Create)
+	v1.Post("/users", authn, idem, staff.Create)
 	v1.Get("/users/:id", authn, staff.Get)
 	v1.Patch("/users/:id", authn, staff.Update)
 	v1.Delete("/users/:id", authn, staff.Delete)
@@ -52,7 +55,7 @@ func routes(app *fiber.App, d Deps) {
 	v1.Post("/users/:id/reset-password", authn, staff.ResetPassword)
 	v1.Put("/users/:id/roles", authn, staff.Assign)
 	v1.Get("/roles", authn, roles.ListRoles)
-	v1.Post("/roles", authn, roles.CreateRole)
+	v1.Post("/roles", authn, idem, roles.CreateRole)
 	v1.Get("/roles/:id", authn, roles.GetRole)
 	v1.Patch("/roles/:id", authn, roles.UpdateRole)
 	v1.Delete("/roles/:id", authn, roles.DeleteRole)
