@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -34,11 +35,20 @@ type Tokens struct {
 	audience string
 	ttl      time.Duration
 	now      func() time.Time
+
+	// verified remembers tokens whose signature checked out, so a client's
+	// repeated requests skip the Ed25519 verification; expiry is still
+	// checked on every use, and revocation is checked elsewhere.
+	mu       sync.RWMutex
+	verified map[string]*Verified
 }
+
+const maxVerifiedCache = 20_000
 
 // NewTokens builds the signer from the key set; the first key signs, all verify.
 func NewTokens(set *keys.Set, issuer, audience string, ttl time.Duration) *Tokens {
-	t := &Tokens{active: set.Signing[0], verify: map[string]ed25519.PublicKey{}, issuer: issuer, audience: audience, ttl: ttl, now: time.Now}
+	t := &Tokens{active: set.Signing[0], verify: map[string]ed25519.PublicKey{}, issuer: issuer, audience: audience, ttl: ttl, now: time.Now,
+		verified: map[string]*Verified{}}
 	for _, k := range set.Signing {
 		t.verify[k.ID] = k.Private.Public().(ed25519.PublicKey)
 	}
@@ -91,6 +101,33 @@ type Verified struct {
 // Verify checks signature (EdDSA with the kid's key, nothing else), expiry,
 // issuer and audience, and parses the ids.
 func (t *Tokens) Verify(raw string) (*Verified, error) {
+	t.mu.RLock()
+	v, ok := t.verified[raw]
+	t.mu.RUnlock()
+	if ok {
+		if t.now().Before(v.ExpiresAt) {
+			c := *v
+			return &c, nil
+		}
+		t.mu.Lock()
+		delete(t.verified, raw)
+		t.mu.Unlock()
+	}
+	v, err := t.verifySignature(raw)
+	if err != nil {
+		return nil, err
+	}
+	t.mu.Lock()
+	if len(t.verified) >= maxVerifiedCache {
+		clear(t.verified) // crude but bounded; it refills with live tokens
+	}
+	t.verified[raw] = v
+	t.mu.Unlock()
+	c := *v
+	return &c, nil
+}
+
+func (t *Tokens) verifySignature(raw string) (*Verified, error) {
 	var c Claims
 	_, err := jwt.ParseWithClaims(raw, &c, func(tok *jwt.Token) (any, error) {
 		kid, _ := tok.Header["kid"].(string)
@@ -159,5 +196,8 @@ func parseOpaque(token string) (uuid.UUID, bool) {
 // ShareKeysFrom makes t sign and verify with o's keys: two instances of one
 // deployment share key material (tests run several in one process).
 func (t *Tokens) ShareKeysFrom(o *Tokens) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	t.active, t.verify = o.active, o.verify
+	clear(t.verified)
 }
