@@ -23,6 +23,9 @@ import (
 	"chainstore/migrations"
 )
 
+// version is set at build time (-ldflags "-X main.version=...").
+var version = "dev"
+
 func main() {
 	if err := run(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "chainstore:", err)
@@ -101,7 +104,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	defer srv.Close()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.App.Listen(cfg.HTTPAddr) }()
-	log.Info("chainstore serving", "addr", cfg.HTTPAddr, "env", cfg.Env)
+	log.Info("chainstore serving", "addr", cfg.HTTPAddr, "env", cfg.Env, "version", version)
 	fmt.Fprintf(os.Stderr, "\nChainStore API on %s (OpenAPI: %s/api/openapi.yaml; demo logins: chainstore seed-demo)\n\n",
 		displayURL(cfg.HTTPAddr), displayURL(cfg.HTTPAddr))
 	select {
