@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"net/http/httptest"
 	"strings"
@@ -178,18 +177,13 @@ func TestReadyzDegradedWhenRedisDown(t *testing.T) {
 	if r := env.Do(t, apitest.Req{Method: "GET", Path: "/readyz"}); r.Status != 200 || r.Map(t)["status"] != "ok" {
 		t.Fatalf("readyz: %d %s", r.Status, r.Body)
 	}
-	down, err := apitest.New(context.Background(), env.DB, map[string]string{"REDIS_URL": "redis://127.0.0.1:1/0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer down.Close()
+	down := env.Another(t, map[string]string{"REDIS_URL": "redis://127.0.0.1:1/0"})
 	r := down.Do(t, apitest.Req{Method: "GET", Path: "/readyz"})
 	m := r.Map(t)
 	if r.Status != 200 || m["status"] != "degraded" {
 		t.Fatalf("readyz with Redis down: %d %s", r.Status, r.Body)
 	}
 	// And a real request still works end to end.
-	down.Server.Auth.Tokens().ShareKeysFrom(env.Server.Auth.Tokens())
 	tn := env.Signup(t)
 	if r := down.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/stores", Token: tn.AdminToken}); r.Status != 200 {
 		t.Fatalf("stores with Redis down: %d", r.Status)
@@ -254,5 +248,36 @@ func TestGracefulShutdownDrainsInFlight(t *testing.T) {
 	}
 	if err := <-done; err != nil {
 		t.Fatalf("shutdown: %v", err)
+	}
+}
+
+// Every list answers only the caller's tenant: tenant B's stores,
+// franchisees, staff, roles and audit rows never appear in tenant A's lists.
+func TestListsNeverShowAnotherTenant(t *testing.T) {
+	a, b := env.Signup(t), env.Signup(t)
+	frB := env.CreateFranchisee(t, b)
+	storeB := env.CreateStore(t, b, &frB)
+	userB := env.CreateUser(t, b, "cashier", &storeB, nil)
+	roleKey := "b_only_" + strings.ToLower(env.Unique("r"))
+	if r := env.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/roles", Token: b.AdminToken, Body: map[string]any{
+		"key": roleKey, "name": "B", "scope": "chain", "permissions": []string{"stores:read"}}}); r.Status != 201 {
+		t.Fatalf("role in B: %d %s", r.Status, r.Body)
+	}
+	secrets := []string{b.ID.String(), frB.String(), storeB.String(), userB.ID.String(), b.AdminID.String(), roleKey}
+	for _, path := range []string{"/api/v1/stores", "/api/v1/franchisees", "/api/v1/users", "/api/v1/roles", "/api/v1/audit-log?limit=200", "/api/v1/me"} {
+		r := env.Do(t, apitest.Req{Method: "GET", Path: path, Token: a.AdminToken})
+		if r.Status != 200 {
+			t.Fatalf("%s: %d", path, r.Status)
+		}
+		for _, s := range secrets {
+			if strings.Contains(string(r.Body), s) {
+				t.Errorf("tenant A's %s shows tenant B's %s", path, s)
+			}
+		}
+	}
+	// The same lists as B do show B's objects: the check above can fail.
+	r := env.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/audit-log?limit=200", Token: b.AdminToken})
+	if !strings.Contains(string(r.Body), storeB.String()) {
+		t.Fatal("tenant B's own audit log lacks its store")
 	}
 }
