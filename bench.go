@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/url"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -16,10 +15,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
 
-	"chainstore/api"
 	"chainstore/infra/config"
-	"chainstore/infra/keys"
 	"chainstore/infra/load"
+	"chainstore/infra/postgres"
 	"chainstore/migrations"
 	"chainstore/tenant/auth"
 )
@@ -34,18 +32,14 @@ func bench(ctx context.Context, cfg *config.Config, out io.Writer) error {
 	warmup := time.Second
 
 	benchCfg := *cfg
-	benchCfg.DatabaseURL = withDatabase(cfg.DatabaseURL, databaseName(cfg.DatabaseURL)+"_bench")
-	benchCfg.MigrationDatabaseURL = withDatabase(cfg.MigrationDatabaseURL, databaseName(cfg.DatabaseURL)+"_bench")
+	benchDB := postgres.DatabaseName(cfg.DatabaseURL) + "_bench"
+	benchCfg.DatabaseURL = postgres.WithDatabase(cfg.DatabaseURL, benchDB)
+	benchCfg.MigrationDatabaseURL = postgres.WithDatabase(cfg.MigrationDatabaseURL, benchDB)
 	benchCfg.LoginLimitPerIP, benchCfg.LoginLimitPerAccount = 1_000_000, 1_000_000
 	if err := migrations.Run(ctx, "up", migrations.Options{OwnerURL: benchCfg.MigrationDatabaseURL, AppRole: cfg.AppRole, AppRolePassword: cfg.AppRolePassword}); err != nil {
 		return fmt.Errorf("bench: migrate: %w", err)
 	}
-	ks, err := keys.Load(cfg.JWTSigningKeys, cfg.PIIKeys, cfg.PIIIndexKey, cfg.DataDir, cfg.Env != "production")
-	if err != nil {
-		return err
-	}
-	quiet := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	srv, err := api.Wire(ctx, &benchCfg, ks, quiet)
+	srv, err := wire(ctx, &benchCfg, slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	if err != nil {
 		return err
 	}
@@ -111,21 +105,4 @@ func envInt(name string, def int) int {
 		return n
 	}
 	return def
-}
-
-func databaseName(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil || len(u.Path) < 2 {
-		return "chainstore"
-	}
-	return u.Path[1:]
-}
-
-func withDatabase(dsn, name string) string {
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return dsn
-	}
-	u.Path = "/" + name
-	return u.String()
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"chainstore/api"
@@ -92,7 +93,11 @@ func New(ctx context.Context, db *testdb.DB, overrides map[string]string) (*Env,
 	if err != nil {
 		return nil, err
 	}
-	owner := stdlib.OpenDB(*mustParse(db.OwnerURL))
+	ownerCfg, err := pgx.ParseConfig(db.OwnerURL)
+	if err != nil {
+		return nil, err
+	}
+	owner := stdlib.OpenDB(*ownerCfg)
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromData(api.OpenAPI)
 	if err != nil {
@@ -104,6 +109,23 @@ func New(ctx context.Context, db *testdb.DB, overrides map[string]string) (*Env,
 		return nil, fmt.Errorf("apitest: openapi router: %w", err)
 	}
 	return &Env{DB: db, Server: srv, Owner: owner, Keys: ks, Config: cfg, router: router}, nil
+}
+
+// Another wires a second instance of the deployment: the same database and
+// key material (so each accepts the other's tokens), with overrides such as
+// REDIS_URL pointed at a closed port. Close it when done.
+func (e *Env) Another(t testing.TB, overrides map[string]string) *Env {
+	t.Helper()
+	vars := map[string]string{"JWT_SIGNING_KEYS": e.Config.JWTSigningKeys, "PII_KEYS": e.Config.PIIKeys, "PII_INDEX_KEY": e.Config.PIIIndexKey}
+	for k, v := range overrides {
+		vars[k] = v
+	}
+	other, err := New(context.Background(), e.DB, vars)
+	if err != nil {
+		t.Fatalf("another instance: %v", err)
+	}
+	t.Cleanup(other.Close)
+	return other
 }
 
 // Close releases the server and connections.
@@ -231,12 +253,4 @@ func truncate(b []byte) string {
 		return string(b[:600]) + "..."
 	}
 	return string(b)
-}
-
-func mustParse(dsn string) *pgxConfig {
-	cfg, err := pgxParse(dsn)
-	if err != nil {
-		panic(err)
-	}
-	return cfg
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"chainstore/infra/postgres"
 	"chainstore/migrations"
 )
 
@@ -139,19 +140,17 @@ func ensureTemplate(ctx context.Context, admin string) (string, error) {
 	return tpl, nil
 }
 
+// withUserDB names another database and, when user is set, another user.
 func withUserDB(raw, user, password, db string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
+	u, err := url.Parse(postgres.WithDatabase(raw, db))
+	if err != nil || user == "" {
+		return postgres.WithDatabase(raw, db)
 	}
-	if user != "" {
-		if password != "" {
-			u.User = url.UserPassword(user, password)
-		} else {
-			u.User = url.User(user)
-		}
+	if password != "" {
+		u.User = url.UserPassword(user, password)
+	} else {
+		u.User = url.User(user)
 	}
-	u.Path = "/" + db
 	return u.String()
 }
 

@@ -192,12 +192,3 @@ func parseOpaque(token string) (uuid.UUID, bool) {
 	copy(id[:], b[:16])
 	return id, id != uuid.Nil
 }
-
-// ShareKeysFrom makes t sign and verify with o's keys: two instances of one
-// deployment share key material (tests run several in one process).
-func (t *Tokens) ShareKeysFrom(o *Tokens) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.active, t.verify = o.active, o.verify
-	clear(t.verified)
-}

@@ -139,13 +139,7 @@ func TestRoles404OtherTenantAnd403ForCashier(t *testing.T) {
 // A policy change made on one instance reaches another at once through
 // Redis pub/sub, without a restart.
 func TestPolicyChangeReachesOtherInstanceViaPubSub(t *testing.T) {
-	ctx := context.Background()
-	other, err := apitest.New(ctx, env.DB, map[string]string{"POLICY_POLL_INTERVAL": "1h"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	other.Server.Auth.Tokens().ShareKeysFrom(env.Server.Auth.Tokens())
+	other := env.Another(t, map[string]string{"POLICY_POLL_INTERVAL": "1h"})
 	time.Sleep(200 * time.Millisecond) // let its subscription start
 
 	tn := env.Signup(t)
@@ -175,12 +169,7 @@ func TestPolicyChangeReachesOtherInstanceViaPubSub(t *testing.T) {
 // still brings the change within one poll.
 func TestPolicyChangeReachesInstanceWithoutRedisByPolling(t *testing.T) {
 	ctx := context.Background()
-	deaf, err := apitest.New(ctx, env.DB, map[string]string{"REDIS_URL": "redis://127.0.0.1:1/0", "POLICY_POLL_INTERVAL": "1h"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer deaf.Close()
-	deaf.Server.Auth.Tokens().ShareKeysFrom(env.Server.Auth.Tokens())
+	deaf := env.Another(t, map[string]string{"REDIS_URL": "redis://127.0.0.1:1/0", "POLICY_POLL_INTERVAL": "1h"})
 	tn := env.Signup(t)
 	s := env.CreateStore(t, tn, nil)
 	u := env.CreateUser(t, tn, "cashier", &s, nil)

@@ -96,10 +96,9 @@ const maxCachedTenants = 5000
 type policy struct {
 	version int64
 	enf     *casbin.SyncedCachedEnforcer
-	// storeDomains lists, per user, the store domains their store- and
-	// franchise-scoped assignments expand to (for "which stores may I see").
-	storeDomains map[uuid.UUID][]uuid.UUID
-	// summaries hold each user's role keys and stores, for tokens and /me.
+	// summaries hold each user's role keys and the stores their store- and
+	// franchise-scoped assignments expand to: for tokens, /me, and "which
+	// stores may I see".
 	summaries map[uuid.UUID]*Summary
 }
 
@@ -178,7 +177,11 @@ func (a *Authorizer) ScopeOf(ctx context.Context, p *tenant.Principal, perm Perm
 		return StoreScope{}, err
 	}
 	var out StoreScope
-	for _, sid := range pol.storeDomains[p.UserID] {
+	sum := pol.summaries[p.UserID]
+	if sum == nil {
+		return out, nil
+	}
+	for _, sid := range sum.Stores {
 		ok, err := a.CanStore(ctx, p, sid, perm)
 		if err != nil {
 			return StoreScope{}, err
@@ -244,7 +247,7 @@ func (a *Authorizer) load(ctx context.Context, tenantID uuid.UUID) (*policy, err
 	var pol *policy
 	err := a.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
-		pol = &policy{storeDomains: map[uuid.UUID][]uuid.UUID{}, summaries: map[uuid.UUID]*Summary{}}
+		pol = &policy{summaries: map[uuid.UUID]*Summary{}}
 		if err := db.Raw(`SELECT policy_version FROM tenants WHERE id = ?`, tenantID).Scan(&pol.version).Error; err != nil {
 			return fmt.Errorf("authz: policy version: %w", err)
 		}
@@ -307,13 +310,11 @@ func (a *Authorizer) load(ctx context.Context, tenantID uuid.UUID) (*policy, err
 			switch {
 			case r.StoreID != nil:
 				links = append(links, []string{sub, role, StoreDomain(tenantID, *r.StoreID)})
-				pol.storeDomains[r.UserID] = append(pol.storeDomains[r.UserID], *r.StoreID)
 				sum.addStore(*r.StoreID)
 			case r.FranchiseeID != nil:
 				for _, s := range franchiseStores {
 					if s.FranchiseeID == *r.FranchiseeID {
 						links = append(links, []string{sub, role, StoreDomain(tenantID, s.ID)})
-						pol.storeDomains[r.UserID] = append(pol.storeDomains[r.UserID], s.ID)
 						sum.addStore(s.ID)
 					}
 				}

@@ -340,8 +340,11 @@ func (s *Service) SetStatus(ctx context.Context, actor *tenant.Principal, id uui
 					return err
 				}
 			}
-			if err := audit.Record(ctx, audit.Entry{Action: "user." + map[string]string{"disabled": "disable", "active": "enable", "invited": "enable"}[next],
-				ObjectType: "user", ObjectID: id.String()}); err != nil {
+			action := "user.enable"
+			if next == "disabled" {
+				action = "user.disable"
+			}
+			if err := audit.Record(ctx, audit.Entry{Action: action, ObjectType: "user", ObjectID: id.String()}); err != nil {
 				return err
 			}
 			if err := s.authz.Bump(ctx, actor.TenantID); err != nil {
@@ -390,14 +393,16 @@ func (s *Service) Assign(ctx context.Context, actor *tenant.Principal, id uuid.U
 		if err != nil {
 			return err
 		}
-		if _, err := s.Get(ctx, actor.TenantID, readScope, id); err != nil {
+		cur, err := s.Get(ctx, actor.TenantID, readScope, id)
+		if err != nil {
 			return err
 		}
-		if _, err := s.authz.SetAssignments(ctx, actor, id, in.Assignments); err != nil {
+		as, err := s.authz.SetAssignments(ctx, actor, id, in.Assignments)
+		if err != nil {
 			return err
 		}
-		out, err = s.Get(ctx, actor.TenantID, authz.StoreScope{All: true}, id)
-		return err
+		out = Detail{User: cur.User, Assignments: as}
+		return nil
 	})
 	return out, err
 }
