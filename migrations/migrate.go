@@ -6,11 +6,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime/debug"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
 
 	"chainstore/infra/postgres"
 )
@@ -43,7 +47,7 @@ func Run(ctx context.Context, command string, opt Options) error {
 			return err
 		}
 	}
-	if err := runGoose(ctx, db, command, opt.Log); err != nil {
+	if err := runGoose(ctx, db, opt.OwnerURL, command, opt.Log); err != nil {
 		return err
 	}
 	if opt.AppRole != "" && command == "up" {
@@ -54,7 +58,7 @@ func Run(ctx context.Context, command string, opt Options) error {
 	return nil
 }
 
-func runGoose(ctx context.Context, db *sql.DB, command string, w io.Writer) error {
+func runGoose(ctx context.Context, db *sql.DB, ownerURL, command string, w io.Writer) error {
 	if w == nil {
 		w = io.Discard
 	}
@@ -76,16 +80,62 @@ func runGoose(ctx context.Context, db *sql.DB, command string, w io.Writer) erro
 	defer lockConn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(7261001)`)
 	switch command {
 	case "up":
-		return goose.UpContext(ctx, db, ".")
+		if err := goose.UpContext(ctx, db, "."); err != nil {
+			return err
+		}
+		return runRiver(ctx, ownerURL, rivermigrate.DirectionUp, w)
 	case "down":
 		return goose.DownContext(ctx, db, ".")
 	case "reset":
+		if err := runRiver(ctx, ownerURL, rivermigrate.DirectionDown, w); err != nil {
+			return err
+		}
 		return goose.ResetContext(ctx, db, ".")
 	case "status":
 		return goose.StatusContext(ctx, db, ".")
 	default:
 		return fmt.Errorf("migrate: unknown command %q (want up, down, status or reset)", command)
 	}
+}
+
+// RiverVersion names the job queue's schema (River versions it with its
+// module), so test templates are rebuilt when River is upgraded.
+func RiverVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Path == "github.com/riverqueue/river" {
+				return d.Path + "@" + d.Version
+			}
+		}
+	}
+	return "river"
+}
+
+// runRiver migrates the job queue's own tables (River's, platform tables:
+// jobs carry a tenant id in their arguments and open that tenant's
+// transaction to work). River versions its schema itself.
+func runRiver(ctx context.Context, ownerURL string, dir rivermigrate.Direction, w io.Writer) error {
+	pool, err := pgxpool.New(ctx, ownerURL)
+	if err != nil {
+		return fmt.Errorf("migrate river: %w", err)
+	}
+	defer pool.Close()
+	m, err := rivermigrate.New(riverpgxv5.New(pool), &rivermigrate.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		return fmt.Errorf("migrate river: %w", err)
+	}
+	opts := &rivermigrate.MigrateOpts{}
+	if dir == rivermigrate.DirectionDown {
+		opts.TargetVersion = -1
+	}
+	res, err := m.Migrate(ctx, dir, opts)
+	if err != nil {
+		return fmt.Errorf("migrate river: %w", err)
+	}
+	for _, v := range res.Versions {
+		fmt.Fprintf(w, "river: migrated %s to version %d\n", dir, v.Version)
+	}
+	return nil
 }
 
 type gooseLogger struct{ w io.Writer }

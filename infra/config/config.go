@@ -25,6 +25,7 @@ type Config struct {
 	DataDir              string
 	ConsoleOrigins       []string
 	BodyLimit            int
+	UploadBodyLimit      int
 	ReadTimeout          time.Duration
 	WriteTimeout         time.Duration
 	IdleTimeout          time.Duration
@@ -39,12 +40,26 @@ type Config struct {
 	TrustedProxies       []string
 	DBMaxConns           int
 	PolicyPollInterval   time.Duration
+	JobWorkers           int
+	MetricsToken         string // secret: Bearer token /metrics requires when set
 	LogLevel             string
+
+	// Subscription billing (modules/billing). With no StripeSecretKey the
+	// billing endpoints answer 503 billing.not_configured; trials still work.
+	StripeAPIURL           string        // Stripe's API, or stripe-mock in tests
+	BillingGracePeriod     time.Duration // how long past_due keeps full access
+	BillingTrialDays       int
+	BillingSuccessURL      string // Checkout redirects, customer portal return
+	BillingCancelURL       string
+	BillingPortalReturnURL string
 
 	// Key material; empty means "generate under DataDir" (development only).
 	JWTSigningKeys string
 	PIIKeys        string
 	PIIIndexKey    string
+	// Stripe secrets: never logged, never put in an error message.
+	StripeSecretKey     string
+	StripeWebhookSecret string
 }
 
 // Error names the variable that is wrong and why.
@@ -70,6 +85,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		DataDir:              r.str("DATA_DIR", ".data"),
 		ConsoleOrigins:       r.list("CONSOLE_ORIGINS", "http://localhost:5173,http://127.0.0.1:5173"),
 		BodyLimit:            r.integer("HTTP_BODY_LIMIT", 1<<20, 1024, 1<<30),
+		UploadBodyLimit:      r.integer("HTTP_UPLOAD_LIMIT", 64<<20, 1024, 1<<30),
 		ReadTimeout:          r.duration("HTTP_READ_TIMEOUT", 15*time.Second),
 		WriteTimeout:         r.duration("HTTP_WRITE_TIMEOUT", 30*time.Second),
 		IdleTimeout:          r.duration("HTTP_IDLE_TIMEOUT", 120*time.Second),
@@ -84,10 +100,25 @@ func Load(getenv func(string) string) (*Config, error) {
 		TrustedProxies:       r.list("TRUSTED_PROXIES", ""),
 		DBMaxConns:           r.integer("DB_MAX_CONNS", 20, 1, 1000),
 		PolicyPollInterval:   r.duration("POLICY_POLL_INTERVAL", 5*time.Second),
+		JobWorkers:           r.integer("JOB_WORKERS", 4, 1, 100),
+		MetricsToken:         getenv("METRICS_TOKEN"),
 		LogLevel:             r.oneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error"),
 		JWTSigningKeys:       getenv("JWT_SIGNING_KEYS"),
 		PIIKeys:              getenv("PII_KEYS"),
 		PIIIndexKey:          getenv("PII_INDEX_KEY"),
+	}
+	c.StripeSecretKey = strings.TrimSpace(getenv("STRIPE_SECRET_KEY"))
+	c.StripeWebhookSecret = strings.TrimSpace(getenv("STRIPE_WEBHOOK_SECRET"))
+	c.StripeAPIURL = r.str("STRIPE_API_URL", "https://api.stripe.com")
+	c.BillingGracePeriod = r.duration("BILLING_GRACE_PERIOD", 7*24*time.Hour)
+	c.BillingTrialDays = r.integer("BILLING_TRIAL_DAYS", 14, 1, 365)
+	c.BillingSuccessURL = r.str("BILLING_SUCCESS_URL", "http://localhost:5173/billing?checkout=success")
+	c.BillingCancelURL = r.str("BILLING_CANCEL_URL", "http://localhost:5173/billing?checkout=canceled")
+	c.BillingPortalReturnURL = r.str("BILLING_PORTAL_RETURN_URL", "http://localhost:5173/billing")
+	for _, v := range []string{"STRIPE_API_URL", "BILLING_SUCCESS_URL", "BILLING_CANCEL_URL", "BILLING_PORTAL_RETURN_URL"} {
+		if u, err := url.Parse(r.str(v, "http://default")); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			r.fail(v, "must be an http(s) URL")
+		}
 	}
 	r.postgresURL("DATABASE_URL", c.DatabaseURL)
 	c.MigrationDatabaseURL = getenv("MIGRATION_DATABASE_URL")
@@ -110,6 +141,9 @@ func Load(getenv func(string) string) (*Config, error) {
 			if v == "" {
 				r.fail(name, "is required when APP_ENV=production (generated keys are for local runs only)")
 			}
+		}
+		if len(c.MetricsToken) < 16 {
+			r.fail("METRICS_TOKEN", "is required when APP_ENV=production (16+ characters; the scraper sends it as a Bearer token)")
 		}
 	}
 	if c.AccessTokenTTL < time.Minute || c.AccessTokenTTL > time.Hour {

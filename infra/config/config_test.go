@@ -28,6 +28,7 @@ func TestBadVariableIsNamed(t *testing.T) {
 		"ACCESS_TOKEN_TTL":        {"ACCESS_TOKEN_TTL": "24h"},
 		"JWT_SIGNING_KEYS":        {"APP_ENV": "production", "PII_KEYS": "x", "PII_INDEX_KEY": "y"},
 		"LOGIN_LIMIT_PER_ACCOUNT": {"LOGIN_LIMIT_PER_ACCOUNT": "0"},
+		"METRICS_TOKEN":           {"APP_ENV": "production", "JWT_SIGNING_KEYS": "k", "PII_KEYS": "x", "PII_INDEX_KEY": "y", "METRICS_TOKEN": "short"},
 	} {
 		_, err := Load(env(vars))
 		var ce *Error

@@ -97,6 +97,37 @@ func IsForeignKeyViolation(err error) (constraint string, ok bool) {
 // EnsureDatabase creates the database named in dsn when it does not exist,
 // connecting to the server's `postgres` maintenance database as the same user.
 func EnsureDatabase(ctx context.Context, dsn string) error {
+	return onMaintenance(ctx, dsn, func(conn *pgx.Conn, name string) error {
+		var exists bool
+		if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
+			return err
+		}
+		if exists {
+			return nil
+		}
+		_, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
+		if pe := (*pgconn.PgError)(nil); errors.As(err, &pe) && pe.Code == "42P04" {
+			return nil // created concurrently
+		}
+		if err == nil {
+			slog.Info("created database", "database", name)
+		}
+		return err
+	})
+}
+
+// DropDatabase drops the database dsn names, disconnecting its sessions
+// (the bench starts from an empty database every run).
+func DropDatabase(ctx context.Context, dsn string) error {
+	return onMaintenance(ctx, dsn, func(conn *pgx.Conn, name string) error {
+		_, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
+		return err
+	})
+}
+
+// onMaintenance runs f on a connection to the server's postgres database
+// with the name of the database dsn names.
+func onMaintenance(ctx context.Context, dsn string, f func(conn *pgx.Conn, name string) error) error {
 	u, err := url.Parse(dsn)
 	if err != nil {
 		return err
@@ -112,21 +143,7 @@ func EnsureDatabase(ctx context.Context, dsn string) error {
 		return fmt.Errorf("postgres: connect to maintenance database: %w", err)
 	}
 	defer conn.Close(ctx)
-	var exists bool
-	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
-		return err
-	}
-	if exists {
-		return nil
-	}
-	_, err = conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
-	if pe := (*pgconn.PgError)(nil); errors.As(err, &pe) && pe.Code == "42P04" {
-		return nil // created concurrently
-	}
-	if err == nil {
-		slog.Info("created database", "database", name)
-	}
-	return err
+	return f(conn, name)
 }
 
 // EnsureAppRole creates the server's login role when missing and makes sure
@@ -214,4 +231,10 @@ func WithDatabase(dsn, name string) string {
 	}
 	u.Path = "/" + name
 	return u.String()
+}
+
+// EscapeLike escapes LIKE's wildcards in user input, so a search for "50%"
+// matches the text "50%" (PostgreSQL's default escape character is \).
+func EscapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

@@ -89,3 +89,19 @@ func MetaFrom(ctx context.Context) Meta {
 	m, _ := ctx.Value(metaKey{}).(Meta)
 	return m
 }
+
+// QueryUUID parses the optional query parameter name as a UUID: nil when
+// absent; when malformed, nil and a field error appended to bad, so a
+// handler reports every bad parameter at once.
+func QueryUUID(c *fiber.Ctx, name string, bad *[]problem.FieldError) *uuid.UUID {
+	raw := c.Query(name)
+	if raw == "" {
+		return nil
+	}
+	id, err := uuid.Parse(raw)
+	if err != nil {
+		*bad = append(*bad, problem.FieldError{Field: name, Message: "must be a UUID"})
+		return nil
+	}
+	return &id
+}

@@ -104,6 +104,7 @@ func ensureTemplate(ctx context.Context, admin string) (string, error) {
 		h.Write([]byte(n))
 		h.Write(b)
 	}
+	h.Write([]byte(migrations.RiverVersion()))
 	tpl := "cs_tpl_" + hex.EncodeToString(h.Sum(nil))[:16]
 
 	conn, err := pgx.Connect(ctx, admin)

@@ -97,11 +97,15 @@ type Me struct {
 	Billing     Billing     `json:"billing"`
 }
 
-// Billing flags shown by the console. Until subscription billing lands they
-// follow the tenant's status alone.
+// Billing flags shown by the console, from the billing module (through
+// Options.BillingFlags); without it they follow the tenant's status alone.
 type Billing struct {
-	Status   string `json:"status"`
-	ReadOnly bool   `json:"read_only"`
-	PastDue  bool   `json:"past_due"`
-	Banner   string `json:"banner"`
+	Status      string     `json:"status"`
+	ReadOnly    bool       `json:"read_only"`
+	PastDue     bool       `json:"past_due"`
+	Banner      string     `json:"banner"`
+	Access      string     `json:"access"` // full, grace, read_only
+	Plan        string     `json:"plan"`
+	TrialEndsAt *time.Time `json:"trial_ends_at"`
+	GraceEndsAt *time.Time `json:"grace_ends_at"`
 }

@@ -34,6 +34,8 @@ type Service struct {
 	perAccount   *ratelimit.Limiter
 	refreshTTL   time.Duration
 	userTokenTTL time.Duration
+	afterSignup  func(ctx context.Context, tenantID uuid.UUID) error
+	billingFlags func(ctx context.Context, tenantID uuid.UUID) (Billing, error)
 }
 
 // Options configure the service.
@@ -42,6 +44,12 @@ type Options struct {
 	LoginPerAccount  int
 	LoginPerIP       int
 	LoginLimitWindow time.Duration
+	// AfterSignup runs inside the signup transaction once the chain exists
+	// (billing starts the trial); its error fails the signup.
+	AfterSignup func(ctx context.Context, tenantID uuid.UUID) error
+	// BillingFlags gives /me its billing flags (tenant/* cannot import the
+	// billing module, so the API wiring passes it in).
+	BillingFlags func(ctx context.Context, tenantID uuid.UUID) (Billing, error)
 }
 
 // New builds the service.
@@ -52,6 +60,8 @@ func New(pool *tenant.Pool, az *authz.Authorizer, tokens *Tokens, rc *redisx.Cli
 		perAccount:   ratelimit.New(rc, opt.LoginPerAccount, opt.LoginLimitWindow),
 		refreshTTL:   opt.RefreshTTL,
 		userTokenTTL: 72 * time.Hour,
+		afterSignup:  opt.AfterSignup,
+		billingFlags: opt.BillingFlags,
 	}
 }
 
@@ -99,6 +109,11 @@ func (s *Service) Signup(ctx context.Context, in SignupInput) (*SignupResult, er
 		p := &tenant.Principal{TenantID: t.ID, UserID: u.ID}
 		if err := s.authz.GrantInitial(tenant.WithPrincipal(ctx, p), t.ID, u.ID, "hq_admin", nil, nil); err != nil {
 			return err
+		}
+		if s.afterSignup != nil {
+			if err := s.afterSignup(ctx, t.ID); err != nil {
+				return err
+			}
 		}
 		pair, err := s.startSession(ctx, t.ID, u.ID)
 		if err != nil {
@@ -441,9 +456,13 @@ func (s *Service) Me(ctx context.Context, p *tenant.Principal) (*Me, error) {
 			}
 		}
 		sort.Strings(me.Permissions)
-		me.Billing = Billing{Status: "active"}
+		if s.billingFlags != nil {
+			me.Billing, err = s.billingFlags(ctx, p.TenantID)
+			return err
+		}
+		me.Billing = Billing{Status: "active", Access: "full"}
 		if t.Status != "active" {
-			me.Billing = Billing{Status: t.Status, ReadOnly: true, Banner: "This chain is " + t.Status + "; data is read-only."}
+			me.Billing = Billing{Status: t.Status, ReadOnly: true, Access: "read_only", Banner: "This chain is " + t.Status + "; data is read-only."}
 		}
 		return nil
 	})

@@ -37,14 +37,7 @@ func (h *HTTP) ListStores(c *fiber.Ctx) error {
 	if f.Type != "" && f.Type != "direct" && f.Type != "franchise" {
 		bad = append(bad, problem.FieldError{Field: "type", Message: "must be direct or franchise"})
 	}
-	if raw := c.Query("franchisee_id"); raw != "" {
-		id, err := uuid.Parse(raw)
-		if err != nil {
-			bad = append(bad, problem.FieldError{Field: "franchisee_id", Message: "must be a UUID"})
-		} else {
-			f.FranchiseeID = &id
-		}
-	}
+	f.FranchiseeID = web.QueryUUID(c, "franchisee_id", &bad)
 	if len(f.Query) > 100 || !web.IsText(f.Query) {
 		bad = append(bad, problem.FieldError{Field: "q", Message: "must be printable text of at most 100 characters"})
 	}

@@ -20,6 +20,10 @@ import (
 type Service struct {
 	pool  *tenant.Pool
 	authz *authz.Authorizer
+	// StoresChanged, when set (by the API wiring: billing), runs inside the
+	// transaction after a store opens (created or reopened; opened true) or
+	// closes. Its error refuses the change (a plan's store limit).
+	StoresChanged func(ctx context.Context, tenantID uuid.UUID, opened bool) error
 }
 
 // New builds the service.
@@ -43,7 +47,7 @@ func (s *Service) ListStores(ctx context.Context, tenantID uuid.UUID, scope auth
 			q = q.Where("franchisee_id = ?", *f.FranchiseeID)
 		}
 		if f.Query != "" {
-			like := "%" + escapeLike(f.Query) + "%"
+			like := "%" + postgres.EscapeLike(f.Query) + "%"
 			q = q.Where("(name ILIKE ? OR code ILIKE ?)", like, like)
 		}
 		if page.Cursor != uuid.Nil {
@@ -107,6 +111,11 @@ func (s *Service) CreateStore(ctx context.Context, actor *tenant.Principal, in C
 		if err := audit.Record(ctx, audit.Entry{Action: "store.create", ObjectType: "store", ObjectID: out.ID.String(), StoreID: &out.ID,
 			Detail: map[string]any{"code": out.Code, "type": out.Type, "franchisee_id": out.FranchiseeID}}); err != nil {
 			return err
+		}
+		if s.StoresChanged != nil {
+			if err := s.StoresChanged(ctx, actor.TenantID, true); err != nil {
+				return err
+			}
 		}
 		if fid != nil {
 			return s.authz.Bump(ctx, actor.TenantID)
@@ -204,6 +213,11 @@ func (s *Service) UpdateStore(ctx context.Context, actor *tenant.Principal, id u
 		if err := audit.Record(ctx, audit.Entry{Action: "store.update", ObjectType: "store", ObjectID: id.String(), StoreID: &id,
 			Detail: map[string]any{"before": cur, "after": out}}); err != nil {
 			return err
+		}
+		if s.StoresChanged != nil && cur.Status != out.Status {
+			if err := s.StoresChanged(ctx, actor.TenantID, out.Status == "active"); err != nil {
+				return err
+			}
 		}
 		if !sameID(cur.FranchiseeID, out.FranchiseeID) {
 			return s.authz.Bump(ctx, actor.TenantID)
@@ -337,8 +351,4 @@ func sameID(a, b *uuid.UUID) bool {
 		return a == b
 	}
 	return *a == *b
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

@@ -84,6 +84,10 @@ type Service struct {
 	pool  *tenant.Pool
 	authz *authz.Authorizer
 	auth  *auth.Service
+	// SeatGuard, when set (by the API wiring: billing), runs inside the
+	// transaction after a user is added or re-enabled; its error refuses it
+	// (a plan's staff-seat limit).
+	SeatGuard func(ctx context.Context, tenantID uuid.UUID) error
 }
 
 // New builds the service.
@@ -245,6 +249,11 @@ func (s *Service) Create(ctx context.Context, actor *tenant.Principal, in Create
 		if err != nil {
 			return err
 		}
+		if s.SeatGuard != nil {
+			if err := s.SeatGuard(ctx, actor.TenantID); err != nil {
+				return err
+			}
+		}
 		if err := audit.Record(ctx, audit.Entry{Action: "user.create", ObjectType: "user", ObjectID: u.ID.String(),
 			Detail: map[string]any{"status": u.Status}}); err != nil {
 			return err
@@ -337,6 +346,10 @@ func (s *Service) SetStatus(ctx context.Context, actor *tenant.Principal, id uui
 			}
 			if next == "disabled" {
 				if err := s.auth.RevokeUserSessions(ctx, actor.TenantID, id, "disabled"); err != nil {
+					return err
+				}
+			} else if cur.Status == "disabled" && s.SeatGuard != nil {
+				if err := s.SeatGuard(ctx, actor.TenantID); err != nil {
 					return err
 				}
 			}
