@@ -1,0 +1,277 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"chainstore/infra/postgres"
+	"chainstore/infra/problem"
+	"chainstore/tenant"
+	"chainstore/tenant/audit"
+)
+
+// MaxChangesPage is the largest delta-feed page.
+const MaxChangesPage = 5000
+
+const itemSelect = `SELECT s.id AS sku_id, s.product_id, s.code, s.name, p.name AS product_name, s.specs, p.category_id, p.brand_id,
+	u.code AS unit, u.kind AS unit_kind, p.weighed, p.tax_rate_bp, p.shelf_life_days,
+	CASE WHEN s.status = 'active' AND p.status = 'active' THEN 'active' ELSE 'discontinued' END AS status,
+	s.plu, s.change_seq,
+	coalesce((SELECT string_agg(b.barcode, ',' ORDER BY b.barcode) FROM sku_barcodes b WHERE b.tenant_id = s.tenant_id AND b.sku_id = s.id), '') AS barcodes_csv,
+	` + priceCols + `
+	FROM skus s
+	JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
+	JOIN units u ON u.tenant_id = p.tenant_id AND u.id = p.unit_id
+	WHERE s.tenant_id = ? AND `
+
+type itemRow struct {
+	SKUID         uuid.UUID  `gorm:"column:sku_id"`
+	ProductID     uuid.UUID  `gorm:"column:product_id"`
+	Code          string     `gorm:"column:code"`
+	Name          string     `gorm:"column:name"`
+	ProductName   string     `gorm:"column:product_name"`
+	Specs         Specs      `gorm:"column:specs"`
+	CategoryID    uuid.UUID  `gorm:"column:category_id"`
+	BrandID       *uuid.UUID `gorm:"column:brand_id"`
+	Unit          string     `gorm:"column:unit"`
+	UnitKind      string     `gorm:"column:unit_kind"`
+	Weighed       bool       `gorm:"column:weighed"`
+	TaxRateBP     int        `gorm:"column:tax_rate_bp"`
+	ShelfLifeDays *int       `gorm:"column:shelf_life_days"`
+	Status        string     `gorm:"column:status"`
+	PLU           *string    `gorm:"column:plu"`
+	ChangeSeq     int64      `gorm:"column:change_seq"`
+	BarcodesCSV   string     `gorm:"column:barcodes_csv"`
+	ListStore     *int64     `gorm:"column:list_store"`
+	ListHQ        *int64     `gorm:"column:list_hq"`
+	MemberStore   *int64     `gorm:"column:member_store"`
+	MemberHQ      *int64     `gorm:"column:member_hq"`
+}
+
+// items loads the till's view of the SKUs matching where (with args), in
+// order, priced for the store now, with scheduled price changes.
+func items(db *gorm.DB, tenantID, storeID uuid.UUID, now time.Time, where string, args ...any) ([]Item, error) {
+	var rows []itemRow
+	all := append(priceArgs(&storeID, now, false), tenantID)
+	all = append(all, args...)
+	if err := db.Raw(itemSelect+where, all...).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("catalog: items: %w", err)
+	}
+	out := make([]Item, len(rows))
+	ids := make([]uuid.UUID, len(rows))
+	index := make(map[uuid.UUID]int, len(rows))
+	for i, r := range rows {
+		it := Item{SKUID: r.SKUID, ProductID: r.ProductID, Code: r.Code, Name: r.Name, ProductName: r.ProductName, Specs: r.Specs,
+			CategoryID: r.CategoryID, BrandID: r.BrandID, Unit: r.Unit, UnitKind: r.UnitKind, Weighed: r.Weighed, TaxRateBP: r.TaxRateBP,
+			ShelfLifeDays: r.ShelfLifeDays, Status: r.Status, PLU: r.PLU, ChangeSeq: r.ChangeSeq, Barcodes: []string{}, Scheduled: []ScheduledPrice{}}
+		if it.Specs == nil {
+			it.Specs = Specs{}
+		}
+		if r.BarcodesCSV != "" {
+			it.Barcodes = strings.Split(r.BarcodesCSV, ",")
+		}
+		it.ListPrice, _ = pick(r.ListStore, r.ListHQ)
+		it.MemberPrice, _ = pick(r.MemberStore, r.MemberHQ)
+		out[i], ids[i], index[r.SKUID] = it, r.SKUID, i
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var sched []struct {
+		SKUID         uuid.UUID `gorm:"column:sku_id"`
+		Kind          string    `gorm:"column:kind"`
+		Amount        *int64    `gorm:"column:amount"`
+		StoreOverride bool      `gorm:"column:store_override"`
+		EffectiveFrom time.Time `gorm:"column:effective_from"`
+	}
+	if err := db.Raw(`SELECT sku_id, kind, amount, store_id IS NOT NULL AS store_override, effective_from FROM price_versions
+		WHERE tenant_id = ? AND sku_id IN ? AND kind IN ('list', 'member') AND (store_id IS NULL OR store_id = ?) AND effective_from > ?
+		ORDER BY effective_from, id`, tenantID, ids, storeID, now).Scan(&sched).Error; err != nil {
+		return nil, fmt.Errorf("catalog: scheduled prices: %w", err)
+	}
+	for _, sp := range sched {
+		i := index[sp.SKUID]
+		out[i].Scheduled = append(out[i].Scheduled, ScheduledPrice{Kind: sp.Kind, Amount: sp.Amount, StoreOverride: sp.StoreOverride, EffectiveFrom: sp.EffectiveFrom.UTC()})
+	}
+	return out, nil
+}
+
+// Changes is the delta feed of a store: SKUs changed after since, in
+// change order, each a full snapshot priced for the store now with its
+// scheduled price changes (a till applies those at their time; a scheduled
+// store row with a null amount ends the override). A till starts at since=0
+// and pages with next_since until has_more is false.
+func (s *Service) Changes(ctx context.Context, tenantID, storeID uuid.UUID, since int64, limit int) (Changes, error) {
+	out := Changes{NextSince: since}
+	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		db := tenant.DB(ctx)
+		if err := storeExists(db, tenantID, storeID); err != nil {
+			return err
+		}
+		rows, err := items(db, tenantID, storeID, time.Now().UTC(), `s.change_seq > ? ORDER BY s.change_seq LIMIT ?`, since, limit+1)
+		if err != nil {
+			return err
+		}
+		if len(rows) > limit {
+			rows, out.HasMore = rows[:limit], true
+		}
+		out.Data = rows
+		if len(rows) > 0 {
+			out.NextSince = rows[len(rows)-1].ChangeSeq
+		}
+		return nil
+	})
+	return out, err
+}
+
+// LookupQuery is one POS look-up: exactly one of Barcode, Code, Query.
+type LookupQuery struct {
+	Barcode string
+	Code    string
+	Query   string
+	Limit   int
+}
+
+// Lookup finds items for a till in a store, priced for the store now. A
+// barcode is tried as registered (EAN/UPC/in-store), then as a weighed-goods
+// code of the chain's scale layouts (the SKU by PLU, with the embedded
+// weight or price in Scan). Code is a SKU or product code; Query searches
+// names (trigram index) and returns active items only. Nothing found is
+// ErrNotFoundInLookup for barcode and code, an empty list for a query.
+func (s *Service) Lookup(ctx context.Context, tenantID, storeID uuid.UUID, q LookupQuery) (LookupResult, error) {
+	out := LookupResult{Data: []Item{}}
+	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		db := tenant.DB(ctx)
+		if err := storeExists(db, tenantID, storeID); err != nil {
+			return err
+		}
+		now := time.Now().UTC()
+		var err error
+		switch {
+		case q.Barcode != "":
+			// A registered code wins, even one shaped like a scale code, so
+			// it is tried first (as scanned and normalised: UPC-A as EAN-13);
+			// the chain's scale layouts are read only when it is not one.
+			raw := strings.TrimSpace(q.Barcode)
+			codes, kind := []string{raw}, KindInStore
+			if code, k, err := NormalizeBarcode(raw); err == nil {
+				kind = k
+				if code != raw {
+					codes = append(codes, code)
+				}
+			}
+			out.Data, err = items(db, tenantID, storeID, now,
+				`s.id = (SELECT b.sku_id FROM sku_barcodes b WHERE b.tenant_id = ? AND b.barcode IN ? LIMIT 1)`, tenantID, codes)
+			if err != nil {
+				return err
+			}
+			if len(out.Data) > 0 {
+				out.Scan = &ScanInfo{Barcode: raw, Kind: kind}
+				return nil
+			}
+			layouts, err := scaleLayouts(db, tenantID)
+			if err != nil {
+				return err
+			}
+			if sc, _ := ParseScan(raw, layouts); sc.Weighed {
+				out.Data, err = items(db, tenantID, storeID, now, `s.plu = ?`, sc.PLU)
+				if err != nil {
+					return err
+				}
+				if len(out.Data) > 0 {
+					out.Scan = &ScanInfo{Barcode: raw, Kind: sc.Kind, Weighed: true, PLU: sc.PLU, Quantity: sc.Quantity, Amount: sc.Amount}
+				}
+			}
+			if len(out.Data) == 0 {
+				return ErrNotFoundInLookup
+			}
+		case q.Code != "":
+			out.Data, err = items(db, tenantID, storeID, now,
+				`(s.code = ? OR s.product_id = (SELECT id FROM products WHERE tenant_id = ? AND code = ?)) ORDER BY s.code LIMIT 50`, q.Code, tenantID, q.Code)
+			if err != nil {
+				return err
+			}
+			if len(out.Data) == 0 {
+				return ErrNotFoundInLookup
+			}
+		default:
+			like := "%" + postgres.EscapeLike(q.Query) + "%"
+			out.Data, err = items(db, tenantID, storeID, now,
+				`s.name ILIKE ? AND s.status = 'active' AND p.status = 'active' ORDER BY length(s.name), s.id LIMIT ?`, like, q.Limit)
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+func scaleLayouts(db *gorm.DB, tenantID uuid.UUID) ([]ScaleLayout, error) {
+	var out []ScaleLayout
+	if err := db.Raw(`SELECT prefix, plu_length, value_kind, value_length FROM scale_barcode_layouts WHERE tenant_id = ? ORDER BY length(prefix) DESC, prefix`, tenantID).
+		Scan(&out).Error; err != nil {
+		return nil, fmt.Errorf("catalog: scale layouts: %w", err)
+	}
+	if len(out) == 0 {
+		out = []ScaleLayout{DefaultScaleLayout}
+	}
+	return out, nil
+}
+
+// ScaleLayouts returns the chain's weighed-goods barcode layouts (the
+// default when it has set none).
+func (s *Service) ScaleLayouts(ctx context.Context, tenantID uuid.UUID) ([]ScaleLayout, error) {
+	var out []ScaleLayout
+	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		var err error
+		out, err = scaleLayouts(tenant.DB(ctx), tenantID)
+		return err
+	})
+	return out, err
+}
+
+// SetScaleLayouts replaces the chain's layouts (audited). Prefixes must be
+// distinct and describe 13- or 18-digit codes.
+func (s *Service) SetScaleLayouts(ctx context.Context, actor *tenant.Principal, layouts []ScaleLayout) ([]ScaleLayout, error) {
+	var bad []problem.FieldError
+	seen := map[string]bool{}
+	for i, l := range layouts {
+		if err := l.Check(); err != nil {
+			bad = append(bad, problem.FieldError{Field: fmt.Sprintf("layouts[%d]", i), Message: err.Error()})
+		}
+		if seen[l.Prefix] {
+			bad = append(bad, problem.FieldError{Field: fmt.Sprintf("layouts[%d].prefix", i), Message: "is given twice"})
+		}
+		seen[l.Prefix] = true
+	}
+	if len(bad) > 0 {
+		return nil, ErrInvalid.WithFields(bad...)
+	}
+	var out []ScaleLayout
+	err := s.pool.WithTx(ctx, actor.TenantID, func(ctx context.Context) error {
+		db := tenant.DB(ctx)
+		if err := db.Exec(`DELETE FROM scale_barcode_layouts WHERE tenant_id = ?`, actor.TenantID).Error; err != nil {
+			return err
+		}
+		for _, l := range layouts {
+			if err := db.Exec(`INSERT INTO scale_barcode_layouts (tenant_id, prefix, plu_length, value_kind, value_length) VALUES (?, ?, ?, ?, ?)`,
+				actor.TenantID, l.Prefix, l.PLULength, l.ValueKind, l.ValueLength).Error; err != nil {
+				return fmt.Errorf("catalog: set scale layouts: %w", err)
+			}
+		}
+		if err := audit.Record(ctx, audit.Entry{Action: "catalog.scale_layouts", ObjectType: "tenant", ObjectID: actor.TenantID.String(),
+			Detail: map[string]any{"layouts": layouts}}); err != nil {
+			return err
+		}
+		var err error
+		out, err = scaleLayouts(db, actor.TenantID)
+		return err
+	})
+	return out, err
+}
