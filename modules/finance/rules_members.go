@@ -1,0 +1,177 @@
+package finance
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Posting rules of the members module's money movements that are not part
+// of a sale (a sale or return posts its stored value through PostSale /
+// PostReturn).
+
+// StoredValueCashOutEvent closes out a member's stored value (退卡): the
+// principal is paid back by Payments at StoreID (nil: HQ); the bonus is
+// forfeited. Loaded says where the value was loaded (principal and bonus
+// per loading store, as the members module's lots record it); its totals
+// must equal Principal and Bonus. Without Loaded, all of it counts as
+// loaded at StoreID.
+type StoredValueCashOutEvent struct {
+	SourceID     uuid.UUID
+	StoreID      *uuid.UUID
+	BusinessDate time.Time
+	Principal    int64
+	Bonus        int64
+	Payments     []Payment
+	Loaded       []StoredValueUse
+}
+
+// buildStoredValueCashOut: the paying entity credits the money paid back
+// (cash-flow category stored_value, outflow). Each part of the value leaves
+// the books of the entity that loaded it: its principal liability is
+// released, and its forfeited bonus's liability goes against the selling
+// expense its top-up booked (written back). When the loading entity is not
+// the paying one, the paying entity paid the principal out on the loader's
+// behalf: the loader books a due-to and the payer a due-from for the whole
+// principal. This clears at 100%, not at the sale clearing ratios: those
+// split revenue earned on a sale between the two entities, while a
+// cash-out earns nothing — the loader received the money at top-up and
+// must hand all of it to whoever paid it back (forfeited bonus moves no
+// money, so it is not cleared).
+func buildStoredValueCashOut(ev StoredValueCashOutEvent, b books) ([]Entry, error) {
+	if err := checkCommon(ev.SourceID, ev.BusinessDate); err != nil {
+		return nil, err
+	}
+	payer := b.entityOf(ev.StoreID)
+	if payer == uuid.Nil {
+		return nil, eventErr("store_id", "is not a store of this chain")
+	}
+	if err := checkAmount("principal", ev.Principal, false); err != nil {
+		return nil, err
+	}
+	if err := checkAmount("bonus", ev.Bonus, false); err != nil {
+		return nil, err
+	}
+	loaded := ev.Loaded
+	if len(loaded) == 0 {
+		loaded = []StoredValueUse{{Principal: ev.Principal, Bonus: ev.Bonus, LoadedStoreID: ev.StoreID}}
+	}
+	const rule = "sv_cash_out"
+	d := newDraft(rule, ev.SourceID, ev.BusinessDate, "储值退卡 stored value cash-out")
+	var paid int64
+	for i, p := range ev.Payments {
+		f := fmt.Sprintf("payments[%d]", i)
+		if err := checkAmount(f+".amount", p.Amount, false); err != nil {
+			return nil, err
+		}
+		acct, err := payAccount(f+".method", p.Method)
+		if err != nil {
+			return nil, err
+		}
+		paid += p.Amount
+		d.cr(payer, rule, acct, ev.StoreID, p.Amount, cashFlowFor(acct, CFStoredValue), nil)
+	}
+	if paid != ev.Principal {
+		return nil, eventErr("payments", fmt.Sprintf("payments total %d but the principal is %d", paid, ev.Principal))
+	}
+	var sumP, sumB int64
+	for i, sv := range loaded {
+		f := fmt.Sprintf("loaded[%d]", i)
+		if err := checkAmount(f+".principal", sv.Principal, false); err != nil {
+			return nil, err
+		}
+		if err := checkAmount(f+".bonus", sv.Bonus, false); err != nil {
+			return nil, err
+		}
+		loader := b.entityOf(sv.LoadedStoreID)
+		if loader == uuid.Nil {
+			return nil, eventErr(f+".loaded_store_id", "is not a store of this chain")
+		}
+		sumP, sumB = sumP+sv.Principal, sumB+sv.Bonus
+		if loader == payer {
+			d.dr(payer, rule, AcctSVPrincipal, sv.LoadedStoreID, sv.Principal, "", nil)
+			d.dr(payer, rule, AcctSVBonus, sv.LoadedStoreID, sv.Bonus, "", nil)
+			d.cr(payer, rule, AcctSelling, sv.LoadedStoreID, sv.Bonus, "", nil)
+			continue
+		}
+		crule := rule + "_clearing"
+		d.dr(payer, rule, AcctDueFrom, ev.StoreID, sv.Principal, "", &loader)
+		d.dr(loader, crule, AcctSVPrincipal, sv.LoadedStoreID, sv.Principal, "", nil)
+		d.cr(loader, crule, AcctDueTo, sv.LoadedStoreID, sv.Principal, "", &payer)
+		d.dr(loader, crule, AcctSVBonus, sv.LoadedStoreID, sv.Bonus, "", nil)
+		d.cr(loader, crule, AcctSelling, sv.LoadedStoreID, sv.Bonus, "", nil)
+	}
+	if sumP != ev.Principal || sumB != ev.Bonus {
+		return nil, eventErr("loaded", fmt.Sprintf("loaded value totals principal %d and bonus %d but the event has %d and %d", sumP, sumB, ev.Principal, ev.Bonus))
+	}
+	return nonEmpty(d.entries(), "principal")
+}
+
+// PostStoredValueCashOut posts a stored-value cash-out (退卡): in each
+// loading entity's books the principal liability against the money paid
+// back (through a due-to/due-from pair with the paying entity when that is
+// another one) and the forfeited bonus's liability against the selling
+// expense its top-up booked. Source type sv_cash_out; idempotent per
+// ev.SourceID.
+func (s *Service) PostStoredValueCashOut(ctx context.Context, tenantID uuid.UUID, ev StoredValueCashOutEvent) ([]Posted, error) {
+	ids := []*uuid.UUID{ev.StoreID}
+	for i := range ev.Loaded {
+		ids = append(ids, ev.Loaded[i].LoadedStoreID)
+	}
+	return s.postEvent(ctx, tenantID, sortedStores(ids...), func(b books) ([]Entry, error) { return buildStoredValueCashOut(ev, b) })
+}
+
+// StoredValueTenderEvent is stored value paid at a till (PayStoredValue
+// through the POS API) for a sale that is posted on its own: the value
+// leaves the books of the entity that loaded it (cleared with the seller's,
+// as in a sale), and the seller owes it to that sale in AcctSVTendered,
+// which the sale clears by taking it as payment method "sv_tendered".
+type StoredValueTenderEvent struct {
+	SourceID     uuid.UUID
+	StoreID      uuid.UUID
+	BusinessDate time.Time
+	StoredValue  []StoredValueUse
+}
+
+func buildStoredValueTender(ev StoredValueTenderEvent, b books, src string) ([]Entry, error) {
+	if err := checkCommon(ev.SourceID, ev.BusinessDate); err != nil {
+		return nil, err
+	}
+	seller := b.stores[ev.StoreID]
+	if seller == uuid.Nil {
+		return nil, eventErr("store_id", "is not a store of this chain")
+	}
+	d := newDraft(src, ev.SourceID, ev.BusinessDate, "储值支付 stored value tendered "+ev.SourceID.String())
+	total, err := spendStoredValue(d, b, seller, &ev.StoreID, ev.StoredValue, src)
+	if err != nil {
+		return nil, err
+	}
+	d.cr(seller, src, AcctSVTendered, &ev.StoreID, total, "", nil)
+	return d.entries(), nil
+}
+
+func tenderStores(ev StoredValueTenderEvent) []uuid.UUID {
+	ids := []*uuid.UUID{&ev.StoreID}
+	for i := range ev.StoredValue {
+		ids = append(ids, ev.StoredValue[i].LoadedStoreID)
+	}
+	return sortedStores(ids...)
+}
+
+// PostStoredValueTender posts stored value paid at a till ahead of its sale.
+func (s *Service) PostStoredValueTender(ctx context.Context, tenantID uuid.UUID, ev StoredValueTenderEvent) ([]Posted, error) {
+	return s.postEvent(ctx, tenantID, tenderStores(ev), func(b books) ([]Entry, error) {
+		return buildStoredValueTender(ev, b, "sv_tender")
+	})
+}
+
+// PostStoredValueTenderRefund posts value put back on a card from a
+// tendered payment (ev.SourceID is the refund's id): the tender's mirror.
+func (s *Service) PostStoredValueTenderRefund(ctx context.Context, tenantID uuid.UUID, ev StoredValueTenderEvent) ([]Posted, error) {
+	return s.postEvent(ctx, tenantID, tenderStores(ev), func(b books) ([]Entry, error) {
+		es, err := buildStoredValueTender(ev, b, "sv_tender_refund")
+		return reversed(es), err
+	})
+}
