@@ -1,0 +1,639 @@
+package members
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
+
+	"chainstore/infra/pii"
+	"chainstore/infra/problem"
+	"chainstore/infra/web"
+	"chainstore/tenant"
+	"chainstore/tenant/authz"
+)
+
+// HTTP holds the members handlers: HQ screens under /api/v1/members... and
+// the POS under /api/v1/stores/{store_id}/pos/members.
+type HTTP struct {
+	svc   *Service
+	authz *authz.Authorizer
+}
+
+// NewHTTP builds the handlers.
+func NewHTTP(svc *Service, az *authz.Authorizer) *HTTP { return &HTTP{svc: svc, authz: az} }
+
+// chain requires perm for the whole chain and says whether the caller may
+// see full personal data.
+func (h *HTTP) chain(ctx context.Context, perm authz.Permission) (*tenant.Principal, bool, error) {
+	p, err := h.authz.RequireChain(ctx, perm)
+	if err != nil {
+		return nil, false, err
+	}
+	full, err := h.authz.CanChain(ctx, p, authz.MembersPII)
+	return p, full, err
+}
+
+// store requires perm in the path's store and says whether the caller may
+// see full personal data there.
+func (h *HTTP) store(c *fiber.Ctx, perm authz.Permission) (*tenant.Principal, uuid.UUID, bool, error) {
+	ctx := c.UserContext()
+	storeID, err := web.PathID(c, "store_id", ErrStoreNotFound)
+	if err != nil {
+		return nil, storeID, false, err
+	}
+	p, err := h.authz.RequireStore(ctx, storeID, perm, ErrStoreNotFound)
+	if err != nil {
+		return nil, storeID, false, err
+	}
+	full, err := h.authz.CanStore(ctx, p, storeID, authz.MembersPII)
+	return p, storeID, full, err
+}
+
+func memberID(c *fiber.Ctx) (uuid.UUID, error) { return web.PathID(c, "id", ErrNotFound) }
+
+// ListMembers: GET /members — filter by tier, tag, store, spend, last visit, phone.
+func (h *HTTP) ListMembers(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p, full, err := h.chain(ctx, authz.MembersRead)
+	if err != nil {
+		return err
+	}
+	page, err := web.ParsePage(c)
+	if err != nil {
+		return err
+	}
+	var f Filter
+	var bad []problem.FieldError
+	intQ := func(name string) *int64 {
+		if raw := c.Query(name); raw != "" {
+			n, err := strconv.ParseInt(raw, 10, 64)
+			if err != nil || n < 0 {
+				bad = append(bad, problem.FieldError{Field: name, Message: "must be a non-negative integer (fen)"})
+				return nil
+			}
+			return &n
+		}
+		return nil
+	}
+	timeQ := func(name string) *time.Time {
+		if raw := c.Query(name); raw != "" {
+			t, err := time.Parse(time.RFC3339, raw)
+			if err != nil {
+				bad = append(bad, problem.FieldError{Field: name, Message: "must be an RFC 3339 time"})
+				return nil
+			}
+			return &t
+		}
+		return nil
+	}
+	f.TierID, f.StoreID = web.QueryUUID(c, "tier_id", &bad), web.QueryUUID(c, "store_id", &bad)
+	f.MinSpend, f.MaxSpend = intQ("min_spend"), intQ("max_spend")
+	f.VisitedAfter, f.VisitedBefore = timeQ("visited_after"), timeQ("visited_before")
+	f.Tag = c.Query("tag")
+	if len(f.Tag) > 20 || !web.IsText(f.Tag) {
+		bad = append(bad, problem.FieldError{Field: "tag", Message: "must be text of at most 20 characters"})
+	}
+	if st := c.Query("status"); st != "" {
+		if st != "active" && st != "merged" && st != "erased" {
+			bad = append(bad, problem.FieldError{Field: "status", Message: "must be active, merged or erased"})
+		}
+		f.Status = st
+	}
+	if raw := c.Query("phone"); raw != "" {
+		ph, ok := pii.NormalizePhone(raw)
+		if !ok {
+			bad = append(bad, problem.FieldError{Field: "phone", Message: "is not a phone number"})
+		}
+		f.Phone = ph
+	}
+	if len(bad) > 0 {
+		return problem.ErrBadQuery.WithFields(bad...)
+	}
+	rows, err := h.svc.List(ctx, p.TenantID, f, page, full)
+	if err != nil {
+		return err
+	}
+	return c.JSON(web.NewList(rows, page.Limit, func(m Member) uuid.UUID { return m.ID }))
+}
+
+// CreateMember: POST /members — registered from the console.
+func (h *HTTP) CreateMember(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p, full, err := h.chain(ctx, authz.MembersWrite)
+	if err != nil {
+		return err
+	}
+	var in CreateInput
+	if err := web.Decode(c, &in); err != nil {
+		return err
+	}
+	in.Channel = "console"
+	m, err := h.svc.Create(ctx, p.TenantID, in, full)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(m)
+}
+
+// GetMember: GET /members/{id} — the member 360 view.
+func (h *HTTP) GetMember(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	id, err := memberID(c)
+	if err != nil {
+		return err
+	}
+	p, full, err := h.chain(ctx, authz.MembersRead)
+	if err != nil {
+		return err
+	}
+	v, err := h.svc.View(ctx, p.TenantID, id, full)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+// UpdateMember: PATCH /members/{id}.
+func (h *HTTP) UpdateMember(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	id, err := memberID(c)
+	if err != nil {
+		return err
+	}
+	p, full, err := h.chain(ctx, authz.MembersWrite)
+	if err != nil {
+		return err
+	}
+	var in UpdateInput
+	if err := web.Decode(c, &in); err != nil {
+		return err
+	}
+	m, err := h.svc.Update(ctx, p.TenantID, id, in, full)
+	if err != nil {
+		return err
+	}
+	return c.JSON(m)
+}
+
+type cardActionInput struct {
+	CardNumber string `json:"card_number" validate:"omitempty,alphanum,min=6,max=32"`
+}
+
+// CardAction: POST /members/{id}/card/{action} — report-loss, freeze, unfreeze, reissue.
+func (h *HTTP) CardAction(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	id, err := memberID(c)
+	if err != nil {
+		return err
+	}
+	p, full, err := h.chain(ctx, authz.MembersWrite)
+	if err != nil {
+		return err
+	}
+	var in cardActionInput
+	if len(c.Body()) > 0 {
+		if err := web.Decode(c, &in); err != nil {
+			return err
+		}
+	}
+	action := c.Params("action")
+	switch action {
+	case "report-loss", "freeze", "unfreeze", "reissue":
+	default:
+		return problem.ErrRouteNotFound
+	}
+	m, err := h.svc.CardAction(ctx, p.TenantID, id, action, in.CardNumber, full)
+	if err != nil {
+		return err
+	}
+	return c.JSON(m)
+}
+
+// QRToken: POST /members/{id}/qr-token — a fresh single-use code (the
+// mini-program shows it; staff may issue one for a member at the counter).
+func (h *HTTP) QRToken(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	id, err := memberID(c)
+	if err != nil {
+		return err
+	}
+	p, _, err := h.chain(ctx, authz.MembersRead)
+	if err != nil {
+		return err
+	}
+	t, err := h.svc.IssueQRToken(ctx, p.TenantID, id)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(t)
+}
+
+type adjustInput struct {
+	Points int64  `json:"points" validate:"required,min=-100000000,max=100000000"`
+	Note   string `json:"note" validate:"required,min=1,max=200,text"`
+}
+
+// AdjustPoints: POST /members/{id}/points-adjustments.
+func (h *HTTP) AdjustPoints(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	id, err := memberID(c)
+	if err != nil {
+		return err
+	}
+	p, _, err := h.chain(ctx, authz.MembersWrite)
+	if err != nil {
+		return err
+	}
+	var in adjustInput
+	if err := web.Decode(c, &in); err != nil {
+		return err
+	}
+	e, err := h.svc.AdjustPoints(ctx, p.TenantID, id, in.Points, in.Note)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(e)
+}
+
+type giftRedeemInput struct {
+	GiftID  uuid.UUID  `json:"gift_id" validate:"required"`
+	StoreID *uuid.UUID `json:"store_id"`
+}
+
+// RedeemGift: POST /members/{id}/gift-redemptions — at a store (members:write
+// there; a store outside the caller's scope is 404) or, without store_id, at
+// HQ/online (members:write for the chain).
+func (h *HTTP) RedeemGift(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	id, err := memberID(c)
+	if err != nil {
+		return err
+	}
+	var in giftRedeemInput
+	if err := web.Decode(c, &in); err != nil {
+		return err
+	}
+	var p *tenant.Principal
+	if in.StoreID != nil {
+		p, err = h.authz.RequireStore(ctx, *in.StoreID, authz.MembersWrite, ErrStoreNotFound)
+	} else {
+		p, err = h.authz.RequireChain(ctx, authz.MembersWrite)
+	}
+	if err != nil {
+		return err
+	}
+	e, err := h.svc.RedeemGift(ctx, p.TenantID, id, in.GiftID, in.StoreID, Source{Type: "gift_redemption", ID: uuid.Must(uuid.NewV7()).String()})
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(e)
+}
+
+// Export: GET /members/{id}/export — everything held about the member (PIPL).
+func (h *HTTP) Export(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	id, err := memberID(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.authz.RequireChain(ctx, authz.MembersExport)
+	if err != nil {
+		return err
+	}
+	v, err := h.svc.Export(ctx, p.TenantID, id)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="member-`+id.String()+`.json"`)
+	return c.JSON(v)
+}
+
+// Erase: POST /members/{id}/erase — anonymise on request (PIPL).
+func (h *HTTP) Erase(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	id, err := memberID(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.authz.RequireChain(ctx, authz.MembersPII)
+	if err != nil {
+		return err
+	}
+	if err := h.svc.Erase(ctx, p.TenantID, id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+type mergeInput struct {
+	FromMemberID uuid.UUID `json:"from_member_id" validate:"required"`
+}
+
+// Merge: POST /members/{id}/merge — fold another member into this one.
+func (h *HTTP) Merge(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	id, err := memberID(c)
+	if err != nil {
+		return err
+	}
+	p, _, err := h.chain(ctx, authz.MembersWrite)
+	if err != nil {
+		return err
+	}
+	var in mergeInput
+	if err := web.Decode(c, &in); err != nil {
+		return err
+	}
+	m, err := h.svc.Merge(ctx, p.TenantID, id, in.FromMemberID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(m)
+}
+
+// Import: POST /members/import?commit=&accept_errors= — body is the CSV or XLSX file.
+func (h *HTTP) Import(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p, _, err := h.chain(ctx, authz.MembersWrite)
+	if err != nil {
+		return err
+	}
+	var bad []problem.FieldError
+	flag := func(name string) bool {
+		switch c.Query(name) {
+		case "", "false":
+			return false
+		case "true":
+			return true
+		}
+		bad = append(bad, problem.FieldError{Field: name, Message: "must be true or false"})
+		return false
+	}
+	commit, accept := flag("commit"), flag("accept_errors")
+	if len(bad) > 0 {
+		return problem.ErrBadQuery.WithFields(bad...)
+	}
+	rep, err := h.svc.Import(ctx, p.TenantID, c.Body(), commit, accept)
+	if err != nil {
+		return err
+	}
+	return c.JSON(rep)
+}
+
+// ListTiers: GET /member-tiers.
+func (h *HTTP) ListTiers(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p, _, err := h.chain(ctx, authz.MembersRead)
+	if err != nil {
+		return err
+	}
+	ts, err := h.svc.ListTiers(ctx, p.TenantID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"data": ts})
+}
+
+// CreateTier: POST /member-tiers.
+func (h *HTTP) CreateTier(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p, _, err := h.chain(ctx, authz.MembersWrite)
+	if err != nil {
+		return err
+	}
+	var in TierInput
+	if err := web.Decode(c, &in); err != nil {
+		return err
+	}
+	t, err := h.svc.CreateTier(ctx, p.TenantID, in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(t)
+}
+
+// UpdateTier: PATCH /member-tiers/{id}.
+func (h *HTTP) UpdateTier(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	id, err := web.PathID(c, "id", ErrTierNotFound)
+	if err != nil {
+		return err
+	}
+	p, _, err := h.chain(ctx, authz.MembersWrite)
+	if err != nil {
+		return err
+	}
+	var in TierUpdate
+	if err := web.Decode(c, &in); err != nil {
+		return err
+	}
+	t, err := h.svc.UpdateTier(ctx, p.TenantID, id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(t)
+}
+
+// GetPointsRule: GET /points-rules.
+func (h *HTTP) GetPointsRule(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p, _, err := h.chain(ctx, authz.MembersRead)
+	if err != nil {
+		return err
+	}
+	r, err := h.svc.PointsRuleOf(ctx, p.TenantID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
+
+// PutPointsRule: PUT /points-rules.
+func (h *HTTP) PutPointsRule(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p, _, err := h.chain(ctx, authz.MembersWrite)
+	if err != nil {
+		return err
+	}
+	var in PointsRuleInput
+	if err := web.Decode(c, &in); err != nil {
+		return err
+	}
+	r, err := h.svc.SetPointsRule(ctx, p.TenantID, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
+
+// ListGifts: GET /member-gifts.
+func (h *HTTP) ListGifts(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p, _, err := h.chain(ctx, authz.MembersRead)
+	if err != nil {
+		return err
+	}
+	gs, err := h.svc.ListGifts(ctx, p.TenantID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"data": gs})
+}
+
+// CreateGift: POST /member-gifts.
+func (h *HTTP) CreateGift(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p, _, err := h.chain(ctx, authz.MembersWrite)
+	if err != nil {
+		return err
+	}
+	var in GiftInput
+	if err := web.Decode(c, &in); err != nil {
+		return err
+	}
+	g, err := h.svc.CreateGift(ctx, p.TenantID, in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(g)
+}
+
+// ListTopupRules: GET /topup-rules.
+func (h *HTTP) ListTopupRules(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p, _, err := h.chain(ctx, authz.MembersRead)
+	if err != nil {
+		return err
+	}
+	rs, err := h.svc.ListTopupRules(ctx, p.TenantID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"data": rs})
+}
+
+// CreateTopupRule: POST /topup-rules.
+func (h *HTTP) CreateTopupRule(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p, _, err := h.chain(ctx, authz.MembersWrite)
+	if err != nil {
+		return err
+	}
+	var in TopupRuleInput
+	if err := web.Decode(c, &in); err != nil {
+		return err
+	}
+	r, err := h.svc.CreateTopupRule(ctx, p.TenantID, in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(r)
+}
+
+// PosLookup: GET /stores/{store_id}/pos/members/lookup?phone=|card=|qr=.
+func (h *HTTP) PosLookup(c *fiber.Ctx) error {
+	p, storeID, full, err := h.store(c, authz.MembersRead)
+	if err != nil {
+		return err
+	}
+	q := Lookup{Phone: c.Query("phone"), Card: c.Query("card"), QR: c.Query("qr")}
+	n := 0
+	for _, v := range []string{q.Phone, q.Card, q.QR} {
+		if v != "" {
+			n++
+		}
+	}
+	if n != 1 {
+		return problem.ErrBadQuery.WithFields(problem.FieldError{Field: "phone", Message: "give exactly one of phone, card or qr"})
+	}
+	if q.Phone != "" {
+		if _, ok := pii.NormalizePhone(q.Phone); !ok {
+			return problem.ErrBadQuery.WithFields(problem.FieldError{Field: "phone", Message: "is not a phone number"})
+		}
+	}
+	if len(q.Card) > 32 || len(q.QR) > 200 {
+		return problem.ErrBadQuery.WithFields(problem.FieldError{Field: "card", Message: "is too long"})
+	}
+	m, err := h.svc.Lookup(c.UserContext(), p.TenantID, &storeID, q, full)
+	if err != nil {
+		return err
+	}
+	return c.JSON(m)
+}
+
+// PosRegister: POST /stores/{store_id}/pos/members — registration at the counter.
+func (h *HTTP) PosRegister(c *fiber.Ctx) error {
+	p, storeID, full, err := h.store(c, authz.MembersWrite)
+	if err != nil {
+		return err
+	}
+	var in CreateInput
+	if err := web.Decode(c, &in); err != nil {
+		return err
+	}
+	in.Channel, in.RegisterStoreID = "store", &storeID
+	m, err := h.svc.Create(c.UserContext(), p.TenantID, in, full)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(m)
+}
+
+type moneyInput struct {
+	Amount     int64  `json:"amount" validate:"required,min=1,max=10000000000"`
+	SourceType string `json:"source_type" validate:"required,min=1,max=40,key"`
+	SourceID   string `json:"source_id" validate:"required,min=1,max=100,text"`
+}
+
+type topUpInput struct {
+	Amount        int64  `json:"amount" validate:"required,min=1,max=10000000000"`
+	PaymentMethod string `json:"payment_method" validate:"required,oneof=cash card wechat alipay"`
+	SourceType    string `json:"source_type" validate:"required,min=1,max=40,key"`
+	SourceID      string `json:"source_id" validate:"required,min=1,max=100,text"`
+}
+
+// PosTopUp: POST /stores/{store_id}/pos/members/{id}/topup — money taken by
+// payment_method at this store; finance posts it in the same transaction.
+func (h *HTTP) PosTopUp(c *fiber.Ctx) error {
+	p, storeID, _, err := h.store(c, authz.MembersWrite)
+	if err != nil {
+		return err
+	}
+	id, err := memberID(c)
+	if err != nil {
+		return err
+	}
+	var in topUpInput
+	if err := web.Decode(c, &in); err != nil {
+		return err
+	}
+	e, err := h.svc.TopUp(c.UserContext(), p.TenantID, id, &storeID, in.Amount, in.PaymentMethod, Source{Type: in.SourceType, ID: in.SourceID})
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(e)
+}
+
+// PosPay: POST /stores/{store_id}/pos/members/{id}/pay — pay from stored value.
+func (h *HTTP) PosPay(c *fiber.Ctx) error {
+	p, storeID, _, err := h.store(c, authz.MembersWrite)
+	if err != nil {
+		return err
+	}
+	id, err := memberID(c)
+	if err != nil {
+		return err
+	}
+	var in moneyInput
+	if err := web.Decode(c, &in); err != nil {
+		return err
+	}
+	e, err := h.svc.TenderStoredValue(c.UserContext(), p.TenantID, id, storeID, in.Amount, Source{Type: in.SourceType, ID: in.SourceID})
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(e)
+}

@@ -1,0 +1,638 @@
+package members
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"chainstore/infra/money"
+	"chainstore/infra/postgres"
+	"chainstore/infra/problem"
+	"chainstore/tenant"
+	"chainstore/tenant/audit"
+)
+
+// account is a member's locked balance row.
+type account struct {
+	Points           int64
+	BalancePrincipal int64
+	BalanceBonus     int64
+	Status           string
+	TierID           *uuid.UUID
+}
+
+// lockAccount locks the member's balances for the rest of the transaction
+// (concurrent earns, burns and payments of one member serialise here).
+func lockAccount(db *gorm.DB, tenantID, memberID uuid.UUID) (account, error) {
+	var rows []account
+	err := db.Raw(`SELECT a.points, a.balance_principal, a.balance_bonus, m.status, m.tier_id
+		FROM member_accounts a JOIN members m ON m.tenant_id = a.tenant_id AND m.id = a.member_id
+		WHERE a.tenant_id = ? AND a.member_id = ? FOR UPDATE OF a`, tenantID, memberID).Scan(&rows).Error
+	if err != nil {
+		return account{}, fmt.Errorf("members: lock account: %w", err)
+	}
+	if len(rows) == 0 {
+		return account{}, ErrNotFound
+	}
+	if rows[0].Status != "active" {
+		return rows[0], ErrInactive
+	}
+	return rows[0], nil
+}
+
+// PointsRuleOf returns the chain's points rule (the default — 1 point per
+// yuan, lots expiring at the end of next year, 100 points = 1 yuan off —
+// when HQ has not set one).
+func (s *Service) PointsRuleOf(ctx context.Context, tenantID uuid.UUID) (PointsRule, error) {
+	var out PointsRule
+	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		var err error
+		out, err = pointsRule(tenant.DB(ctx), tenantID)
+		return err
+	})
+	return out, err
+}
+
+func pointsRule(db *gorm.DB, tenantID uuid.UUID) (PointsRule, error) {
+	var rows []struct {
+		PointsPerYuan    int
+		Excluded         string
+		Expiry           string
+		ExpiryDays       int
+		PointsPerYuanOff int
+	}
+	err := db.Raw(`SELECT points_per_yuan, array_to_json(excluded_category_ids)::text AS excluded, expiry, expiry_days, points_per_yuan_off
+		FROM points_rules WHERE tenant_id = ?`, tenantID).Scan(&rows).Error
+	if err != nil {
+		return PointsRule{}, fmt.Errorf("members: points rule: %w", err)
+	}
+	r := PointsRule{PointsPerYuan: 1, Expiry: "end_of_next_year", ExpiryDays: 365, PointsPerYuanOff: 100, ExcludedCategoryIDs: []uuid.UUID{}}
+	if len(rows) == 1 {
+		r = PointsRule{PointsPerYuan: rows[0].PointsPerYuan, Expiry: rows[0].Expiry, ExpiryDays: rows[0].ExpiryDays, PointsPerYuanOff: rows[0].PointsPerYuanOff}
+		if err := jsonUnmarshal(rows[0].Excluded, &r.ExcludedCategoryIDs); err != nil {
+			return r, err
+		}
+		if r.ExcludedCategoryIDs == nil {
+			r.ExcludedCategoryIDs = []uuid.UUID{}
+		}
+	}
+	return r, nil
+}
+
+// SetPointsRule replaces the chain's points rule (audited).
+func (s *Service) SetPointsRule(ctx context.Context, tenantID uuid.UUID, in PointsRuleInput) (PointsRule, error) {
+	var out PointsRule
+	if in.ExpiryDays == 0 {
+		in.ExpiryDays = 365
+	}
+	if in.ExcludedCategoryIDs == nil {
+		in.ExcludedCategoryIDs = []uuid.UUID{}
+	}
+	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		db := tenant.DB(ctx)
+		ids := make([]string, len(in.ExcludedCategoryIDs))
+		for i, id := range in.ExcludedCategoryIDs {
+			ids[i] = id.String()
+		}
+		err := db.Exec(`INSERT INTO points_rules (tenant_id, id, points_per_yuan, excluded_category_ids, expiry, expiry_days, points_per_yuan_off)
+			VALUES (?, ?, ?, ARRAY(SELECT jsonb_array_elements_text(?::jsonb))::uuid[], ?, ?, ?)
+			ON CONFLICT (tenant_id) DO UPDATE SET points_per_yuan = EXCLUDED.points_per_yuan, excluded_category_ids = EXCLUDED.excluded_category_ids,
+				expiry = EXCLUDED.expiry, expiry_days = EXCLUDED.expiry_days, points_per_yuan_off = EXCLUDED.points_per_yuan_off, updated_at = now()`,
+			tenantID, uuid.Must(uuid.NewV7()), in.PointsPerYuan, jsonArray(ids), in.Expiry, in.ExpiryDays, in.PointsPerYuanOff).Error
+		if err != nil {
+			return fmt.Errorf("members: set points rule: %w", err)
+		}
+		if out, err = pointsRule(db, tenantID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, audit.Entry{Action: "points_rule.update", ObjectType: "points_rule", ObjectID: tenantID.String(),
+			Detail: map[string]any{"rule": out}})
+	})
+	return out, err
+}
+
+func tenantLocation(db *gorm.DB, tenantID uuid.UUID) *time.Location {
+	var tz string
+	_ = db.Raw(`SELECT time_zone FROM tenants WHERE id = ?`, tenantID).Scan(&tz).Error
+	if loc, err := time.LoadLocation(tz); err == nil && tz != "" {
+		return loc
+	}
+	return time.UTC
+}
+
+// expiryOf is when points earned at `at` expire: the end of the next
+// calendar year in the chain's time zone (exclusive: lots expire at the
+// first instant of the year after), after N days, or never.
+func expiryOf(r PointsRule, loc *time.Location, at time.Time) *time.Time {
+	var t time.Time
+	switch r.Expiry {
+	case "never":
+		return nil
+	case "days":
+		t = at.Add(time.Duration(r.ExpiryDays) * 24 * time.Hour)
+	default:
+		t = time.Date(at.In(loc).Year()+2, 1, 1, 0, 0, 0, 0, loc)
+	}
+	t = t.UTC()
+	return &t
+}
+
+func findPointsEntry(db *gorm.DB, tenantID uuid.UUID, where string, args ...any) (*PointsEntry, error) {
+	var rows []PointsEntry
+	if err := db.Raw(`SELECT `+pointsEntryColumns+` FROM points_ledger WHERE tenant_id = ? AND `+where, append([]any{tenantID}, args...)...).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("members: points entry: %w", err)
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	return &rows[0], nil
+}
+
+// pointsReplay finds the entry an earlier call recorded for (kind, src):
+// a replay of this call only when it was the same member's at the same
+// store and same(prev) holds; otherwise ErrSourceReused (never another
+// member's entry).
+func pointsReplay(db *gorm.DB, tenantID, memberID uuid.UUID, kind string, src Source, storeID *uuid.UUID, same func(*PointsEntry) bool) (*PointsEntry, error) {
+	prev, err := findPointsEntry(db, tenantID, "kind = ? AND source_type = ? AND source_id = ?", kind, src.Type, src.ID)
+	if err != nil || prev == nil {
+		return nil, err
+	}
+	var owner []uuid.UUID
+	if err := db.Raw(`SELECT member_id FROM points_ledger WHERE tenant_id = ? AND id = ?`, tenantID, prev.ID).Scan(&owner).Error; err != nil {
+		return nil, fmt.Errorf("members: points entry owner: %w", err)
+	}
+	if len(owner) != 1 || owner[0] != memberID || !sameStore(prev.StoreID, storeID) || !same(prev) {
+		return nil, ErrSourceReused.WithDetail("%s %s already recorded a points %s of another member, store or amount", src.Type, src.ID, kind)
+	}
+	return prev, nil
+}
+
+type entryArgs struct {
+	memberID   uuid.UUID
+	kind       string
+	points     int64 // signed
+	tierPoints int64
+	spend      int64
+	value      int64
+	storeID    *uuid.UUID
+	src        Source
+	srcNull    bool
+	reverses   *uuid.UUID
+	note       string
+	at         time.Time
+}
+
+func (s *Service) writeEntry(ctx context.Context, tenantID uuid.UUID, a entryArgs, balanceAfter int64) (PointsEntry, error) {
+	db := tenant.DB(ctx)
+	id := uuid.Must(uuid.NewV7())
+	var srcID *string
+	if !a.srcNull {
+		srcID = &a.src.ID
+	}
+	var actor *uuid.UUID
+	if p, ok := tenant.From(ctx); ok {
+		actor = &p.UserID
+	}
+	err := db.Exec(`INSERT INTO points_ledger (tenant_id, id, member_id, kind, points, balance_after, tier_points, spend, value, store_id,
+		source_type, source_id, reverses_id, note, actor_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		tenantID, id, a.memberID, a.kind, a.points, balanceAfter, a.tierPoints, a.spend, a.value, a.storeID,
+		a.src.Type, srcID, a.reverses, a.note, actor, a.at).Error
+	if fk, ok := isFK(err); ok && fk == "points_ledger_store_fkey" {
+		return PointsEntry{}, ErrStoreNotFound
+	}
+	if c, ok := postgres.IsUniqueViolation(err); ok && c == "points_ledger_source_key" {
+		// A concurrent call recorded this source for another member.
+		return PointsEntry{}, ErrSourceReused.WithDetail("%s %s already recorded a points %s", a.src.Type, a.src.ID, a.kind)
+	}
+	if err != nil {
+		return PointsEntry{}, fmt.Errorf("members: points ledger: %w", err)
+	}
+	if err := db.Exec(`UPDATE member_accounts SET points = ?, updated_at = now() WHERE tenant_id = ? AND member_id = ?`, balanceAfter, tenantID, a.memberID).Error; err != nil {
+		return PointsEntry{}, fmt.Errorf("members: points balance: %w", err)
+	}
+	e, err := findPointsEntry(db, tenantID, "id = ?", id)
+	if err != nil {
+		return PointsEntry{}, err
+	}
+	return *e, s.touched(ctx, tenantID, a.memberID)
+}
+
+// credit adds points as a new lot (account already locked).
+func (s *Service) credit(ctx context.Context, tenantID uuid.UUID, acc account, a entryArgs, expires *time.Time) (PointsEntry, error) {
+	e, err := s.writeEntry(ctx, tenantID, a, acc.Points+a.points)
+	if err != nil || a.points <= 0 {
+		return e, err
+	}
+	err = tenant.DB(ctx).Exec(`INSERT INTO points_lots (tenant_id, id, member_id, ledger_id, points, remaining, store_id, earned_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, tenantID, uuid.Must(uuid.NewV7()), a.memberID, e.ID, a.points, a.points, a.storeID, a.at, expires).Error
+	if err != nil {
+		return e, fmt.Errorf("members: points lot: %w", err)
+	}
+	return e, nil
+}
+
+// debit takes -a.points from the member's lots, oldest expiry first (after
+// expiring what is due at a.at); preferLot is drained first (a reversed
+// earn takes back its own lot). The moves record which lots paid.
+func (s *Service) debit(ctx context.Context, tenantID uuid.UUID, acc account, a entryArgs, preferLot *uuid.UUID) (PointsEntry, error) {
+	db := tenant.DB(ctx)
+	expired, err := s.expireMember(ctx, tenantID, a.memberID, acc, a.at)
+	if err != nil {
+		return PointsEntry{}, err
+	}
+	acc.Points -= expired
+	need := -a.points
+	if need > acc.Points {
+		return PointsEntry{}, ErrInsufficientPoints.WithDetail("the member has %d points; %d needed", acc.Points, need)
+	}
+	var lots []struct {
+		ID        uuid.UUID
+		Remaining int64
+	}
+	order := "expires_at NULLS LAST, earned_at, id"
+	args := []any{tenantID, a.memberID}
+	if preferLot != nil {
+		order = "(id = ?) DESC, " + order
+		args = append(args, *preferLot)
+	}
+	if err := db.Raw(`SELECT id, remaining FROM points_lots WHERE tenant_id = ? AND member_id = ? AND remaining > 0
+		ORDER BY `+order+` FOR UPDATE`, args...).Scan(&lots).Error; err != nil {
+		return PointsEntry{}, fmt.Errorf("members: lots: %w", err)
+	}
+	e, err := s.writeEntry(ctx, tenantID, a, acc.Points-need)
+	if err != nil {
+		return e, err
+	}
+	for _, l := range lots {
+		if need == 0 {
+			break
+		}
+		take := min(need, l.Remaining)
+		need -= take
+		if err := db.Exec(`UPDATE points_lots SET remaining = remaining - ? WHERE tenant_id = ? AND id = ?`, take, tenantID, l.ID).Error; err != nil {
+			return e, fmt.Errorf("members: consume lot: %w", err)
+		}
+		if err := db.Exec(`INSERT INTO points_lot_moves (tenant_id, ledger_id, lot_id, points) VALUES (?, ?, ?, ?)`, tenantID, e.ID, l.ID, -take).Error; err != nil {
+			return e, fmt.Errorf("members: lot move: %w", err)
+		}
+	}
+	if need != 0 {
+		return e, fmt.Errorf("members: lots of %s do not cover the balance (%d short)", a.memberID, need)
+	}
+	return e, nil
+}
+
+// EarnPoints credits the points a sale earns: eligible amount (lines in
+// excluded categories earn nothing) × points per yuan × the tier's
+// multiplier, rounded down, as a lot expiring by the rule. The sale's whole
+// amount counts as spend; the member is upgraded at once if it qualifies.
+// Idempotent per source.
+func (s *Service) EarnPoints(ctx context.Context, tenantID uuid.UUID, in EarnInput) (PointsEntry, error) {
+	var out PointsEntry
+	if in.At.IsZero() {
+		in.At = s.Now()
+	}
+	var bad []problem.FieldError
+	if len(in.Lines) == 0 || len(in.Lines) > 1000 {
+		bad = append(bad, problem.FieldError{Field: "lines", Message: "must have 1 to 1000 lines"})
+	}
+	for i, l := range in.Lines {
+		if l.Amount < 0 || l.Amount > 1e12 {
+			bad = append(bad, problem.FieldError{Field: fmt.Sprintf("lines[%d].amount", i), Message: "must be 0 to 10^12 fen"})
+		}
+	}
+	if len(bad) > 0 {
+		return out, ErrInvalid.WithFields(bad...)
+	}
+	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		db := tenant.DB(ctx)
+		acc, err := lockAccount(db, tenantID, in.MemberID)
+		if err != nil {
+			return err
+		}
+		if prev, err := pointsReplay(db, tenantID, in.MemberID, "earn", in.Source, in.StoreID, func(*PointsEntry) bool { return true }); err != nil || prev != nil {
+			if prev != nil {
+				out = *prev
+			}
+			return err
+		}
+		rule, err := pointsRule(db, tenantID)
+		if err != nil {
+			return err
+		}
+		excluded := map[uuid.UUID]bool{}
+		for _, c := range rule.ExcludedCategoryIDs {
+			excluded[c] = true
+		}
+		var total, eligible int64
+		for _, l := range in.Lines {
+			total += l.Amount
+			if l.CategoryID == nil || !excluded[*l.CategoryID] {
+				eligible += l.Amount
+			}
+		}
+		mult := int64(100)
+		if acc.TierID != nil {
+			if err := db.Raw(`SELECT points_multiplier FROM member_tiers WHERE tenant_id = ? AND id = ?`, tenantID, *acc.TierID).Scan(&mult).Error; err != nil {
+				return err
+			}
+		}
+		// Whole points only, rounded down: eligible fen → yuan × rate × tier multiplier.
+		points := money.MulDivDown(money.MulDivDown(eligible, int64(rule.PointsPerYuan), 100), mult, 100)
+		out, err = s.credit(ctx, tenantID, acc, entryArgs{memberID: in.MemberID, kind: "earn", points: points, tierPoints: points, spend: total,
+			storeID: in.StoreID, src: in.Source, at: in.At}, expiryOf(rule, tenantLocation(db, tenantID), in.At))
+		if err != nil {
+			return err
+		}
+		if err := db.Exec(`UPDATE members SET total_spend = total_spend + ?, visit_count = visit_count + 1,
+			last_visit_at = GREATEST(last_visit_at, ?), updated_at = now() WHERE tenant_id = ? AND id = ?`, total, in.At, tenantID, in.MemberID).Error; err != nil {
+			return err
+		}
+		_, err = s.retier(ctx, tenantID, in.MemberID, in.At, true)
+		return err
+	})
+	return out, err
+}
+
+// RedeemPoints burns points as a cash deduction at checkout: any amount the
+// member chooses up to the balance; the entry's Value is the fen deducted
+// (points × 100 / points_per_yuan_off, rounded down, at least 1 fen).
+// The points come from lots oldest expiry first; the entry's Uses is the
+// points and value per earning store (PointsUses() is the finance shape
+// the sale's Points takes, so points earned in another entity's store are
+// cleared with it). Idempotent per source (a repeat returns the first
+// entry, with its Uses).
+func (s *Service) RedeemPoints(ctx context.Context, tenantID, memberID uuid.UUID, storeID *uuid.UUID, points int64, src Source) (PointsEntry, error) {
+	var out PointsEntry
+	if points <= 0 {
+		return out, ErrInvalid.WithFields(problem.FieldError{Field: "points", Message: "must be positive"})
+	}
+	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		db := tenant.DB(ctx)
+		acc, err := lockAccount(db, tenantID, memberID)
+		if err != nil {
+			return err
+		}
+		if prev, err := pointsReplay(db, tenantID, memberID, "redeem", src, storeID, func(e *PointsEntry) bool { return -e.Points == points }); err != nil || prev != nil {
+			if prev != nil {
+				out = *prev
+				return loadPointsUses(db, tenantID, &out)
+			}
+			return err
+		}
+		if err := cardUsable(db, tenantID, memberID); err != nil {
+			return err
+		}
+		rule, err := pointsRule(db, tenantID)
+		if err != nil {
+			return err
+		}
+		value := money.MulDivDown(points, 100, int64(rule.PointsPerYuanOff))
+		if value <= 0 {
+			return ErrInvalid.WithFields(problem.FieldError{Field: "points", Message: fmt.Sprintf("is worth less than 1 fen (%d points = 1 yuan)", rule.PointsPerYuanOff)})
+		}
+		out, err = s.debit(ctx, tenantID, acc, entryArgs{memberID: memberID, kind: "redeem", points: -points, value: value, storeID: storeID,
+			src: src, at: s.Now()}, nil)
+		if err != nil {
+			return err
+		}
+		return loadPointsUses(db, tenantID, &out)
+	})
+	return out, err
+}
+
+// RedeemGift exchanges points for a gift of the catalog (积分兑换), taking
+// one from its stock. Idempotent per source.
+func (s *Service) RedeemGift(ctx context.Context, tenantID, memberID, giftID uuid.UUID, storeID *uuid.UUID, src Source) (PointsEntry, error) {
+	var out PointsEntry
+	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		db := tenant.DB(ctx)
+		acc, err := lockAccount(db, tenantID, memberID)
+		if err != nil {
+			return err
+		}
+		if prev, err := pointsReplay(db, tenantID, memberID, "redeem", src, storeID, func(*PointsEntry) bool { return true }); err != nil || prev != nil {
+			if prev != nil {
+				out = *prev
+			}
+			return err
+		}
+		if err := cardUsable(db, tenantID, memberID); err != nil {
+			return err
+		}
+		var gifts []Gift
+		if err := db.Raw(`UPDATE member_gifts SET stock = stock - 1 WHERE tenant_id = ? AND id = ? AND active AND (stock IS NULL OR stock > 0)
+			RETURNING id, name, points_cost, stock, active, created_at`, tenantID, giftID).Scan(&gifts).Error; err != nil {
+			return err
+		}
+		if len(gifts) == 0 {
+			var n int64
+			if err := db.Raw(`SELECT count(*) FROM member_gifts WHERE tenant_id = ? AND id = ?`, tenantID, giftID).Scan(&n).Error; err != nil {
+				return err
+			}
+			if n == 0 {
+				return ErrGiftNotFound
+			}
+			return ErrGiftUnavailable
+		}
+		out, err = s.debit(ctx, tenantID, acc, entryArgs{memberID: memberID, kind: "redeem", points: -gifts[0].PointsCost, storeID: storeID,
+			src: src, note: "gift " + giftID.String() + " " + gifts[0].Name, at: s.Now()}, nil)
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, audit.Entry{Action: "member.gift_redeem", ObjectType: "member", ObjectID: memberID.String(), StoreID: storeID,
+			Detail: map[string]any{"gift_id": giftID, "points": gifts[0].PointsCost}})
+	})
+	return out, err
+}
+
+// ReversePoints undoes an earn (its points are taken back, its own lot
+// first, and its spend no longer counts toward tiers) or a redeem (the
+// points come back as a lot expiring with the latest lot it consumed).
+// One reversal per entry; a repeat returns the first.
+func (s *Service) ReversePoints(ctx context.Context, tenantID, entryID uuid.UUID, src Source) (PointsEntry, error) {
+	var out PointsEntry
+	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		db := tenant.DB(ctx)
+		orig, err := findPointsEntry(db, tenantID, "id = ?", entryID)
+		if err != nil {
+			return err
+		}
+		if orig == nil {
+			return ErrEntryNotFound
+		}
+		var owner struct{ MemberID uuid.UUID }
+		if err := db.Raw(`SELECT member_id FROM points_ledger WHERE tenant_id = ? AND id = ?`, tenantID, entryID).Scan(&owner).Error; err != nil {
+			return err
+		}
+		memberID := owner.MemberID
+		acc, err := lockAccount(db, tenantID, memberID)
+		if err != nil {
+			return err
+		}
+		if prev, err := findPointsEntry(db, tenantID, "kind = 'reverse' AND reverses_id = ?", entryID); err != nil || prev != nil {
+			if prev != nil {
+				out = *prev
+			}
+			return err
+		}
+		a := entryArgs{memberID: memberID, kind: "reverse", points: -orig.Points, value: -orig.Value, storeID: orig.StoreID, src: src,
+			reverses: &orig.ID, at: s.Now()}
+		switch orig.Kind {
+		case "earn":
+			a.tierPoints, a.spend = -orig.Points, -orig.Spend
+			var lot *uuid.UUID
+			var lots []uuid.UUID
+			if err := db.Raw(`SELECT id FROM points_lots WHERE tenant_id = ? AND ledger_id = ?`, tenantID, orig.ID).Scan(&lots).Error; err != nil {
+				return err
+			}
+			if len(lots) > 0 {
+				lot = &lots[0]
+			}
+			if orig.Points > 0 {
+				out, err = s.debit(ctx, tenantID, acc, a, lot)
+			} else {
+				out, err = s.writeEntry(ctx, tenantID, a, acc.Points)
+			}
+			if err != nil {
+				return err
+			}
+			if err := db.Exec(`UPDATE members SET total_spend = total_spend - ?, updated_at = now() WHERE tenant_id = ? AND id = ?`, orig.Spend, tenantID, memberID).Error; err != nil {
+				return err
+			}
+			_, err = s.retier(ctx, tenantID, memberID, s.Now(), false)
+			return err
+		case "redeem":
+			var exp *time.Time
+			if err := db.Raw(`SELECT max(l.expires_at) FROM points_lot_moves mv JOIN points_lots l ON l.tenant_id = mv.tenant_id AND l.id = mv.lot_id
+				WHERE mv.tenant_id = ? AND mv.ledger_id = ?`, tenantID, orig.ID).Scan(&exp).Error; err != nil {
+				return err
+			}
+			out, err = s.credit(ctx, tenantID, acc, a, exp)
+			return err
+		default:
+			return ErrInvalid.WithDetail("only earn and redeem entries can be reversed")
+		}
+	})
+	return out, err
+}
+
+// AdjustPoints adds (positive) or removes (negative) points by hand, with a
+// reason; audited.
+func (s *Service) AdjustPoints(ctx context.Context, tenantID, memberID uuid.UUID, delta int64, note string) (PointsEntry, error) {
+	var out PointsEntry
+	if delta == 0 {
+		return out, ErrInvalid.WithFields(problem.FieldError{Field: "points", Message: "must not be zero"})
+	}
+	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		db := tenant.DB(ctx)
+		acc, err := lockAccount(db, tenantID, memberID)
+		if err != nil {
+			return err
+		}
+		now := s.Now()
+		a := entryArgs{memberID: memberID, kind: "adjust", points: delta, src: Source{Type: "manual"}, srcNull: true, note: note, at: now}
+		if delta > 0 {
+			rule, err := pointsRule(db, tenantID)
+			if err != nil {
+				return err
+			}
+			out, err = s.credit(ctx, tenantID, acc, a, expiryOf(rule, tenantLocation(db, tenantID), now))
+		} else {
+			out, err = s.debit(ctx, tenantID, acc, a, nil)
+		}
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, audit.Entry{Action: "member.points_adjust", ObjectType: "member", ObjectID: memberID.String(),
+			Detail: map[string]any{"points": delta, "note": note, "entry_id": out.ID}})
+	})
+	return out, err
+}
+
+// expireMember expires the member's lots due at `at` (account locked);
+// returns the points expired.
+func (s *Service) expireMember(ctx context.Context, tenantID, memberID uuid.UUID, acc account, at time.Time) (int64, error) {
+	db := tenant.DB(ctx)
+	var lots []struct {
+		ID        uuid.UUID
+		Remaining int64
+	}
+	if err := db.Raw(`SELECT id, remaining FROM points_lots WHERE tenant_id = ? AND member_id = ? AND remaining > 0 AND expires_at <= ?
+		ORDER BY expires_at, id FOR UPDATE`, tenantID, memberID, at).Scan(&lots).Error; err != nil {
+		return 0, fmt.Errorf("members: due lots: %w", err)
+	}
+	var total int64
+	for _, l := range lots {
+		e, err := s.writeEntry(ctx, tenantID, entryArgs{memberID: memberID, kind: "expire", points: -l.Remaining,
+			src: Source{Type: "lot", ID: l.ID.String()}, at: at}, acc.Points-total-l.Remaining)
+		if err != nil {
+			return total, err
+		}
+		if err := db.Exec(`UPDATE points_lots SET remaining = 0 WHERE tenant_id = ? AND id = ?`, tenantID, l.ID).Error; err != nil {
+			return total, err
+		}
+		if err := db.Exec(`INSERT INTO points_lot_moves (tenant_id, ledger_id, lot_id, points) VALUES (?, ?, ?, ?)`, tenantID, e.ID, l.ID, -l.Remaining).Error; err != nil {
+			return total, err
+		}
+		total += l.Remaining
+	}
+	return total, nil
+}
+
+// ExpirePoints is the expiry job's body for one tenant: every lot due at
+// now loses what remains, one 'expire' entry per lot. Idempotent; returns
+// the number of members touched.
+func (s *Service) ExpirePoints(ctx context.Context, tenantID uuid.UUID, now time.Time) (int, error) {
+	var n int
+	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		db := tenant.DB(ctx)
+		var ids []uuid.UUID
+		if err := db.Raw(`SELECT DISTINCT member_id FROM points_lots WHERE tenant_id = ? AND remaining > 0 AND expires_at <= ?`, tenantID, now).Scan(&ids).Error; err != nil {
+			return err
+		}
+		for _, id := range ids {
+			var rows []account
+			if err := db.Raw(`SELECT a.points, a.balance_principal, a.balance_bonus, m.status, m.tier_id FROM member_accounts a
+				JOIN members m ON m.tenant_id = a.tenant_id AND m.id = a.member_id WHERE a.tenant_id = ? AND a.member_id = ? FOR UPDATE OF a`, tenantID, id).Scan(&rows).Error; err != nil {
+				return err
+			}
+			if len(rows) == 0 {
+				continue
+			}
+			if _, err := s.expireMember(ctx, tenantID, id, rows[0], now); err != nil {
+				return err
+			}
+			n++
+		}
+		return db.Exec(`DELETE FROM member_qr_uses WHERE tenant_id = ? AND expires_at < ?`, tenantID, now.Add(-time.Hour)).Error
+	})
+	return n, err
+}
+
+// CorrectPoints is HQ's correction of one points entry of the member: it
+// reverses the entry (ReversePoints: earns and redeems only; once per
+// entry, a repeat returns the first reversal) and records why. An entry of
+// another member is ErrEntryNotFound. Audited.
+func (s *Service) CorrectPoints(ctx context.Context, tenantID, memberID, entryID uuid.UUID, note string) (PointsEntry, error) {
+	var out PointsEntry
+	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		var n int64
+		if err := tenant.DB(ctx).Raw(`SELECT count(*) FROM points_ledger WHERE tenant_id = ? AND id = ? AND member_id = ?`, tenantID, entryID, memberID).Scan(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			return ErrEntryNotFound
+		}
+		var err error
+		if out, err = s.ReversePoints(ctx, tenantID, entryID, Source{Type: "correction", ID: entryID.String()}); err != nil {
+			return err
+		}
+		return audit.Record(ctx, audit.Entry{Action: "member.points_reverse", ObjectType: "member", ObjectID: memberID.String(),
+			Detail: map[string]any{"entry_id": entryID, "reversal_id": out.ID, "points": out.Points, "note": note}})
+	})
+	return out, err
+}
