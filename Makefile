@@ -21,7 +21,7 @@ WITH_SERVICES = svc_env="$$(infra/dev/services.sh env)" && eval "$$svc_env" &&
 
 GO_FILES = find . \( $(foreach d,$(SKIP_DIRS),-path ./$(d) -o) -false \) -prune -o -name '*.go' -type f -print
 
-.PHONY: help run test bench lint fmt fmt-check vet fuzz migrate seed build clean services services-stop services-status
+.PHONY: help run test stripe-mock bench lint fmt fmt-check vet fuzz migrate seed build clean services services-stop services-status
 
 help: ## List the targets
 	@echo "ChainStore make targets:"
@@ -31,7 +31,7 @@ help: ## List the targets
 run: ## Start services, migrate, seed demo data, serve the API (HTTP_ADDR, default :8080)
 	@$(WITH_SERVICES) $(GO) run . migrate up && $(GO) run . seed-demo && exec $(GO) run . serve
 
-test: fmt-check vet ## gofmt check, go vet, all tests against real PostgreSQL/Redis, then a short run of every fuzz test
+test: fmt-check vet stripe-mock ## gofmt check, go vet, all tests against real PostgreSQL/Redis, then a short run of every fuzz test
 	@$(WITH_SERVICES) \
 	echo "go test $(TEST_FLAGS) ./..." && \
 	$(GO) test $(TEST_FLAGS) ./...
@@ -48,6 +48,12 @@ fuzz: ## Run each Fuzz test for FUZZTIME (default 10s); new failing inputs land 
 		echo "go test -run=^\$$ -fuzz=^$$name\$$ -fuzztime=$(FUZZTIME) $$pkg"; \
 		$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) "$$pkg" </dev/null; \
 	done <<< "$$targets"
+
+STRIPE_MOCK_VERSION ?= v0.203.0
+STRIPE_MOCK := $(shell $(GO) env GOPATH)/bin/stripe-mock
+
+stripe-mock: ## Install the pinned stripe-mock (billing tests start it) unless present
+	@test -x "$(STRIPE_MOCK)" || $(GO) install github.com/stripe/stripe-mock@$(STRIPE_MOCK_VERSION)
 
 bench: ## Start services and print the benchmark figures (go run . bench)
 	@$(WITH_SERVICES) $(GO) run . bench

@@ -21,6 +21,14 @@ var platformTables = []string{
 	"goose_db_version", // the migration ledger
 	"tenants",          // one row per chain; login resolves slugs here
 	"signup_emails",    // one trial per e-mail address across the platform
+	// Billing (00007): the SaaS's own price list; the Stripe customer → tenant
+	// map and subscription summary that webhooks (which arrive without a
+	// tenant) and the platform operator read; processed Stripe event ids; and
+	// who may use the platform API. None holds tenant business data.
+	"billing_plans", "billing_customers", "billing_events", "platform_operators",
+	// River's job queue: a job names its tenant in its arguments and does
+	// its work in that tenant's transaction; the queue itself is shared.
+	"river_job", "river_leader", "river_migration", "river_notification", "river_queue",
 }
 
 var db *testdb.DB
