@@ -9,12 +9,15 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
 
+	"chainstore/api"
 	"chainstore/infra/config"
 	"chainstore/infra/load"
 	"chainstore/infra/postgres"
@@ -22,10 +25,8 @@ import (
 	"chainstore/tenant/auth"
 )
 
-// bench measures, in one run against its own database (…_bench), the cost
-// of the platform spine: authenticated GET /api/v1/me (token check, session
-// check, tenant transaction, Casbin, three queries) next to a bare Fiber
-// route on the same machine, and prints the ratio.
+// bench runs, against its own database (…_bench), one scenario per part of
+// the system (BENCH_ONLY picks some), each printing its figures and ratios.
 func bench(ctx context.Context, cfg *config.Config, out io.Writer) error {
 	concurrency := envInt("BENCH_CONCURRENCY", 16)
 	duration := time.Duration(envInt("BENCH_SECONDS", 5)) * time.Second
@@ -36,6 +37,11 @@ func bench(ctx context.Context, cfg *config.Config, out io.Writer) error {
 	benchCfg.DatabaseURL = postgres.WithDatabase(cfg.DatabaseURL, benchDB)
 	benchCfg.MigrationDatabaseURL = postgres.WithDatabase(cfg.MigrationDatabaseURL, benchDB)
 	benchCfg.LoginLimitPerIP, benchCfg.LoginLimitPerAccount = 1_000_000, 1_000_000
+	// Every run starts from an empty database: figures do not depend on
+	// what earlier runs left, and the disk does not fill run after run.
+	if err := postgres.DropDatabase(ctx, benchCfg.MigrationDatabaseURL); err != nil {
+		return fmt.Errorf("bench: drop %s: %w", benchDB, err)
+	}
 	if err := migrations.Run(ctx, "up", migrations.Options{OwnerURL: benchCfg.MigrationDatabaseURL, AppRole: cfg.AppRole, AppRolePassword: cfg.AppRolePassword}); err != nil {
 		return fmt.Errorf("bench: migrate: %w", err)
 	}
@@ -57,18 +63,9 @@ func bench(ctx context.Context, cfg *config.Config, out io.Writer) error {
 		return err
 	}
 	defer stopAPI()
-	bare := fiber.New(fiber.Config{Immutable: true, DisableStartupMessage: true})
-	bare.Get("/bare", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"ok": true}) })
-	bareAddr, stopBare, err := listen(bare)
-	if err != nil {
-		return err
-	}
-	defer stopBare()
 
-	fmt.Fprintf(out, "chainstore bench — %d CPUs, GOMAXPROCS %d, %d connections, %s per target (load generator in the same process)\n\n",
+	fmt.Fprintf(out, "chainstore bench — %d CPUs, GOMAXPROCS %d, %d connections, %s per target (load generator in the same process)\n",
 		runtime.NumCPU(), runtime.GOMAXPROCS(0), concurrency, duration)
-	bareRes := load.Run(ctx, load.Target{Name: "GET /bare (bare Fiber route)", URL: "http://" + bareAddr + "/bare", Expect: 200}, concurrency, warmup, duration)
-	fmt.Fprintln(out, bareRes)
 	if path := os.Getenv("BENCH_CPUPROFILE"); path != "" {
 		f, err := os.Create(path)
 		if err != nil {
@@ -80,13 +77,64 @@ func bench(ctx context.Context, cfg *config.Config, out io.Writer) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	meRes := load.Run(ctx, load.Target{Name: "GET /api/v1/me (auth + roles + tenant tx)", URL: "http://" + apiAddr + "/api/v1/me",
-		Headers: map[string]string{"Authorization": "Bearer " + res.AccessToken}, Expect: 200}, concurrency, warmup, duration)
+	b := &benchEnv{srv: srv, api: "http://" + apiAddr, tenantID: res.Tenant.ID, token: res.AccessToken,
+		concurrency: concurrency, duration: duration, warmup: warmup}
+	// BENCH_ONLY=me,catalog runs some scenarios; each prints its own figures.
+	scenarios := []struct {
+		name string
+		run  func(context.Context, *benchEnv, io.Writer) error
+	}{
+		{"me", benchMe}, {"catalog", benchCatalog}, {"inventory", benchInventory}, {"members", benchMembers}, {"finance", benchFinance}, {"billing", benchBilling},
+	}
+	only := os.Getenv("BENCH_ONLY")
+	for _, sc := range scenarios {
+		if only != "" && !slices.Contains(strings.Split(only, ","), sc.name) {
+			continue
+		}
+		fmt.Fprintf(out, "\n── %s ──\n", sc.name)
+		if err := sc.run(ctx, b, out); err != nil {
+			return fmt.Errorf("bench %s: %w", sc.name, err)
+		}
+	}
+	return nil
+}
+
+// benchEnv is what every scenario gets: the wired server listening on api,
+// and one signed-up chain with its HQ admin's token.
+type benchEnv struct {
+	srv         *api.Server
+	api         string
+	tenantID    uuid.UUID
+	token       string
+	concurrency int
+	duration    time.Duration
+	warmup      time.Duration
+}
+
+// run loads one target with the common settings.
+func (b *benchEnv) run(ctx context.Context, t load.Target) load.Result {
+	return load.Run(ctx, t, b.concurrency, b.warmup, b.duration)
+}
+
+// benchMe: the spine's cost, authenticated GET /api/v1/me against a bare
+// Fiber route on the same machine.
+func benchMe(ctx context.Context, b *benchEnv, out io.Writer) error {
+	bare := fiber.New(fiber.Config{Immutable: true, DisableStartupMessage: true})
+	bare.Get("/bare", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"ok": true}) })
+	bareAddr, stopBare, err := listen(bare)
+	if err != nil {
+		return err
+	}
+	defer stopBare()
+	bareRes := b.run(ctx, load.Target{Name: "GET /bare (bare Fiber route)", URL: "http://" + bareAddr + "/bare", Expect: 200})
+	fmt.Fprintln(out, bareRes)
+	meRes := b.run(ctx, load.Target{Name: "GET /api/v1/me (auth + roles + tenant tx)", URL: b.api + "/api/v1/me",
+		Headers: map[string]string{"Authorization": "Bearer " + b.token}, Expect: 200})
 	fmt.Fprintln(out, meRes)
-	fmt.Fprintf(out, "\nratio bare / me: throughput %.1fx, p50 %.1fx, p99 %.1fx\n",
+	fmt.Fprintf(out, "ratio bare / me: throughput %.1fx, p50 %.1fx, p99 %.1fx\n",
 		bareRes.RPS()/meRes.RPS(), float64(meRes.P50)/float64(bareRes.P50), float64(meRes.P99)/float64(bareRes.P99))
 	if meRes.Errors > 0 || bareRes.Errors > 0 {
-		return fmt.Errorf("bench: %d + %d requests failed", bareRes.Errors, meRes.Errors)
+		return fmt.Errorf("%d + %d requests failed", bareRes.Errors, meRes.Errors)
 	}
 	return nil
 }

@@ -38,7 +38,8 @@ const usage = `usage: chainstore <command>
   serve                  serve the HTTP API on HTTP_ADDR
   migrate up|down|status apply schema migrations as the owner (MIGRATION_DATABASE_URL)
   seed-demo              create the demo chain (idempotent) and print its logins
-  bench                  run the benchmarks and print their figures`
+  bench                  run the benchmarks and print their figures
+  platform-admin create  open the platform operator chain (--email; PLATFORM_ADMIN_PASSWORD)`
 
 func run(args []string) error {
 	if len(args) == 0 {
@@ -73,6 +74,8 @@ func run(args []string) error {
 		return seedDemo(ctx, srv, os.Stdout)
 	case "bench":
 		return bench(ctx, cfg, os.Stdout)
+	case "platform-admin":
+		return platformAdmin(ctx, cfg, log, args[1:], os.Stdout)
 	case "help", "-h", "--help":
 		fmt.Println(usage)
 		return nil
@@ -104,6 +107,9 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	defer srv.Close()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.App.Listen(cfg.HTTPAddr) }()
+	if err := srv.Jobs.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("jobs: %w", err)
+	}
 	log.Info("chainstore serving", "addr", cfg.HTTPAddr, "env", cfg.Env, "version", version)
 	fmt.Fprintf(os.Stderr, "\nChainStore API on %s (OpenAPI: %s/api/openapi.yaml; demo logins: chainstore seed-demo)\n\n",
 		displayURL(cfg.HTTPAddr), displayURL(cfg.HTTPAddr))
@@ -115,6 +121,11 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	log.Info("shutting down: draining in-flight requests", "timeout", cfg.ShutdownTimeout.String())
 	if err := srv.App.ShutdownWithTimeout(cfg.ShutdownTimeout); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Jobs.Stop(stopCtx); err != nil {
+		return fmt.Errorf("stop jobs: %w", err)
 	}
 	log.Info("stopped")
 	return nil

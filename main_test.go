@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 
@@ -45,5 +47,58 @@ func TestSeedDemoIsIdempotentAndLoginsWork(t *testing.T) {
 		if len(list.Data) != n {
 			t.Errorf("%s sees %d stores, want %d", who, len(list.Data), n)
 		}
+	}
+}
+
+// The demo's modules agree with each other: every store's stock on the
+// ledger's inventory account equals its stock value, and the books balance.
+func TestSeedDemoBooksMatchStock(t *testing.T) {
+	if err := seedDemo(context.Background(), env.Server, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	mismatched := env.Count(t, `
+		WITH demo AS (SELECT id FROM tenants WHERE slug = 'demo'),
+		stock AS (SELECT l.store_id, sum(l.stock_value) AS value FROM stock_levels l JOIN demo ON demo.id = l.tenant_id GROUP BY l.store_id),
+		ledger AS (SELECT b.store_id, sum(b.debit - b.credit) AS value FROM fin_balances_daily b
+			JOIN demo ON demo.id = b.tenant_id JOIN fin_accounts a ON a.tenant_id = b.tenant_id AND a.id = b.account_id
+			WHERE a.code = '1405' GROUP BY b.store_id)
+		SELECT count(*) FROM stock s LEFT JOIN ledger l ON l.store_id = s.store_id WHERE s.value IS DISTINCT FROM l.value`)
+	if mismatched != 0 {
+		t.Fatalf("%d demo stores whose ledger inventory differs from their stock value", mismatched)
+	}
+	if n := env.Count(t, `SELECT count(*) FROM stock_levels l JOIN tenants t ON t.id = l.tenant_id WHERE t.slug = 'demo' AND l.on_hand > 0`); n == 0 {
+		t.Fatal("the demo has no stock")
+	}
+	unbalanced := env.Count(t, `SELECT count(*) FROM (SELECT b.entity_id FROM fin_balances_daily b JOIN tenants t ON t.id = b.tenant_id
+		WHERE t.slug = 'demo' GROUP BY b.entity_id HAVING sum(b.debit) <> sum(b.credit)) x`)
+	if unbalanced != 0 {
+		t.Fatalf("%d demo entities whose books do not balance", unbalanced)
+	}
+}
+
+// platform-admin create opens the operator chain; its user reaches the
+// platform API, and a chain's own admin does not.
+func TestPlatformAdminCreate(t *testing.T) {
+	ctx := context.Background()
+	if err := platformAdmin(ctx, env.Config, nil, []string{"create", "--email", "ops@example.test"}, io.Discard); err == nil {
+		t.Fatal("created an operator without PLATFORM_ADMIN_PASSWORD")
+	}
+	t.Setenv("PLATFORM_ADMIN_PASSWORD", apitest.Password)
+	slug := env.Unique("ops")
+	var out bytes.Buffer
+	if err := platformAdmin(ctx, env.Config, slog.New(slog.NewTextHandler(io.Discard, nil)),
+		[]string{"create", "--email", slug + "@example.test", "--slug", slug}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), slug) {
+		t.Fatalf("output %q does not name the chain", out.String())
+	}
+	tok, _ := env.Login(t, slug, slug+"@example.test", apitest.Password)
+	if r := env.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/platform/tenants", Token: tok}); r.Status != 200 {
+		t.Fatalf("operator: %d %s", r.Status, r.Body)
+	}
+	other := env.Signup(t)
+	if r := env.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/platform/tenants", Token: other.AdminToken}); r.Status != 404 {
+		t.Fatalf("a chain admin on the platform API: %d %s", r.Status, r.Body)
 	}
 }

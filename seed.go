@@ -112,6 +112,21 @@ func createDemo(ctx context.Context, srv *api.Server) error {
 				return fmt.Errorf("user %s: %w", u.email, err)
 			}
 		}
+		// Module demo data, in dependency order; each lives in seed_<module>.go.
+		d := demo{srv: srv, admin: admin, stores: stores, franchisee: fr.ID}
+		for _, seed := range []func(context.Context, demo) error{seedCatalog, seedInventory, seedMembers, seedFinance, seedBilling} {
+			if err := seed(ctx, d); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
+}
+
+// demo is what module seeds build on: the chain's admin and its stores by code.
+type demo struct {
+	srv        *api.Server
+	admin      *tenant.Principal
+	stores     map[string]uuid.UUID
+	franchisee uuid.UUID
 }

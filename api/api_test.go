@@ -281,3 +281,19 @@ func TestListsNeverShowAnotherTenant(t *testing.T) {
 		t.Fatal("tenant B's own audit log lacks its store")
 	}
 }
+
+// With METRICS_TOKEN set, /metrics answers only the scraper that sends it.
+func TestMetricsTokenGuardsMetrics(t *testing.T) {
+	const token = "scrape-me-0123456789"
+	guarded := env.Another(t, map[string]string{"METRICS_TOKEN": token})
+	if r := guarded.Do(t, apitest.Req{Method: "GET", Path: "/metrics"}); r.Status != 401 || r.Header.Get("WWW-Authenticate") == "" {
+		t.Fatalf("no token: %d %s", r.Status, r.Body)
+	}
+	if r := guarded.Do(t, apitest.Req{Method: "GET", Path: "/metrics", Header: map[string]string{"Authorization": "Bearer wrong"}}); r.Status != 401 {
+		t.Fatalf("wrong token: %d", r.Status)
+	}
+	r := guarded.Do(t, apitest.Req{Method: "GET", Path: "/metrics", Header: map[string]string{"Authorization": "Bearer " + token}})
+	if r.Status != 200 || !strings.Contains(string(r.Body), "chainstore_http_requests_total") {
+		t.Fatalf("right token: %d", r.Status)
+	}
+}

@@ -16,6 +16,11 @@ import (
 	"chainstore/infra/config"
 	"chainstore/infra/postgres"
 	"chainstore/infra/redisx"
+	"chainstore/modules/billing"
+	"chainstore/modules/catalog"
+	"chainstore/modules/finance"
+	"chainstore/modules/inventory"
+	"chainstore/modules/members"
 	"chainstore/tenant"
 	"chainstore/tenant/auth"
 	"chainstore/tenant/authz"
@@ -38,6 +43,12 @@ type Deps struct {
 	Org    *org.Service
 	Users  *users.Service
 	Log    *slog.Logger
+
+	Catalog   *catalog.Service
+	Inventory *inventory.Service
+	Members   *members.Service
+	Finance   *finance.Service
+	Billing   *billing.Service
 }
 
 // New builds the Fiber app with every route mounted.
@@ -50,8 +61,10 @@ func New(d Deps) *fiber.App {
 		AppName: "chainstore",
 		// Fiber reuses request buffers after the handler returns; strings
 		// taken from a request must not change under us.
-		Immutable:               true,
-		BodyLimit:               cfg.BodyLimit,
+		Immutable: true,
+		// Spreadsheet uploads may be this large; limitBody holds every
+		// other body to HTTP_BODY_LIMIT.
+		BodyLimit:               max(cfg.BodyLimit, cfg.UploadBodyLimit),
 		ReadTimeout:             cfg.ReadTimeout,
 		WriteTimeout:            cfg.WriteTimeout,
 		IdleTimeout:             cfg.IdleTimeout,
@@ -69,6 +82,7 @@ func New(d Deps) *fiber.App {
 	app.Use(observe(m, d.Log))
 	app.Use(recoverPanics(d.Log))
 	app.Use(securityHeaders)
+	app.Use(limitBody(cfg.BodyLimit))
 	app.Use(cors.New(cors.Config{
 		AllowOrigins:  joinOrigins(cfg.ConsoleOrigins),
 		AllowMethods:  "GET,POST,PUT,PATCH,DELETE,OPTIONS",
@@ -79,7 +93,7 @@ func New(d Deps) *fiber.App {
 
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
 	app.Get("/readyz", readiness(d))
-	app.Get("/metrics", m.handler())
+	app.Get("/metrics", m.handler(cfg.MetricsToken))
 	app.Get("/api/openapi.yaml", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, "application/yaml")
 		return c.Send(OpenAPI)

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -44,11 +45,12 @@ func idempotent(c *fiber.Ctx) error {
 	hash := h.Sum(nil)
 
 	db := tenant.DB(ctx)
-	// Keys live 24 hours, as Stripe's do: an older one is taken over.
+	// Keys live idempotencyTTL, as Stripe's do: an older one is taken over
+	// (and the prune task deletes it).
 	res := db.Exec(`INSERT INTO idempotency_keys (tenant_id, user_id, key, request_hash) VALUES (?, ?, ?, ?)
 		ON CONFLICT (tenant_id, user_id, key) DO UPDATE
 		SET request_hash = EXCLUDED.request_hash, status = NULL, response = NULL, content_type = NULL, created_at = now()
-		WHERE idempotency_keys.created_at < now() - interval '24 hours'`, p.TenantID, p.UserID, key, hash)
+		WHERE idempotency_keys.created_at < now() - make_interval(secs => ?)`, p.TenantID, p.UserID, key, hash, idempotencyTTL.Seconds())
 	if res.Error != nil {
 		return fmt.Errorf("idempotency: claim key: %w", res.Error)
 	}
@@ -90,3 +92,6 @@ func idempotent(c *fiber.Ctx) error {
 	}
 	return nil
 }
+
+// idempotencyTTL is how long a key is remembered.
+const idempotencyTTL = 24 * time.Hour

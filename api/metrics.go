@@ -1,6 +1,7 @@
 package api
 
 import (
+	"crypto/subtle"
 	"database/sql"
 	"strconv"
 	"time"
@@ -10,6 +11,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/valyala/fasthttp/fasthttpadaptor"
+
+	"chainstore/infra/problem"
 )
 
 // metrics are the Prometheus series of the API: requests and latency by
@@ -45,9 +48,16 @@ func (m *metrics) observe(method, route string, status int, d time.Duration) {
 	m.latency.WithLabelValues(method, route, s).Observe(d.Seconds())
 }
 
-func (m *metrics) handler() fiber.Handler {
+func (m *metrics) handler(token string) fiber.Handler {
 	h := fasthttpadaptor.NewFastHTTPHandler(promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
+	want := []byte("Bearer " + token)
 	return func(c *fiber.Ctx) error {
+		// With METRICS_TOKEN set (required in production) only the scraper
+		// reads route names, latencies and pool figures.
+		if token != "" && subtle.ConstantTimeCompare([]byte(c.Get(fiber.HeaderAuthorization)), want) != 1 {
+			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="metrics"`)
+			return problem.ErrUnauthenticated
+		}
 		h(c.Context())
 		return nil
 	}

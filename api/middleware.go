@@ -95,8 +95,10 @@ var errRollback = errors.New("api: rollback")
 
 // authenticate verifies the bearer token, then runs the rest of the chain
 // inside the tenant transaction (SET LOCAL app.tenant_id) with the
-// Principal in the context. Any error or 4xx/5xx status rolls back.
-func authenticate(a *auth.Service, pool *tenant.Pool) fiber.Handler {
+// Principal in the context. Any error or 4xx/5xx status rolls back. gates
+// (the billing access gate) run first in that transaction; an error from
+// one answers the request.
+func authenticate(a *auth.Service, pool *tenant.Pool, gates ...fiber.Handler) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		h := c.Get(fiber.HeaderAuthorization)
 		raw, ok := strings.CutPrefix(h, "Bearer ")
@@ -114,6 +116,11 @@ func authenticate(a *auth.Service, pool *tenant.Pool) fiber.Handler {
 				return err
 			}
 			c.SetUserContext(ctx)
+			for _, gate := range gates {
+				if err := gate(c); err != nil {
+					return err
+				}
+			}
 			if err := c.Next(); err != nil {
 				return err
 			}
@@ -132,5 +139,24 @@ func authenticate(a *auth.Service, pool *tenant.Pool) fiber.Handler {
 			c.Response().ResetBody()
 		}
 		return err
+	}
+}
+
+// limitBody refuses bodies over limit unless they are spreadsheet uploads
+// (CSV, XLSX, multipart, octet-stream), which may reach HTTP_UPLOAD_LIMIT.
+// A JSON endpoint refuses those content types anyway.
+func limitBody(limit int) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if len(c.Body()) <= limit {
+			return c.Next()
+		}
+		ct := strings.ToLower(c.Get(fiber.HeaderContentType))
+		for _, upload := range []string{"text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+			"multipart/form-data", "application/octet-stream"} {
+			if strings.HasPrefix(ct, upload) {
+				return c.Next()
+			}
+		}
+		return problem.ErrTooLarge
 	}
 }

@@ -3,6 +3,11 @@ package api
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"chainstore/modules/billing"
+	"chainstore/modules/catalog"
+	"chainstore/modules/finance"
+	"chainstore/modules/inventory"
+	"chainstore/modules/members"
 	"chainstore/tenant/auth"
 	"chainstore/tenant/authz"
 	"chainstore/tenant/org"
@@ -12,7 +17,7 @@ import (
 // routes is the whole API surface in one screen. Routes after `authn` run
 // inside the caller's tenant transaction with their Principal.
 func routes(app *fiber.App, d Deps) {
-	authn := authenticate(d.Auth, d.Pool)
+	authn := authenticate(d.Auth, d.Pool, billingGate(d.Billing))
 	// POSTs that create something accept Idempotency-Key; money and stock
 	// movements will too.
 	idem := idempotent
@@ -61,4 +66,151 @@ func routes(app *fiber.App, d Deps) {
 	v1.Delete("/roles/:id", authn, roles.DeleteRole)
 	v1.Get("/permissions", authn, roles.ListPermissions)
 	v1.Get("/audit-log", authn, roles.ListAudit)
+
+	// ── Catalog (modules/catalog) ──
+	cat := catalog.NewHTTP(d.Catalog, d.Authz)
+	v1.Get("/catalog/categories", authn, cat.ListCategories)
+	v1.Post("/catalog/categories", authn, idem, cat.CreateCategory)
+	v1.Get("/catalog/categories/tree", authn, cat.CategoryTree) // before /:id
+	v1.Get("/catalog/categories/:id", authn, cat.GetCategory)
+	v1.Patch("/catalog/categories/:id", authn, cat.UpdateCategory)
+	v1.Delete("/catalog/categories/:id", authn, cat.DeleteCategory)
+	v1.Get("/catalog/brands", authn, cat.ListBrands)
+	v1.Post("/catalog/brands", authn, idem, cat.CreateBrand)
+	v1.Patch("/catalog/brands/:id", authn, cat.UpdateBrand)
+	v1.Get("/catalog/units", authn, cat.ListUnits)
+	v1.Post("/catalog/units", authn, idem, cat.CreateUnit)
+	v1.Get("/catalog/products", authn, cat.ListProducts)
+	v1.Post("/catalog/products", authn, idem, cat.CreateProduct)
+	v1.Get("/catalog/products/export", authn, cat.ExportProducts) // before /:id
+	v1.Get("/catalog/products/:id", authn, cat.GetProduct)
+	v1.Patch("/catalog/products/:id", authn, cat.UpdateProduct)
+	v1.Post("/catalog/products/:id/skus", authn, idem, cat.AddSKU)
+	v1.Get("/catalog/skus/:id", authn, cat.GetSKU)
+	v1.Patch("/catalog/skus/:id", authn, cat.UpdateSKU)
+	v1.Post("/catalog/skus/:id/barcodes", authn, cat.AddBarcode)
+	v1.Delete("/catalog/skus/:id/barcodes/:barcode", authn, cat.RemoveBarcode)
+	v1.Get("/catalog/skus/:id/prices", authn, cat.PriceHistory)
+	v1.Post("/catalog/skus/:id/prices", authn, idem, cat.SetPrice)
+	v1.Get("/catalog/skus/:id/price", authn, cat.GetPrice)
+	v1.Get("/catalog/skus/:id/price-bounds", authn, cat.GetBounds)
+	v1.Put("/catalog/skus/:id/price-bounds", authn, cat.SetBounds)
+	v1.Get("/catalog/scale-layouts", authn, cat.GetScaleLayouts)
+	v1.Put("/catalog/scale-layouts", authn, cat.SetScaleLayouts)
+	v1.Post("/catalog/imports", authn, cat.CreateImport)
+	v1.Get("/catalog/imports/:id", authn, cat.GetImport)
+	v1.Post("/catalog/imports/:id/commit", authn, cat.CommitImport)
+	v1.Get("/stores/:store_id/pos/lookup", authn, cat.Lookup)
+	v1.Get("/stores/:store_id/catalog/changes", authn, cat.Changes)
+
+	// ── Inventory (modules/inventory) ──
+	stock := inventory.NewHTTP(d.Inventory, d.Authz)
+	v1.Get("/inventory/settings", authn, stock.GetSettings)
+	v1.Put("/inventory/settings", authn, stock.UpdateSettings)
+	v1.Get("/inventory/stores/:store_id/stock", authn, stock.ListStock)
+	v1.Get("/inventory/stores/:store_id/stock/:sku_id", authn, stock.GetStock)
+	v1.Put("/inventory/stores/:store_id/stock/:sku_id/thresholds", authn, stock.SetThresholds)
+	v1.Get("/inventory/stores/:store_id/movements", authn, stock.ListMovements)
+	v1.Get("/inventory/stores/:store_id/alerts", authn, stock.ListAlerts)
+	v1.Get("/inventory/stores/:store_id/near-expiry", authn, stock.NearExpiry)
+	v1.Get("/inventory/stores/:store_id/replenishment", authn, stock.Replenishment)
+	v1.Post("/inventory/movements", authn, idem, stock.CreateMovement)
+	v1.Get("/inventory/stocktakes", authn, stock.ListStocktakes)
+	v1.Post("/inventory/stocktakes", authn, idem, stock.OpenStocktake)
+	v1.Get("/inventory/stocktakes/:id", authn, stock.GetStocktake)
+	v1.Post("/inventory/stocktakes/:id/counts", authn, stock.AddCounts)
+	v1.Get("/inventory/stocktakes/:id/variances", authn, stock.Variances)
+	v1.Post("/inventory/stocktakes/:id/post", authn, idem, stock.PostStocktake)
+	v1.Post("/inventory/stocktakes/:id/cancel", authn, stock.CancelStocktake)
+	v1.Get("/inventory/transfers", authn, stock.ListTransfers)
+	v1.Post("/inventory/transfers", authn, idem, stock.CreateTransfer)
+	v1.Get("/inventory/transfers/:id", authn, stock.GetTransfer)
+	v1.Post("/inventory/transfers/:id/approve", authn, stock.ApproveTransfer)
+	v1.Post("/inventory/transfers/:id/ship", authn, idem, stock.ShipTransfer)
+	v1.Post("/inventory/transfers/:id/receive", authn, idem, stock.ReceiveTransfer)
+	v1.Post("/inventory/transfers/:id/cancel", authn, stock.CancelTransfer)
+	v1.Get("/inventory/analysis/stock-value", authn, stock.StockValue)
+	v1.Get("/inventory/analysis/turnover", authn, stock.Turnover)
+	v1.Get("/inventory/analysis/slow-movers", authn, stock.SlowMovers)
+	v1.Get("/inventory/analysis/stock-outs", authn, stock.StockOuts)
+
+	// ── Members (modules/members) ──
+	mem := members.NewHTTP(d.Members, d.Authz)
+	v1.Get("/members", authn, mem.ListMembers)
+	v1.Post("/members", authn, idem, mem.CreateMember)
+	v1.Post("/members/import", authn, mem.Import)
+	v1.Get("/members/:id", authn, mem.GetMember)
+	v1.Patch("/members/:id", authn, mem.UpdateMember)
+	v1.Post("/members/:id/card/:action", authn, mem.CardAction)
+	v1.Post("/members/:id/qr-token", authn, mem.QRToken)
+	v1.Post("/members/:id/points-adjustments", authn, idem, mem.AdjustPoints)
+	v1.Post("/members/:id/gift-redemptions", authn, idem, mem.RedeemGift)
+	v1.Post("/members/:id/points-entries/:entry_id/reverse", authn, idem, mem.ReversePoints)
+	v1.Get("/members/:id/export", authn, mem.Export)
+	v1.Post("/members/:id/erase", authn, mem.Erase)
+	v1.Post("/members/:id/merge", authn, idem, mem.Merge)
+	v1.Get("/member-tiers", authn, mem.ListTiers)
+	v1.Post("/member-tiers", authn, idem, mem.CreateTier)
+	v1.Patch("/member-tiers/:id", authn, mem.UpdateTier)
+	v1.Post("/member-tiers/:id/:action", authn, mem.TierActive)
+	v1.Get("/points-rules", authn, mem.GetPointsRule)
+	v1.Put("/points-rules", authn, mem.PutPointsRule)
+	v1.Get("/member-gifts", authn, mem.ListGifts)
+	v1.Post("/member-gifts", authn, idem, mem.CreateGift)
+	v1.Post("/member-gifts/:id/:action", authn, mem.GiftActive)
+	v1.Get("/topup-rules", authn, mem.ListTopupRules)
+	v1.Post("/topup-rules", authn, idem, mem.CreateTopupRule)
+	v1.Post("/topup-rules/:id/:action", authn, mem.TopupRuleActive)
+	v1.Get("/stores/:store_id/pos/members/lookup", authn, mem.PosLookup)
+	v1.Post("/stores/:store_id/pos/members", authn, idem, mem.PosRegister)
+	v1.Post("/stores/:store_id/pos/members/:id/topup", authn, idem, mem.PosTopUp)
+	v1.Post("/stores/:store_id/pos/members/:id/pay", authn, idem, mem.PosPay)
+	v1.Post("/stores/:store_id/pos/members/:id/stored-value-refunds", authn, idem, mem.PosRefundStoredValue)
+	v1.Post("/stores/:store_id/pos/members/:id/cash-out", authn, idem, mem.PosCashOut)
+
+	// ── Finance (modules/finance) ──
+	fin := finance.NewHTTP(d.Finance, d.Authz)
+	v1.Get("/finance/entities", authn, fin.ListEntities)
+	v1.Get("/finance/accounts", authn, fin.ListAccounts)
+	v1.Post("/finance/accounts", authn, idem, fin.CreateAccount)
+	v1.Get("/finance/periods", authn, fin.ListPeriods)
+	v1.Post("/finance/periods/close", authn, fin.ClosePeriod)
+	v1.Post("/finance/periods/lock", authn, fin.LockPeriod)
+	v1.Post("/finance/periods/reopen", authn, fin.ReopenPeriod)
+	v1.Post("/finance/year-end-close", authn, idem, fin.YearEndClose)
+	v1.Get("/finance/entries", authn, fin.ListEntries)
+	v1.Get("/finance/entries/:id", authn, fin.GetEntry)
+	v1.Post("/finance/entries/:id/reverse", authn, idem, fin.ReverseEntry)
+	v1.Get("/finance/manual-entries", authn, fin.ListManual)
+	v1.Post("/finance/manual-entries", authn, idem, fin.CreateManual)
+	v1.Get("/finance/manual-entries/:id", authn, fin.GetManual)
+	v1.Post("/finance/manual-entries/:id/approve", authn, idem, fin.ApproveManual)
+	v1.Post("/finance/manual-entries/:id/reject", authn, fin.RejectManual)
+	v1.Get("/finance/statements/:kind", authn, fin.GetStatement)
+	v1.Get("/finance/clearing-rules", authn, fin.ListClearing)
+	v1.Put("/finance/clearing-rules", authn, fin.SetClearing)
+	v1.Get("/finance/royalty-rules", authn, fin.ListRoyalty)
+	settlement := requireModule(d.Billing, "franchise_settlement")
+	v1.Put("/finance/royalty-rules", authn, settlement, fin.SetRoyalty)
+	v1.Get("/finance/settlements", authn, fin.ListSettlements)
+	v1.Post("/finance/settlements", authn, settlement, idem, fin.GenerateSettlement)
+	v1.Get("/finance/settlements/:id", authn, fin.GetSettlement)
+	v1.Post("/finance/settlements/:id/post", authn, settlement, idem, fin.PostSettlement)
+
+	// ── Billing (modules/billing) ──
+	// Writes of a read-only chain answer 402 (billingGate in authn) except
+	// these billing routes, logout, the platform API and POS routes.
+	bill := billing.NewHTTP(d.Billing, d.Authz)
+	v1.Get("/billing/plans", authn, bill.Plans)
+	v1.Get("/billing/subscription", authn, bill.Subscription)
+	v1.Post("/billing/checkout", authn, bill.Checkout)
+	v1.Post("/billing/portal", authn, bill.Portal)
+	v1.Get("/onboarding", authn, bill.Onboarding)
+	v1.Put("/onboarding/steps/:step", authn, bill.MarkStep)
+	v1.Get("/platform/tenants", authn, bill.ListTenants)
+	v1.Get("/platform/stats", authn, bill.Stats)
+	v1.Get("/platform/tenants/:id", authn, bill.GetTenant)
+	v1.Post("/platform/tenants/:id/suspend", authn, bill.Suspend)
+	v1.Post("/platform/tenants/:id/reactivate", authn, bill.Reactivate)
+	app.Post("/webhooks/stripe", bill.Webhook)
 }

@@ -8,9 +8,15 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"chainstore/infra/config"
+	"chainstore/infra/jobs"
 	"chainstore/infra/keys"
 	"chainstore/infra/postgres"
 	"chainstore/infra/redisx"
+	"chainstore/modules/billing"
+	"chainstore/modules/catalog"
+	"chainstore/modules/finance"
+	"chainstore/modules/inventory"
+	"chainstore/modules/members"
 	"chainstore/tenant"
 	"chainstore/tenant/auth"
 	"chainstore/tenant/authz"
@@ -23,6 +29,7 @@ import (
 type Server struct {
 	Deps
 	App   *fiber.App
+	Jobs  *jobs.Runner // background tasks; `serve` starts them
 	close []func()
 }
 
@@ -62,15 +69,35 @@ func Wire(ctx context.Context, cfg *config.Config, ks *keys.Set, log *slog.Logge
 	s.close = append([]func(){stop}, s.close...)
 	az.Watch(watchCtx, cfg.PolicyPollInterval)
 	tokens := auth.NewTokens(ks, cfg.JWTIssuer, cfg.JWTAudience, cfg.AccessTokenTTL)
+	bill := billing.New(pool, rc, cfg)
 	au := auth.New(pool, az, tokens, rc, auth.Options{
 		RefreshTTL: cfg.RefreshTokenTTL, LoginPerAccount: cfg.LoginLimitPerAccount,
 		LoginPerIP: cfg.LoginLimitPerIP, LoginLimitWindow: cfg.LoginLimitWindow,
+		AfterSignup: bill.StartTrial, BillingFlags: bill.MeFlags,
 	})
+	fin := finance.New(pool, az)
 	s.Deps = Deps{
 		Config: cfg, Pool: pool, Redis: rc, Authz: az, Auth: au,
 		Org: org.New(pool, az), Users: users.New(pool, az, au), Log: log,
+		// Modules, one line each.
+		Catalog:   catalog.New(pool, az),
+		Inventory: inventory.New(pool, az, fin),
+		Members:   members.New(pool, az, rc, ks, fin),
+		Finance:   fin,
+		Billing:   bill,
 	}
+	// Plan entitlements (tenant/* cannot import modules/*).
+	s.Org.StoresChanged, s.Users.SeatGuard = bill.StoresChanged, bill.SeatGuard
+	s.Members.MemberGuard = bill.MemberGuard
 	s.App = New(s.Deps)
+	runner, err := jobs.New(ctx, jobs.Options{DatabaseURL: cfg.DatabaseURL, Tenants: activeTenants(pool),
+		Tasks: tasks(s.Deps), Workers: cfg.JobWorkers, Log: log})
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.Jobs = runner
+	s.close = append([]func(){runner.Close}, s.close...)
 	return s, nil
 }
 

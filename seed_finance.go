@@ -1,0 +1,33 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"chainstore/modules/finance"
+)
+
+// seedFinance opens the demo chain's books (HQ and the franchisee), sets a
+// 5% royalty with a ¥300 minimum, and posts what no other module's seed
+// does yet (purchasing comes later): a goods receipt into HQ's warehouse.
+// Store stock receipts and till sales are posted by the
+// inventory seed, top-ups by the members seed.
+func seedFinance(ctx context.Context, d demo) error {
+	fin, tid := d.srv.Finance, d.admin.TenantID
+	if err := fin.EnsureEntities(ctx, tid); err != nil {
+		return err
+	}
+	rate := 500
+	if _, err := fin.SetRoyalty(ctx, d.admin, finance.RoyaltyInput{RateBP: &rate, MinimumFee: 30000}); err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	id := func() uuid.UUID { return uuid.Must(uuid.NewV7()) }
+	if _, err := fin.PostGoodsReceipt(ctx, tid, finance.GoodsReceiptEvent{SourceID: id(), BusinessDate: today, Net: 5000000, InputVAT: 650000}); err != nil {
+		return err
+	}
+	return nil
+}
