@@ -166,7 +166,15 @@ func (h *HTTP) ListStock(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(web.NewList(rows, page.Limit, func(l Level) uuid.UUID { return l.SKUID }))
+	cost, err := h.seesCost(c.UserContext(), p, storeID)
+	if err != nil {
+		return err
+	}
+	views := make([]levelView, len(rows))
+	for i, l := range rows {
+		views[i] = viewLevel(l, cost)
+	}
+	return c.JSON(web.NewList(views, page.Limit, func(l levelView) uuid.UUID { return l.SKUID }))
 }
 
 // GetStock: GET /inventory/stores/{store_id}/stock/{sku_id}.
@@ -183,7 +191,11 @@ func (h *HTTP) GetStock(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(out)
+	cost, err := h.seesCost(c.UserContext(), p, storeID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(viewLevel(out, cost))
 }
 
 // SetThresholds: PUT /inventory/stores/{store_id}/stock/{sku_id}/thresholds.
@@ -228,7 +240,15 @@ func (h *HTTP) ListMovements(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(web.NewList(rows, page.Limit, func(m Movement) uuid.UUID { return m.ID }))
+	cost, err := h.seesCost(c.UserContext(), p, storeID)
+	if err != nil {
+		return err
+	}
+	views := make([]movementView, len(rows))
+	for i, m := range rows {
+		views[i] = viewMovement(m, cost)
+	}
+	return c.JSON(web.NewList(views, page.Limit, func(m movementView) uuid.UUID { return m.ID }))
 }
 
 // CreateMovement: POST /inventory/movements — a console receipt, return,
@@ -426,6 +446,13 @@ func (h *HTTP) GetStocktake(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	cost, err := h.seesCost(c.UserContext(), p, st.StoreID)
+	if err != nil {
+		return err
+	}
+	if !cost {
+		hideStocktakeCost(&out)
+	}
 	return c.JSON(out)
 }
 
@@ -466,7 +493,11 @@ func (h *HTTP) Variances(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(out)
+	cost, err := h.seesCost(c.UserContext(), p, st.StoreID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(viewVariances(out, cost))
 }
 
 // PostStocktake: POST /inventory/stocktakes/{id}/post (stocktake:approve).
@@ -485,7 +516,11 @@ func (h *HTTP) PostStocktake(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(out)
+	cost, err := h.seesCost(c.UserContext(), p, st.StoreID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(viewVariances(out, cost))
 }
 
 // CancelStocktake: POST /inventory/stocktakes/{id}/cancel.
@@ -597,9 +632,22 @@ func dest(t Transfer) []uuid.UUID   { return []uuid.UUID{t.ToStoreID} }
 
 // GetTransfer: GET /inventory/transfers/{id}.
 func (h *HTTP) GetTransfer(c *fiber.Ctx) error {
-	_, t, err := h.transfer(c, authz.InventoryRead, both)
+	p, t, err := h.transfer(c, authz.InventoryRead, both)
 	if err != nil {
 		return err
+	}
+	return h.sendTransfer(c, p, t)
+}
+
+// sendTransfer answers with t, its costs null unless p sees cost at either
+// end (the shipped unit cost becomes the destination's stock value).
+func (h *HTTP) sendTransfer(c *fiber.Ctx, p *tenant.Principal, t Transfer) error {
+	cost, err := h.seesCost(c.UserContext(), p, t.FromStoreID, t.ToStoreID)
+	if err != nil {
+		return err
+	}
+	if !cost {
+		hideTransferCost(&t)
 	}
 	return c.JSON(t)
 }
@@ -615,7 +663,7 @@ func (h *HTTP) ApproveTransfer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(out)
+	return h.sendTransfer(c, p, out)
 }
 
 // ShipTransfer: POST /inventory/transfers/{id}/ship (inventory:write in the
