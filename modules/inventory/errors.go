@@ -16,4 +16,5 @@ var (
 	ErrTransferNotFound  = problem.New(404, "inventory.transfer_not_found", "Transfer not found")
 	ErrTransferState     = problem.New(409, "inventory.transfer_state", "The transfer is not in a state that allows this")
 	ErrBadTransfer       = problem.New(422, "inventory.invalid_transfer", "The transfer is invalid")
+	ErrOverReceipt       = problem.New(422, "inventory.over_receipt", "More received than the chain's tolerance over what was shipped")
 )

@@ -42,10 +42,13 @@ func (k Kind) direction() (dir int64, ok bool) {
 type Settings struct {
 	// AllowNegativeStock lets issues (sales, transfers out, write-offs) take
 	// stock below zero. Adjustments and stocktake variances always apply.
-	AllowNegativeStock bool       `json:"allow_negative_stock"`
-	NearExpiryDays     int        `json:"near_expiry_days"`
-	ReviewDays         int        `json:"review_days"`
-	UpdatedAt          *time.Time `json:"updated_at"`
+	AllowNegativeStock bool `json:"allow_negative_stock"`
+	NearExpiryDays     int  `json:"near_expiry_days"`
+	ReviewDays         int  `json:"review_days"`
+	// OverReceiptPct is how far a transfer's receipt may exceed a line's
+	// shipped quantity, in percent of it; more is refused.
+	OverReceiptPct int        `json:"over_receipt_pct"`
+	UpdatedAt      *time.Time `json:"updated_at"`
 }
 
 // SettingsInput changes the settings; nil fields stay.
@@ -53,6 +56,7 @@ type SettingsInput struct {
 	AllowNegativeStock *bool `json:"allow_negative_stock"`
 	NearExpiryDays     *int  `json:"near_expiry_days" validate:"omitnil,min=0,max=365"`
 	ReviewDays         *int  `json:"review_days" validate:"omitnil,min=0,max=90"`
+	OverReceiptPct     *int  `json:"over_receipt_pct" validate:"omitnil,min=0,max=1000"`
 }
 
 // Level is the stock of one SKU in one store.

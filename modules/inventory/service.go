@@ -103,12 +103,12 @@ func (s *Service) GetSettings(ctx context.Context, tenantID uuid.UUID) (Settings
 
 func getSettings(db *gorm.DB, tenantID uuid.UUID) (Settings, error) {
 	var rows []Settings
-	if err := db.Raw(`SELECT allow_negative_stock, near_expiry_days, review_days, updated_at FROM inventory_settings WHERE tenant_id = ?`,
+	if err := db.Raw(`SELECT allow_negative_stock, near_expiry_days, review_days, over_receipt_pct, updated_at FROM inventory_settings WHERE tenant_id = ?`,
 		tenantID).Scan(&rows).Error; err != nil {
 		return Settings{}, fmt.Errorf("inventory: read settings: %w", err)
 	}
 	if len(rows) == 0 {
-		return Settings{AllowNegativeStock: true, NearExpiryDays: 7, ReviewDays: 7}, nil
+		return Settings{AllowNegativeStock: true, NearExpiryDays: 7, ReviewDays: 7, OverReceiptPct: 10}, nil
 	}
 	return rows[0], nil
 }
@@ -132,12 +132,15 @@ func (s *Service) UpdateSettings(ctx context.Context, actor *tenant.Principal, i
 		if in.ReviewDays != nil {
 			next.ReviewDays = *in.ReviewDays
 		}
-		if err := db.Exec(`INSERT INTO inventory_settings (tenant_id, id, allow_negative_stock, near_expiry_days, review_days, updated_by, updated_at)
-			VALUES (?, 1, ?, ?, ?, ?, now())
+		if in.OverReceiptPct != nil {
+			next.OverReceiptPct = *in.OverReceiptPct
+		}
+		if err := db.Exec(`INSERT INTO inventory_settings (tenant_id, id, allow_negative_stock, near_expiry_days, review_days, over_receipt_pct, updated_by, updated_at)
+			VALUES (?, 1, ?, ?, ?, ?, ?, now())
 			ON CONFLICT (tenant_id, id) DO UPDATE SET allow_negative_stock = EXCLUDED.allow_negative_stock,
 				near_expiry_days = EXCLUDED.near_expiry_days, review_days = EXCLUDED.review_days,
-				updated_by = EXCLUDED.updated_by, updated_at = now()`,
-			actor.TenantID, next.AllowNegativeStock, next.NearExpiryDays, next.ReviewDays, actor.UserID).Error; err != nil {
+				over_receipt_pct = EXCLUDED.over_receipt_pct, updated_by = EXCLUDED.updated_by, updated_at = now()`,
+			actor.TenantID, next.AllowNegativeStock, next.NearExpiryDays, next.ReviewDays, next.OverReceiptPct, actor.UserID).Error; err != nil {
 			return fmt.Errorf("inventory: write settings: %w", err)
 		}
 		if out, err = getSettings(db, actor.TenantID); err != nil {

@@ -28,6 +28,11 @@ func TestMovementsAddUpAfterRandomMix(t *testing.T) {
 	_, weighed := catalog(t, tn, 1, true)
 	skus = append(skus, weighed...)
 	actor := admin(tn)
+	// Receipts land a quarter unit either side of what shipped, however
+	// little that was: accept any over-receipt (the tolerance has its own test).
+	if _, err := svc().UpdateSettings(ctx, actor, inventory.SettingsInput{OverReceiptPct: ptr(1000)}); err != nil {
+		t.Fatal(err)
+	}
 	rng := rand.New(rand.NewPCG(7, 11))
 	pick := func(xs []uuid.UUID) uuid.UUID { return xs[rng.IntN(len(xs))] }
 	qty := func() int64 { return int64(1+rng.IntN(9))*1000 + int64(rng.IntN(3))*333 }

@@ -348,6 +348,9 @@ func (s *Service) ReceiveTransfer(ctx context.Context, actor *tenant.Principal, 
 		if err != nil {
 			return err
 		}
+		if err := checkOverReceipt(db, actor.TenantID, t, in, qty); err != nil {
+			return err
+		}
 		var lotRows []struct {
 			SKUID      uuid.UUID `gorm:"column:sku_id"`
 			ExpiryDate time.Time
@@ -468,6 +471,35 @@ func overrides(t Transfer, in TransferQtysInput, def func(TransferLine) int64) (
 		return nil, ErrBadTransfer.WithFields(bad...)
 	}
 	return out, nil
+}
+
+// checkOverReceipt refuses a receipt that exceeds any line's shipped
+// quantity by more than the chain's tolerance (Settings.OverReceiptPct),
+// naming the input line when the receipt gave one. A shortfall is always
+// accepted: the difference is valued and audited.
+func checkOverReceipt(db *gorm.DB, tenantID uuid.UUID, t Transfer, in TransferQtysInput, qty map[uuid.UUID]int64) error {
+	set, err := getSettings(db, tenantID)
+	if err != nil {
+		return err
+	}
+	field := map[uuid.UUID]string{}
+	for i, l := range in.Lines {
+		field[l.SKUID] = fmt.Sprintf("lines[%d].qty", i)
+	}
+	var bad []problem.FieldError
+	for _, l := range t.Lines {
+		shipped := deref(l.ShippedQty)
+		limit := shipped + money.MulDivDown(shipped, int64(set.OverReceiptPct), 100)
+		if q := qty[l.SKUID]; q > limit {
+			bad = append(bad, problem.FieldError{Field: field[l.SKUID], Message: fmt.Sprintf(
+				"%s: %d received against %d shipped; the chain accepts at most %d (%d%% over): recount, or ask HQ to raise over_receipt_pct",
+				l.SKUCode, q, shipped, limit, set.OverReceiptPct)})
+		}
+	}
+	if len(bad) > 0 {
+		return ErrOverReceipt.WithFields(bad...)
+	}
+	return nil
 }
 
 // receivedLots spreads a received quantity over the lots a line shipped
