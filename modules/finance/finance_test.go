@@ -226,6 +226,43 @@ func TestRandomPostingsKeepTheBooksBalanced(t *testing.T) {
 			}
 		}
 	}
+	// HQ pays a store's rent from its central bank account: the expense is
+	// the store's, the payment carries no store (so the store's own lines
+	// no longer net to zero).
+	if _, err := fin.Post(ctx, c.tn.ID, finance.Entry{EntityID: c.hq, BusinessDate: day(2024, 2, 15), SourceType: "test", SourceID: uuid.New(), Rule: "rent",
+		Lines: []finance.Line{{AccountCode: finance.AcctAdmin, StoreID: &c.direct, Debit: 3000}, {AccountCode: finance.AcctBank, Credit: 3000}}}); err != nil {
+		t.Fatal(err)
+	}
+	// A store's statements balance through the head-office line, which holds
+	// the other side of the store's own lines: minus their net, from the lines.
+	for _, st := range stores {
+		scope := "store_id=" + st.String()
+		var ownNet int64
+		if err := env.Owner.QueryRow(`SELECT coalesce(sum(debit - credit), 0) FROM fin_lines WHERE tenant_id = $1 AND store_id = $2 AND accounting_date <= '2024-03-31'`,
+			c.tn.ID, st).Scan(&ownNet); err != nil {
+			t.Fatal(err)
+		}
+		tb := statement(t, tok, "trial-balance", scope, "2024-02-01", "2024-03-31")
+		var ho *finance.StatementRow
+		for i := range tb.Rows {
+			if tb.Rows[i].Code == "HO" {
+				ho = &tb.Rows[i]
+			}
+		}
+		if !tb.Balanced || tb.Totals["closing_debit"] != tb.Totals["closing_credit"] {
+			t.Errorf("%s trial balance not balanced: %v", scope, tb.Totals)
+		}
+		if st == c.direct && ownNet == 0 {
+			t.Errorf("%s: the rent left its own lines netting to 0", scope)
+		}
+		if ownNet != 0 && (ho == nil || ho.Amounts["closing_credit"]-ho.Amounts["closing_debit"] != ownNet) {
+			t.Errorf("%s: own lines net %d, head-office line %+v", scope, ownNet, ho)
+		}
+		bs := statement(t, tok, "balance-sheet", scope, "2024-02-01", "2024-03-31")
+		if !bs.Balanced || bs.Totals["closing_assets"] != bs.Totals["closing_liabilities_and_equity"] {
+			t.Errorf("%s balance sheet: %v", scope, bs.Totals)
+		}
+	}
 	// The roll-ups equal the lines they summarise.
 	if n := env.Count(t, `SELECT count(*) FROM (
 		SELECT entity_id, account_id, sum(debit) d, sum(credit) c FROM fin_lines WHERE tenant_id = $1 GROUP BY 1, 2

@@ -201,9 +201,62 @@ func (s *Service) Statement(ctx context.Context, tenantID uuid.UUID, kind string
 		default:
 			return fmt.Errorf("finance: unknown statement %q", kind)
 		}
+		if q.StoreID != nil {
+			balanceWithHeadOffice(&out)
+		}
 		return nil
 	})
 	return out, err
+}
+
+// A store's books are a branch's: the store's own lines do not balance,
+// because the other side of some of its entries carries no store (HQ's
+// supply revenue, royalty, VAT settled by the entity). As in branch
+// accounting, the difference is shown as one head-office account line
+// (总部往来), so a store's trial balance and balance sheet balance and say
+// how much of the store's position sits with the rest of its entity.
+// Entity and consolidated statements never get one: theirs must balance
+// on their own lines.
+const (
+	headOfficeCode   = "HO"
+	headOfficeName   = "总部往来（无门店的分录）"
+	headOfficeNameEn = "Head-office account (the other side of lines carrying no store)"
+)
+
+func balanceWithHeadOffice(st *Statement) {
+	switch st.Kind {
+	case "trial_balance":
+		row := StatementRow{Section: "equity", Code: headOfficeCode, Name: headOfficeName, NameEn: headOfficeNameEn, Amounts: map[string]int64{}}
+		nonzero := false
+		for _, pair := range [][2]string{{"opening_debit", "opening_credit"}, {"debit", "credit"}, {"closing_debit", "closing_credit"}} {
+			gap := st.Totals[pair[0]] - st.Totals[pair[1]]
+			d, c := splitNet(-gap) // a debit surplus is made up by a credit, and the reverse
+			row.Amounts[pair[0]], row.Amounts[pair[1]] = d, c
+			st.Totals[pair[0]] += d
+			st.Totals[pair[1]] += c
+			nonzero = nonzero || gap != 0
+		}
+		if nonzero {
+			st.Rows = append(st.Rows, row)
+		}
+		st.Balanced = st.Totals["opening_debit"] == st.Totals["opening_credit"] && st.Totals["debit"] == st.Totals["credit"] &&
+			st.Totals["closing_debit"] == st.Totals["closing_credit"]
+	case "balance_sheet":
+		row := StatementRow{Section: "equity", Code: headOfficeCode, Name: headOfficeName, NameEn: headOfficeNameEn, Amounts: map[string]int64{}}
+		nonzero := false
+		for _, col := range []string{"opening", "closing"} {
+			gap := st.Totals[col+"_assets"] - st.Totals[col+"_liabilities_and_equity"]
+			row.Amounts[col] = gap
+			st.Totals[col+"_equity"] += gap
+			st.Totals[col+"_liabilities_and_equity"] += gap
+			nonzero = nonzero || gap != 0
+		}
+		if nonzero {
+			st.Rows = append(st.Rows, row)
+		}
+		st.Balanced = st.Totals["opening_assets"] == st.Totals["opening_liabilities_and_equity"] &&
+			st.Totals["closing_assets"] == st.Totals["closing_liabilities_and_equity"]
+	}
 }
 
 func netByAccount(rows []sumRow, skipClosing bool) map[uuid.UUID][2]int64 {
