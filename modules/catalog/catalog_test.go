@@ -458,7 +458,7 @@ func TestPOSLookup(t *testing.T) {
 	body := "2" + "001234" + "00875"
 	scale := body + string(catalog.CheckDigit(body))
 	r, res := look(cashier.Token, "barcode="+scale)
-	if r.Status != 200 || res.Data[0].Code != "APPLE" || res.Scan == nil || !res.Scan.Weighed || *res.Scan.Quantity != 875 || res.Data[0].UnitKind != "weight" {
+	if r.Status != 200 || res.Data[0].Code != "APPLE" || res.Scan == nil || !res.Scan.Weighed || *res.Scan.Quantity != 875 || res.Scan.QuantityDerived || res.Data[0].UnitKind != "weight" {
 		t.Fatalf("scale lookup: %d %s", r.Status, r.Body)
 	}
 	// A price-embedding layout set by the chain.
@@ -473,7 +473,8 @@ func TestPOSLookup(t *testing.T) {
 	body = "28" + "01234" + "01612"
 	scale = body + string(catalog.CheckDigit(body))
 	r, res = look(cashier.Token, "barcode="+scale)
-	if r.Status != 200 || res.Scan == nil || res.Scan.Amount == nil || *res.Scan.Amount != 1612 || res.Scan.Quantity != nil {
+	// 16.12 yuan of apples at 12.90 a kilogram: 1,249.6 g, so 1,250 g leave stock.
+	if r.Status != 200 || res.Scan == nil || res.Scan.Amount == nil || *res.Scan.Amount != 1612 || res.Scan.Quantity == nil || *res.Scan.Quantity != 1250 || !res.Scan.QuantityDerived {
 		t.Fatalf("price scale lookup: %d %s", r.Status, r.Body)
 	}
 	// By code, by name.

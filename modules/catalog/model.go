@@ -325,6 +325,9 @@ type ScanInfo struct {
 	PLU      string `json:"plu,omitempty" gorm:"column:plu"`
 	Quantity *int64 `json:"quantity" gorm:"column:quantity"`
 	Amount   *int64 `json:"amount" gorm:"column:amount"`
+	// QuantityDerived: the code embedded only a price; Quantity is that
+	// price at the item's list price per kilogram.
+	QuantityDerived bool `json:"quantity_derived" gorm:"column:quantity_derived"`
 }
 
 // LookupResult is the POS look-up answer: the items found and, for a

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
+	"chainstore/infra/money"
 	"chainstore/infra/postgres"
 	"chainstore/infra/problem"
 	"chainstore/tenant"
@@ -198,6 +199,7 @@ func (s *Service) Lookup(ctx context.Context, tenantID, storeID uuid.UUID, q Loo
 				}
 				if len(out.Data) > 0 {
 					out.Scan = &ScanInfo{Barcode: raw, Kind: sc.Kind, Weighed: true, PLU: sc.PLU, Quantity: sc.Quantity, Amount: sc.Amount}
+					deriveWeight(out.Scan, out.Data[0])
 				}
 			}
 			if len(out.Data) == 0 {
@@ -223,6 +225,18 @@ func (s *Service) Lookup(ctx context.Context, tenantID, storeID uuid.UUID, q Loo
 		return nil
 	})
 	return out, err
+}
+
+// deriveWeight fills in the weight of a price-only scale label: the label's
+// amount at the item's list price per kilogram, in grams, rounded half away
+// from zero. The till charges the label's amount and deducts this weight
+// from stock. Nothing is derived without a list price.
+func deriveWeight(scan *ScanInfo, it Item) {
+	if scan.Quantity != nil || scan.Amount == nil || !it.Weighed || it.ListPrice == nil || *it.ListPrice <= 0 {
+		return
+	}
+	q := money.MulDiv(*scan.Amount, 1000, *it.ListPrice)
+	scan.Quantity, scan.QuantityDerived = &q, true
 }
 
 func scaleLayouts(db *gorm.DB, tenantID uuid.UUID) ([]ScaleLayout, error) {
