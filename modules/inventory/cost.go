@@ -38,6 +38,15 @@ func orNull(v int64, shown bool) *int64 {
 	return &v
 }
 
+// viewAll maps rows to their views.
+func viewAll[T, V any](rows []T, view func(T) V) []V {
+	out := make([]V, len(rows))
+	for i, r := range rows {
+		out[i] = view(r)
+	}
+	return out
+}
+
 // levelView is a Level with its cost fields null unless shown. The outer
 // fields shadow the embedded ones of the same JSON name.
 type levelView struct {

@@ -170,10 +170,7 @@ func (h *HTTP) ListStock(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	views := make([]levelView, len(rows))
-	for i, l := range rows {
-		views[i] = viewLevel(l, cost)
-	}
+	views := viewAll(rows, func(l Level) levelView { return viewLevel(l, cost) })
 	return c.JSON(web.NewList(views, page.Limit, func(l levelView) uuid.UUID { return l.SKUID }))
 }
 
@@ -244,10 +241,7 @@ func (h *HTTP) ListMovements(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	views := make([]movementView, len(rows))
-	for i, m := range rows {
-		views[i] = viewMovement(m, cost)
-	}
+	views := viewAll(rows, func(m Movement) movementView { return viewMovement(m, cost) })
 	return c.JSON(web.NewList(views, page.Limit, func(m movementView) uuid.UUID { return m.ID }))
 }
 
