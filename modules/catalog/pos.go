@@ -19,29 +19,15 @@ import (
 // MaxChangesPage is the largest delta-feed page.
 const MaxChangesPage = 5000
 
-// itemSelect is the till's view of SKUs, priced for a store at a time. The
-// prices come from one index range scan per SKU (its list and member
-// versions at HQ and in the store, the latest of each in force), where four
-// scalar subqueries took four probes: the feed reads 5,000 SKUs a page.
-// Args (in order): store, at, tenant, then the caller's.
 const itemSelect = `SELECT s.id AS sku_id, s.product_id, s.code, s.name, p.name AS product_name, s.specs, p.category_id, p.brand_id,
 	u.code AS unit, u.kind AS unit_kind, p.weighed, p.tax_rate_bp, p.shelf_life_days,
 	CASE WHEN s.status = 'active' AND p.status = 'active' THEN 'active' ELSE 'discontinued' END AS status,
 	s.plu, s.change_seq,
 	coalesce((SELECT string_agg(b.barcode, ',' ORDER BY b.barcode) FROM sku_barcodes b WHERE b.tenant_id = s.tenant_id AND b.sku_id = s.id), '') AS barcodes_csv,
-	pr.list_store, pr.list_hq, pr.member_store, pr.member_hq
+	` + priceCols + `
 	FROM skus s
 	JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
 	JOIN units u ON u.tenant_id = p.tenant_id AND u.id = p.unit_id
-	CROSS JOIN LATERAL (
-		SELECT max(d.amount) FILTER (WHERE d.kind = 'list' AND NOT d.hq) AS list_store,
-			max(d.amount) FILTER (WHERE d.kind = 'list' AND d.hq) AS list_hq,
-			max(d.amount) FILTER (WHERE d.kind = 'member' AND NOT d.hq) AS member_store,
-			max(d.amount) FILTER (WHERE d.kind = 'member' AND d.hq) AS member_hq
-		FROM (SELECT DISTINCT ON (v.kind, v.store_id IS NULL) v.kind, v.store_id IS NULL AS hq, v.amount FROM price_versions v
-			WHERE v.tenant_id = s.tenant_id AND v.sku_id = s.id AND v.kind IN ('list', 'member') AND (v.store_id IS NULL OR v.store_id = ?)
-				AND v.effective_from <= ?
-			ORDER BY v.kind, v.store_id IS NULL, v.effective_from DESC, v.id DESC) d) pr
 	WHERE s.tenant_id = ? AND `
 
 type itemRow struct {
@@ -72,7 +58,8 @@ type itemRow struct {
 // order, priced for the store now, with scheduled price changes.
 func items(db *gorm.DB, tenantID, storeID uuid.UUID, now time.Time, where string, args ...any) ([]Item, error) {
 	var rows []itemRow
-	all := append([]any{storeID, now, tenantID}, args...)
+	all := append(priceArgs(&storeID, now, false), tenantID)
+	all = append(all, args...)
 	if err := db.Raw(itemSelect+where, all...).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("catalog: items: %w", err)
 	}
