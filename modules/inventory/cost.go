@@ -30,6 +30,42 @@ func (h *HTTP) seesCost(ctx context.Context, p *tenant.Principal, stores ...uuid
 	return false, nil
 }
 
+// seesCostIn reports whether p sees cost in every store a report covers:
+// the one it is filtered to, else the caller's scope for the report.
+func (h *HTTP) seesCostIn(ctx context.Context, p *tenant.Principal, scope authz.StoreScope, store *uuid.UUID) (bool, error) {
+	if store != nil {
+		return h.seesCost(ctx, p, *store)
+	}
+	if scope.All {
+		for _, perm := range []authz.Permission{authz.InventoryWrite, authz.FinanceRead} {
+			if ok, err := h.authz.CanChain(ctx, p, perm); err != nil || ok {
+				return ok, err
+			}
+		}
+		return false, nil
+	}
+	for _, st := range scope.Stores {
+		if ok, err := h.seesCost(ctx, p, st); err != nil || !ok {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// costByStore remembers seesCost per store for reports with a row per
+// store.
+func (h *HTTP) costByStore(ctx context.Context, p *tenant.Principal) func(uuid.UUID) (bool, error) {
+	seen := map[uuid.UUID]bool{}
+	return func(store uuid.UUID) (bool, error) {
+		if ok, hit := seen[store]; hit {
+			return ok, nil
+		}
+		ok, err := h.seesCost(ctx, p, store)
+		seen[store] = ok
+		return ok, err
+	}
+}
+
 // orNull is &v when shown, else nil (JSON null).
 func orNull(v int64, shown bool) *int64 {
 	if !shown {
@@ -95,6 +131,31 @@ func viewVariances(r VarianceReport, cost bool) varianceReportView {
 		out.Lines[i] = varianceView{Variance: v, UnitCost: orNull(v.UnitCost, cost), VarianceCost: orNull(v.VarianceCost, cost)}
 	}
 	return out
+}
+
+type storeValueView struct {
+	StoreValue
+	StockValue *int64 `json:"stock_value"`
+}
+
+type slowMoverView struct {
+	SlowMover
+	StockValue *int64 `json:"stock_value"`
+}
+
+// turnoverView keeps turnover days (a ratio) for everyone and hides the
+// values it comes from.
+type turnoverView struct {
+	Turnover
+	StartValue *int64 `json:"start_value"`
+	EndValue   *int64 `json:"end_value"`
+	AvgValue   *int64 `json:"avg_value"`
+	COGS       *int64 `json:"cogs"`
+}
+
+func viewTurnover(t Turnover, cost bool) turnoverView {
+	return turnoverView{Turnover: t, StartValue: orNull(t.StartValue, cost), EndValue: orNull(t.EndValue, cost),
+		AvgValue: orNull(t.AvgValue, cost), COGS: orNull(t.COGS, cost)}
 }
 
 // hideStocktakeCost nulls a stocktake's unit costs (its fields are already

@@ -106,3 +106,59 @@ func TestCostHiddenFromCashiers(t *testing.T) {
 		t.Errorf("manager sees stock_value %v avg_cost %v, want %d and 350", level["stock_value"], level["avg_cost"], 9*350)
 	}
 }
+
+// TestAnalysisCostNeedsCostRights: the analysis reports need reports:read;
+// their values need cost rights too. HQ marketing (reports:read, no cost)
+// gets quantities, turnover days and null values; a store manager sees
+// their store's values; HQ finance sees them chain-wide.
+func TestAnalysisCostNeedsCostRights(t *testing.T) {
+	tn := env.Signup(t)
+	store := env.CreateStore(t, tn, nil)
+	_, skus := catalog(t, tn, 1, false)
+	receive(t, tn, store, skus[0], 10_000, 350)
+	marketing := env.CreateUser(t, tn, "hq_marketing", nil, nil)
+	mgr := env.CreateUser(t, tn, "store_manager", &store, nil)
+	finance := env.CreateUser(t, tn, "hq_finance", nil, nil)
+
+	type report struct {
+		path  string
+		costs []string
+	}
+	reports := []report{
+		{"/api/v1/inventory/analysis/stock-value", []string{"stock_value"}},
+		{"/api/v1/inventory/analysis/slow-movers?days=1", []string{"stock_value"}},
+		{"/api/v1/inventory/analysis/turnover?group_by=store", []string{"start_value", "end_value", "avg_value", "cogs"}},
+		{"/api/v1/inventory/analysis/turnover?group_by=sku&store_id=" + store.String(), []string{"start_value", "end_value", "avg_value", "cogs"}},
+	}
+	row := func(token, path string) map[string]any {
+		t.Helper()
+		var body struct{ Data []map[string]any }
+		must(t, do(t, "GET", path, token, nil), 200).JSON(t, &body)
+		if len(body.Data) == 0 {
+			t.Fatalf("%s: no rows", path)
+		}
+		return body.Data[0]
+	}
+	for _, r := range reports {
+		hidden := row(marketing.Token, r.path)
+		for _, k := range r.costs {
+			if v, present := hidden[k]; !present || v != nil {
+				t.Errorf("%s: HQ marketing sees %s = %v, want null", r.path, k, v)
+			}
+		}
+		for _, u := range []struct{ who, token string }{{"store manager", mgr.Token}, {"HQ finance", finance.Token}} {
+			shown := row(u.token, r.path)
+			for _, k := range r.costs {
+				if _, isNumber := shown[k].(float64); !isNumber {
+					t.Errorf("%s: the %s sees %s = %v, want a number", r.path, u.who, k, shown[k])
+				}
+			}
+		}
+	}
+	if v := row(finance.Token, reports[0].path)["stock_value"]; v != float64(3500) {
+		t.Errorf("stock value %v, want 3500", v)
+	}
+	if v := row(marketing.Token, reports[1].path)["on_hand"]; v != float64(10_000) {
+		t.Errorf("slow mover on hand for HQ marketing %v, want 10000", v)
+	}
+}

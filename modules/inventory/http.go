@@ -730,7 +730,15 @@ func (h *HTTP) StockValue(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"data": rows})
+	cost, views := h.costByStore(c.UserContext(), p), make([]storeValueView, len(rows))
+	for i, r := range rows {
+		shown, err := cost(r.StoreID)
+		if err != nil {
+			return err
+		}
+		views[i] = storeValueView{StoreValue: r, StockValue: orNull(r.StockValue, shown)}
+	}
+	return c.JSON(fiber.Map{"data": views})
 }
 
 // Turnover: GET /inventory/analysis/turnover.
@@ -759,7 +767,12 @@ func (h *HTTP) Turnover(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"days": f.Days, "group_by": f.GroupBy, "data": rows})
+	cost, err := h.seesCostIn(c.UserContext(), p, scope, f.StoreID)
+	if err != nil {
+		return err
+	}
+	views := viewAll(rows, func(t Turnover) turnoverView { return viewTurnover(t, cost) })
+	return c.JSON(fiber.Map{"days": f.Days, "group_by": f.GroupBy, "data": views})
 }
 
 // SlowMovers: GET /inventory/analysis/slow-movers.
@@ -784,7 +797,15 @@ func (h *HTTP) SlowMovers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"days": days, "data": rows})
+	cost, views := h.costByStore(c.UserContext(), p), make([]slowMoverView, len(rows))
+	for i, r := range rows {
+		shown, err := cost(r.StoreID)
+		if err != nil {
+			return err
+		}
+		views[i] = slowMoverView{SlowMover: r, StockValue: orNull(r.StockValue, shown)}
+	}
+	return c.JSON(fiber.Map{"days": days, "data": views})
 }
 
 // StockOuts: GET /inventory/analysis/stock-outs.
