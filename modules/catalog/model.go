@@ -325,8 +325,8 @@ type ScanInfo struct {
 	PLU      string `json:"plu,omitempty" gorm:"column:plu"`
 	Quantity *int64 `json:"quantity" gorm:"column:quantity"`
 	Amount   *int64 `json:"amount" gorm:"column:amount"`
-	// QuantityDerived: the code embedded only a price; Quantity is that
-	// price at the item's list price per kilogram.
+	// QuantityDerived: the code embedded only a price; Quantity is an
+	// estimate, that price at the item's list price in force per unit.
 	QuantityDerived bool `json:"quantity_derived" gorm:"column:quantity_derived"`
 }
 

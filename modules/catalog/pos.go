@@ -214,10 +214,13 @@ func (s *Service) Lookup(ctx context.Context, tenantID, storeID uuid.UUID, q Loo
 	return out, err
 }
 
-// deriveWeight fills in the weight of a price-only scale label: the label's
-// amount at the item's list price per kilogram, in grams, rounded half away
-// from zero. The till charges the label's amount and deducts this weight
-// from stock. Nothing is derived without a list price.
+// deriveWeight estimates the weight of a price-only scale label: the
+// label's amount at the item's list price in force per unit, in thousandths
+// of the unit (grams for kg), rounded half away from zero. The till charges
+// the label's amount and deducts this weight from stock. A markdown label
+// (printed below the list price) under-states the weight and the gap shows
+// as a stocktake loss; chains that mark down by scale should print weight
+// too (price_weight layouts). Nothing is derived without a list price.
 func deriveWeight(scan *ScanInfo, it Item) {
 	if scan.Quantity != nil || scan.Amount == nil || !it.Weighed || it.ListPrice == nil || *it.ListPrice <= 0 {
 		return
