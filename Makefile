@@ -38,7 +38,7 @@ test: fmt-check vet stripe-mock ## gofmt check, go vet, all tests against real P
 	@$(MAKE) --no-print-directory fuzz
 
 fuzz: ## Run each Fuzz test for FUZZTIME (default 10s, or a count: 50000x); failing inputs land in testdata/fuzz
-	@$(WITH_SERVICES) FUZZTIME=$(FUZZTIME) infra/dev/fuzz.sh
+	@$(WITH_SERVICES) GO=$(GO) FUZZTIME=$(FUZZTIME) infra/dev/fuzz.sh
 
 STRIPE_MOCK_VERSION ?= v0.203.0
 STRIPE_MOCK := $(shell $(GO) env GOPATH)/bin/stripe-mock

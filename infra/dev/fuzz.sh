@@ -12,6 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 exec </dev/null
 
 fuzztime="${FUZZTIME:-10s}"
+go="${GO:-go}"
 skip_dirs=(.git .data bin node_modules)
 
 excludes=()
@@ -33,14 +34,14 @@ while read -r dir name; do
 	pkg="./$dir"
 	[[ "$dir" == . ]] && pkg=.
 	echo "go test -run=^\$ -fuzz=^$name\$ -fuzztime=$fuzztime $pkg"
-	if go test -run='^$' -fuzz="^$name\$" -fuzztime="$fuzztime" "$pkg" 2>&1 | tee "$log"; then
+	if "$go" test -run='^$' -fuzz="^$name\$" -fuzztime="$fuzztime" "$pkg" 2>&1 | tee "$log"; then
 		continue
 	fi
 	# A finding writes its input, panics, or reports from a test file (" x_test.go:12: ...").
 	if grep -q 'context deadline exceeded' "$log" \
 		&& ! grep -qE 'Failing input written|panic:|^[[:space:]]+[A-Za-z0-9_]+\.go:[0-9]+: ' "$log"; then
 		echo "fuzz: $name stopped on the coordinator's deadline race, not on an input; replaying its corpus"
-		if go test -count=1 -run="^$name\$" "$pkg"; then
+		if "$go" test -count=1 -run="^$name\$" "$pkg"; then
 			continue
 		fi
 	fi

@@ -216,6 +216,11 @@ func TestRandomPostingsKeepTheBooksBalanced(t *testing.T) {
 			if !tb.Balanced || tb.Totals["debit"] != tb.Totals["credit"] || tb.Totals["closing_debit"] != tb.Totals["closing_credit"] {
 				t.Errorf("%s %v trial balance not balanced: %v", scope, rng, tb.Totals)
 			}
+			for _, r := range tb.Rows {
+				if r.Code == "HO" {
+					t.Errorf("%s %v: an entity or consolidated trial balance has a head-office row %v", scope, rng, r.Amounts)
+				}
+			}
 			bs := statement(t, tok, "balance-sheet", scope, rng[0], rng[1])
 			if !bs.Balanced || bs.Totals["closing_assets"] != bs.Totals["closing_liabilities_and_equity"] {
 				t.Errorf("%s %v balance sheet: %v", scope, rng, bs.Totals)

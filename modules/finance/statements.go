@@ -213,13 +213,14 @@ func (s *Service) Statement(ctx context.Context, tenantID uuid.UUID, kind string
 // because the other side of some of its entries carries no store (HQ's
 // supply revenue, royalty, VAT settled by the entity). As in branch
 // accounting, the difference is shown as one head-office account line
-// (总部往来), so a store's trial balance and balance sheet balance and say
-// how much of the store's position sits with the rest of its entity.
+// (code HO: the entity's own head office, HQ's or a franchisee's), so a
+// store's trial balance and balance sheet balance and say how much of the
+// store's position sits with the rest of its entity.
 // Entity and consolidated statements never get one: theirs must balance
 // on their own lines.
 const (
 	headOfficeCode   = "HO"
-	headOfficeName   = "总部往来（无门店的分录）"
+	headOfficeName   = "内部往来（无门店分录的对方）"
 	headOfficeNameEn = "Head-office account (the other side of lines carrying no store)"
 )
 
