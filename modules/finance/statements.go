@@ -209,9 +209,10 @@ func (s *Service) Statement(ctx context.Context, tenantID uuid.UUID, kind string
 	return out, err
 }
 
-// A store's books are a branch's: the store's own lines do not balance,
-// because the other side of some of its entries carries no store (HQ's
-// supply revenue, royalty, VAT settled by the entity). As in branch
+// A store's books are a branch's: the store's own lines need not balance,
+// because the other side of some of its entries may carry no store (HQ
+// pays the store's rent from the central bank account; a manual entry tags
+// one side only). The posting rules tag both sides today. As in branch
 // accounting, the difference is shown as one head-office account line
 // (code HO: the entity's own head office, HQ's or a franchisee's), so a
 // store's trial balance and balance sheet balance and say how much of the
