@@ -2,6 +2,7 @@ package api
 
 import (
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
 
 	"chainstore/modules/billing"
 	"chainstore/modules/catalog"
@@ -101,7 +102,9 @@ func routes(app *fiber.App, d Deps) {
 	v1.Get("/catalog/imports/:id", authn, cat.GetImport)
 	v1.Post("/catalog/imports/:id/commit", authn, cat.CommitImport)
 	v1.Get("/stores/:store_id/pos/lookup", authn, cat.Lookup)
-	v1.Get("/stores/:store_id/catalog/changes", authn, cat.Changes)
+	// A till's first snapshot is megabytes of JSON per page over a store's
+	// line; gzip/brotli (when asked for) cuts it several-fold.
+	v1.Get("/stores/:store_id/catalog/changes", authn, compress.New(compress.Config{Level: compress.LevelBestSpeed}), cat.Changes)
 
 	// ── Inventory (modules/inventory) ──
 	stock := inventory.NewHTTP(d.Inventory, d.Authz)

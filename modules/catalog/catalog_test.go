@@ -2,8 +2,10 @@ package catalog_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
+	"io"
 	"net/url"
 	"strings"
 	"testing"
@@ -592,6 +594,20 @@ func TestChangesFeed(t *testing.T) {
 	}
 	if len(got[skus[3]].Barcodes) != 0 {
 		t.Errorf("removed barcode still sent: %+v", got[skus[3]])
+	}
+	// A till that accepts gzip gets the same page compressed.
+	path := fmt.Sprintf("/api/v1/stores/%s/catalog/changes?since=0&limit=100", st)
+	plain := env.Do(t, apitest.Req{Method: "GET", Path: path, Token: cashier.Token})
+	zipped := env.Do(t, apitest.Req{Method: "GET", Path: path, Token: cashier.Token, Header: map[string]string{"Accept-Encoding": "gzip"}, SkipSpec: true})
+	if plain.Header.Get("Content-Encoding") != "" || zipped.Status != 200 || zipped.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("feed encodings: plain %q, asked for gzip %d %q", plain.Header.Get("Content-Encoding"), zipped.Status, zipped.Header.Get("Content-Encoding"))
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(zipped.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if unzipped, err := io.ReadAll(zr); err != nil || !bytes.Equal(unzipped, plain.Body) {
+		t.Fatalf("gunzipped feed differs from the plain one (err %v)", err)
 	}
 	for _, q := range []string{"since=-1", "since=x", "limit=5001", "limit=0"} {
 		if r := env.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/stores/" + st.String() + "/catalog/changes?" + q, Token: cashier.Token}); r.Status != 400 {
