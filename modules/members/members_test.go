@@ -710,3 +710,18 @@ func TestBadInput(t *testing.T) {
 	}
 	_ = http.MethodGet
 }
+
+// TestMemberViewShowsTags: tags given at registration come back in the
+// member view (they were read as a PostgreSQL array literal and dropped).
+func TestMemberViewShowsTags(t *testing.T) {
+	tn := env.Signup(t)
+	m := createMember(t, tn, newPhone(), map[string]any{"tags": []string{"vip", "常客"}})
+	if strings.Join(m.Tags, ",") != "vip,常客" {
+		t.Fatalf("created member's tags %q", m.Tags)
+	}
+	var got members.View360
+	env.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/members/" + m.ID.String(), Token: tn.AdminToken}).JSON(t, &got)
+	if strings.Join(got.Member.Tags, ",") != "vip,常客" {
+		t.Fatalf("member view tags %q", got.Member.Tags)
+	}
+}

@@ -90,7 +90,7 @@ type snapshot struct {
 }
 
 const snapshotSelect = `SELECT m.id, m.name_enc, m.phone_enc, m.birthday_enc, m.address_enc, m.phone_index, m.gender,
-	m.register_store_id, m.channel, m.marketing_consent, m.tags::text AS tags, m.tier_id, t.code AS tier_code, t.name AS tier_name,
+	m.register_store_id, m.channel, m.marketing_consent, to_json(m.tags)::text AS tags, m.tier_id, t.code AS tier_code, t.name AS tier_name,
 	t.discount_bp AS tier_discount_bp, t.member_price AS tier_member_price,
 	c.id AS card_id, c.number AS card_number, c.kind AS card_kind, c.status AS card_status, c.issued_at AS card_issued_at,
 	coalesce(a.points, 0) AS points, coalesce(a.balance_principal, 0) AS balance_principal, coalesce(a.balance_bonus, 0) AS balance_bonus,
