@@ -5,7 +5,10 @@
 // here, so no two modules round the same figure differently.
 package money
 
-import "math/big"
+import (
+	"fmt"
+	"math/big"
+)
 
 // MulDiv is a × b ÷ c rounded half away from zero (0.5 fen → 1 fen,
 // −0.5 → −1), the rounding of Chinese invoices and of stock valuation.
@@ -47,4 +50,15 @@ func saturate(q *big.Int) int64 {
 		return -1 << 63
 	}
 	return 1<<63 - 1
+}
+
+// FormatYuan writes fen as yuan with two decimals, as spreadsheets show
+// money: -1234 is "-12.34".
+func FormatYuan(fen int64) string {
+	sign := ""
+	u := uint64(fen)
+	if fen < 0 {
+		sign, u = "-", -u
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, u/100, u%100)
 }

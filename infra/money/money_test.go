@@ -1,6 +1,7 @@
 package money
 
 import (
+	"math"
 	"math/big"
 	"testing"
 )
@@ -53,4 +54,13 @@ func FuzzMulDiv(f *testing.F) {
 			t.Fatalf("MulDivDown(%d, %d, %d) = %d, want %s", a, b, c, down, trunc)
 		}
 	})
+}
+
+func TestFormatYuan(t *testing.T) {
+	for fen, want := range map[int64]string{0: "0.00", 5: "0.05", 1290: "12.90", -1234: "-12.34", -5: "-0.05",
+		math.MinInt64: "-92233720368547758.08", math.MaxInt64: "92233720368547758.07"} {
+		if got := FormatYuan(fen); got != want {
+			t.Errorf("FormatYuan(%d) = %s, want %s", fen, got, want)
+		}
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
+	"chainstore/infra/money"
 	"chainstore/infra/sheet"
 	"chainstore/infra/web"
 	"chainstore/tenant"
@@ -72,14 +73,8 @@ func ParseYuan(s string) (int64, error) {
 	return w*100 + f, nil
 }
 
-// FormatYuan writes fen as yuan with two decimals.
-func FormatYuan(fen int64) string {
-	sign := ""
-	if fen < 0 {
-		sign, fen = "-", -fen
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
-}
+// FormatYuan writes fen as yuan with two decimals (spreadsheets show yuan).
+func FormatYuan(fen int64) string { return money.FormatYuan(fen) }
 
 // parseTaxRate reads "13", "13%" or "9.5%" as basis points.
 func parseTaxRate(s string) (int, error) {
