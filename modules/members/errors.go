@@ -26,4 +26,5 @@ var (
 	ErrQRUsed              = problem.New(409, "members.qr_used", "The member QR code was already scanned; refresh it")
 	ErrInvalid             = problem.New(422, "members.invalid", "The request is invalid")
 	ErrImportInvalid       = problem.New(422, "members.import_invalid", "The import file has errors")
+	ErrExportTooLarge      = problem.New(422, "members.export_too_large", "Too many members for one export file")
 )

@@ -1,6 +1,7 @@
 package members
 
 import (
+	"bytes"
 	"context"
 	"strconv"
 	"time"
@@ -10,6 +11,7 @@ import (
 
 	"chainstore/infra/pii"
 	"chainstore/infra/problem"
+	"chainstore/infra/sheet"
 	"chainstore/infra/web"
 	"chainstore/tenant"
 	"chainstore/tenant/authz"
@@ -65,6 +67,49 @@ func (h *HTTP) ListMembers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	f, err := parseFilter(c)
+	if err != nil {
+		return err
+	}
+	rows, err := h.svc.List(ctx, p.TenantID, f, page, full)
+	if err != nil {
+		return err
+	}
+	return c.JSON(web.NewList(rows, page.Limit, func(m Member) uuid.UUID { return m.ID }))
+}
+
+// ExportMembers: GET /members/export?format=csv|xlsx&<the list's filters> —
+// the matching members in full, in the import's columns and more
+// (members:export chain-wide; audited once).
+func (h *HTTP) ExportMembers(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p, err := h.authz.RequireChain(ctx, authz.MembersExport)
+	if err != nil {
+		return err
+	}
+	format, ok := sheet.ParseFormat(c.Query("format"))
+	if !ok {
+		return problem.ErrBadQuery.WithFields(problem.FieldError{Field: "format", Message: "must be csv or xlsx"})
+	}
+	f, err := parseFilter(c)
+	if err != nil {
+		return err
+	}
+	rows, err := h.svc.ExportList(ctx, p.TenantID, f)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := sheet.Write(&buf, format, "members", ExportHeader, rows); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, format.ContentType())
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="members.`+string(format)+`"`)
+	return c.Send(buf.Bytes())
+}
+
+// parseFilter reads the member list's filters, reporting every bad one.
+func parseFilter(c *fiber.Ctx) (Filter, error) {
 	var f Filter
 	var bad []problem.FieldError
 	intQ := func(name string) *int64 {
@@ -110,13 +155,9 @@ func (h *HTTP) ListMembers(c *fiber.Ctx) error {
 		f.Phone = ph
 	}
 	if len(bad) > 0 {
-		return problem.ErrBadQuery.WithFields(bad...)
+		return f, problem.ErrBadQuery.WithFields(bad...)
 	}
-	rows, err := h.svc.List(ctx, p.TenantID, f, page, full)
-	if err != nil {
-		return err
-	}
-	return c.JSON(web.NewList(rows, page.Limit, func(m Member) uuid.UUID { return m.ID }))
+	return f, nil
 }
 
 // CreateMember: POST /members — registered from the console.

@@ -538,40 +538,9 @@ func (s *Service) Update(ctx context.Context, tenantID, id uuid.UUID, in UpdateI
 func (s *Service) List(ctx context.Context, tenantID uuid.UUID, f Filter, page web.Page, full bool) ([]Member, error) {
 	var out []Member
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
-		where := []string{"m.tenant_id = ?"}
-		args := []any{tenantID}
-		add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
-		if f.Status != "" {
-			add("m.status = ?", f.Status)
-		} else {
-			add("m.status = 'active'")
-		}
-		if f.TierID != nil {
-			add("m.tier_id = ?", *f.TierID)
-		}
-		if f.Tag != "" {
-			add("m.tags @> ARRAY[?]::text[]", f.Tag)
-		}
-		if f.StoreID != nil {
-			add("m.register_store_id = ?", *f.StoreID)
-		}
-		if f.MinSpend != nil {
-			add("m.total_spend >= ?", *f.MinSpend)
-		}
-		if f.MaxSpend != nil {
-			add("m.total_spend <= ?", *f.MaxSpend)
-		}
-		if f.VisitedAfter != nil {
-			add("m.last_visit_at >= ?", *f.VisitedAfter)
-		}
-		if f.VisitedBefore != nil {
-			add("(m.last_visit_at IS NULL OR m.last_visit_at < ?)", *f.VisitedBefore)
-		}
-		if f.Phone != "" {
-			add("m.phone_index = ?", s.PhoneIndex(tenantID, f.Phone))
-		}
+		where, args := s.filterWhere(tenantID, f)
 		if page.Cursor != uuid.Nil {
-			add("m.id > ?", page.Cursor)
+			where, args = append(where, "m.id > ?"), append(args, page.Cursor)
 		}
 		var rows []snapshotRow
 		q := snapshotSelect + "WHERE " + strings.Join(where, " AND ") + fmt.Sprintf(" ORDER BY m.id LIMIT %d", page.Limit+1)
@@ -594,4 +563,41 @@ func (s *Service) List(ctx context.Context, tenantID uuid.UUID, f Filter, page w
 		return nil
 	})
 	return out, err
+}
+
+// filterWhere is the WHERE of a member list or export.
+func (s *Service) filterWhere(tenantID uuid.UUID, f Filter) ([]string, []any) {
+	where := []string{"m.tenant_id = ?"}
+	args := []any{tenantID}
+	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
+	if f.Status != "" {
+		add("m.status = ?", f.Status)
+	} else {
+		add("m.status = 'active'")
+	}
+	if f.TierID != nil {
+		add("m.tier_id = ?", *f.TierID)
+	}
+	if f.Tag != "" {
+		add("m.tags @> ARRAY[?]::text[]", f.Tag)
+	}
+	if f.StoreID != nil {
+		add("m.register_store_id = ?", *f.StoreID)
+	}
+	if f.MinSpend != nil {
+		add("m.total_spend >= ?", *f.MinSpend)
+	}
+	if f.MaxSpend != nil {
+		add("m.total_spend <= ?", *f.MaxSpend)
+	}
+	if f.VisitedAfter != nil {
+		add("m.last_visit_at >= ?", *f.VisitedAfter)
+	}
+	if f.VisitedBefore != nil {
+		add("(m.last_visit_at IS NULL OR m.last_visit_at < ?)", *f.VisitedBefore)
+	}
+	if f.Phone != "" {
+		add("m.phone_index = ?", s.PhoneIndex(tenantID, f.Phone))
+	}
+	return where, args
 }
