@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -142,7 +143,7 @@ func appendRow(rows [][]string, rec []string) ([][]string, error) {
 		if len(c) > MaxCellBytes {
 			return nil, fmt.Errorf("%w: line %d has a cell longer than %d bytes", ErrFormat, len(rows)+1, MaxCellBytes)
 		}
-		rec[i] = strings.TrimSpace(c)
+		rec[i] = undefuse(strings.TrimSpace(c))
 		if rec[i] != "" {
 			blank = false
 		}
@@ -213,13 +214,24 @@ func Write(w io.Writer, f Format, sheetName string, header []string, rows [][]st
 	return cw.Error()
 }
 
+// defuse keeps a spreadsheet from running a CSV cell as a formula: a cell
+// starting with = + - @ (or a tab or CR) gets a leading apostrophe, unless
+// the whole cell is a plain number ("-5", "+8613912345678", "-12.50"),
+// which stays a number. "-2+3+cmd|..." starts like a number and is not one.
 func defuse(c string) string {
-	if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
-		// Negative numbers stay numbers.
-		if c[0] == '-' && len(c) > 1 && c[1] >= '0' && c[1] <= '9' {
-			return c
-		}
-		return "'" + c
+	if c == "" || !strings.ContainsRune("=+-@\t\r", rune(c[0])) || plainNumber.MatchString(c) {
+		return c
+	}
+	return "'" + c
+}
+
+var plainNumber = regexp.MustCompile(`^[+-]?[0-9]+(\.[0-9]+)?$`)
+
+// undefuse reverses defuse on reading, so an exported file re-imports as it
+// was written: "'=x" reads as "=x" (the importer validates it as data).
+func undefuse(c string) string {
+	if len(c) > 1 && c[0] == '\'' && strings.ContainsRune("=+-@", rune(c[1])) {
+		return c[1:]
 	}
 	return c
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -11,19 +12,29 @@ import (
 
 func TestCSVRoundTripAndEncodings(t *testing.T) {
 	var buf bytes.Buffer
-	rows := [][]string{{"6901234567892", "可口可乐 330ml", "350"}, {"=cmd()", "-5", "x"}}
+	rows := [][]string{{"6901234567892", "可口可乐 330ml", "350"}, {"=cmd()", "-5", "x"},
+		{"-2+3+cmd|' /C calc'!A0", "+447911123456", "-12.50"}, {"@SUM(1)", "+x", "-"}}
 	if err := Write(&buf, CSV, "", []string{"barcode", "name", "price"}, rows); err != nil {
 		t.Fatal(err)
+	}
+	// On disk, every cell a spreadsheet would run is quoted; numbers are not.
+	for _, want := range []string{"'=cmd()", "'-2+3+cmd|' /C calc'!A0,", "'@SUM(1)", "'+x", "'-\n", ",-5,", ",+447911123456,", ",-12.50\n"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("the CSV lacks %q:\n%s", want, buf.String())
+		}
 	}
 	got, err := Read(buf.Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(got.Header, []string{"barcode", "name", "price"}) || len(got.Rows) != 2 {
+	if !slices.Equal(got.Header, []string{"barcode", "name", "price"}) || len(got.Rows) != len(rows) {
 		t.Fatalf("got %+v", got)
 	}
-	if got.Rows[0][1] != "可口可乐 330ml" || got.Rows[1][0] != "'=cmd()" || got.Rows[1][1] != "-5" {
-		t.Fatalf("cells %q", got.Rows)
+	// Read undoes the quoting: the file round-trips.
+	for i := range rows {
+		if !slices.Equal(got.Rows[i], rows[i]) {
+			t.Errorf("row %d read back as %q, want %q", i, got.Rows[i], rows[i])
+		}
 	}
 	if got.Column("NAME") != 1 || got.Column("nope") != -1 || got.Cell(0, 7) != "" {
 		t.Fatal("column look-up")
