@@ -103,8 +103,11 @@ func routes(app *fiber.App, d Deps) {
 	v1.Post("/catalog/imports/:id/commit", authn, cat.CommitImport)
 	v1.Get("/stores/:store_id/pos/lookup", authn, cat.Lookup)
 	// A till's first snapshot is megabytes of JSON per page over a store's
-	// line; gzip/brotli (when asked for) cuts it several-fold.
-	v1.Get("/stores/:store_id/catalog/changes", authn, compress.New(compress.Config{Level: compress.LevelBestSpeed}), cat.Changes)
+	// line; gzip/brotli (when asked for) cuts it several-fold. Compression
+	// runs outside authn, so after the tenant transaction has committed: a
+	// failed commit answers its problem uncompressed, not under a stale
+	// Content-Encoding, and no transaction waits on the compressor.
+	v1.Get("/stores/:store_id/catalog/changes", compress.New(compress.Config{Level: compress.LevelBestSpeed}), authn, cat.Changes)
 
 	// ── Inventory (modules/inventory) ──
 	stock := inventory.NewHTTP(d.Inventory, d.Authz)
