@@ -15,26 +15,26 @@ import (
 )
 
 // MaxExportRows bounds one member-list export, which is built in memory; a
-// larger chain exports by store, tier or tag.
+// larger chain exports by store, tier or tag. (An import takes
+// MaxImportRows a file, so a larger export re-imports in parts.)
 const MaxExportRows = 100_000
 
 // maxExportRows is MaxExportRows, lowered by a test to reach the limit.
 var maxExportRows = MaxExportRows
 
-// exportPage is how many members one query of an export reads.
-const exportPage = 2000
-
 // ExportHeader names the columns of a member-list export. The first eight
-// are the import's, so a file re-imports as it is; money is in yuan.
+// are the import's, so a file re-imports as it is; money is in yuan, times
+// in the chain's time zone.
 var ExportHeader = []string{"phone", "name", "gender", "birthday", "address", "tags", "marketing_consent", "card_number",
-	"member_id", "tier", "points", "balance_principal", "balance_bonus", "total_spend", "visit_count", "last_visit_at",
-	"register_store_code", "channel", "status", "created_at"}
+	"card_status", "member_id", "tier", "points", "balance_principal", "balance_bonus", "total_spend", "visit_count",
+	"last_visit_at", "register_store_code", "channel", "status", "merged_into", "created_at"}
 
 // ExportList returns the members matching f in full, as spreadsheet rows
 // in ExportHeader's order, for a chain that takes its data elsewhere (a
-// canceled subscription keeps this, as every read). It is audited once,
-// with the filter and the count. More than MaxExportRows matching is
-// ErrExportTooLarge, and nothing is read.
+// canceled subscription keeps this, as every read). One query reads them,
+// so the file is one consistent moment (no merge half in, half out). It is
+// audited once, with the filter (the phone masked) and the count. More
+// than MaxExportRows matching is ErrExportTooLarge, and nothing is read.
 func (s *Service) ExportList(ctx context.Context, tenantID uuid.UUID, f Filter) ([][]string, error) {
 	var out [][]string
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
@@ -48,6 +48,14 @@ func (s *Service) ExportList(ctx context.Context, tenantID uuid.UUID, f Filter) 
 		if n > int64(maxExportRows) {
 			return ErrExportTooLarge.WithDetail("%d members match; at most %d go in one file: filter by store, tier or tag", n, maxExportRows)
 		}
+		var zone string
+		if err := db.Raw(`SELECT time_zone FROM tenants WHERE id = ?`, tenantID).Scan(&zone).Error; err != nil {
+			return fmt.Errorf("members: export time zone: %w", err)
+		}
+		loc, err := time.LoadLocation(zone)
+		if err != nil {
+			loc = time.UTC
+		}
 		var stores []struct {
 			ID   uuid.UUID
 			Code string
@@ -59,33 +67,53 @@ func (s *Service) ExportList(ctx context.Context, tenantID uuid.UUID, f Filter) 
 		for _, st := range stores {
 			storeCode[st.ID] = st.Code
 		}
-		out = make([][]string, 0, n)
-		cursor := uuid.Nil
-		for {
-			var rows []snapshotRow
-			q := snapshotSelect + "WHERE " + cond + " AND m.id > ? ORDER BY m.id LIMIT " + strconv.Itoa(exportPage)
-			if err := db.Raw(q, append(args, cursor)...).Scan(&rows).Error; err != nil {
-				return fmt.Errorf("members: export: %w", err)
+		var rows []snapshotRow
+		if err := db.Raw(snapshotSelect+"WHERE "+cond+" ORDER BY m.id", args...).Scan(&rows).Error; err != nil {
+			return fmt.Errorf("members: export: %w", err)
+		}
+		out = make([][]string, 0, len(rows))
+		for _, r := range rows {
+			m, err := s.render(tenantID, r.snapshot(), true)
+			if err != nil {
+				return err
 			}
-			for _, r := range rows {
-				m, err := s.render(tenantID, r.snapshot(), true)
-				if err != nil {
-					return err
-				}
-				out = append(out, exportRow(m, storeCode))
-			}
-			if len(rows) < exportPage {
-				break
-			}
-			cursor = rows[len(rows)-1].ID
+			out = append(out, exportRow(m, storeCode, loc))
 		}
 		return audit.Record(ctx, audit.Entry{Action: "member.export_list", ObjectType: "member", ObjectID: "list",
-			Detail: map[string]any{"filter": f, "members": len(out)}})
+			Detail: map[string]any{"filter": f.audited(), "members": len(out)}})
 	})
 	return out, err
 }
 
-func exportRow(m Member, storeCode map[uuid.UUID]string) []string {
+// audited is the filter as the audit log keeps it: a phone is personal
+// data (and would outlive the member's erasure there), so only its use is
+// recorded.
+func (f Filter) audited() map[string]any {
+	out := map[string]any{"status": f.Status, "tag": f.Tag, "phone": f.Phone != ""}
+	if f.TierID != nil {
+		out["tier_id"] = *f.TierID
+	}
+	if f.StoreID != nil {
+		out["store_id"] = *f.StoreID
+	}
+	if f.MinSpend != nil {
+		out["min_spend"] = *f.MinSpend
+	}
+	if f.MaxSpend != nil {
+		out["max_spend"] = *f.MaxSpend
+	}
+	if f.VisitedAfter != nil {
+		out["visited_after"] = *f.VisitedAfter
+	}
+	if f.VisitedBefore != nil {
+		out["visited_before"] = *f.VisitedBefore
+	}
+	return out
+}
+
+const exportTime = "2006-01-02 15:04:05"
+
+func exportRow(m Member, storeCode map[uuid.UUID]string, loc *time.Location) []string {
 	str := func(p *string) string {
 		if p == nil {
 			return ""
@@ -96,9 +124,12 @@ func exportRow(m Member, storeCode map[uuid.UUID]string) []string {
 	if m.MarketingConsent {
 		consent = "是"
 	}
-	var card, tier, store, lastVisit string
+	var card, cardStatus, tier, store, lastVisit, mergedInto string
 	if m.Card != nil {
-		card = m.Card.Number
+		card, cardStatus = m.Card.Number, m.Card.Status
+	}
+	if m.MergedInto != nil {
+		mergedInto = m.MergedInto.String()
 	}
 	if m.Tier != nil {
 		tier = m.Tier.Name
@@ -107,10 +138,10 @@ func exportRow(m Member, storeCode map[uuid.UUID]string) []string {
 		store = storeCode[*m.RegisterStoreID]
 	}
 	if m.LastVisitAt != nil {
-		lastVisit = m.LastVisitAt.UTC().Format(time.RFC3339)
+		lastVisit = m.LastVisitAt.In(loc).Format(exportTime)
 	}
-	return []string{m.Phone, m.Name, m.Gender, str(m.Birthday), str(m.Address), strings.Join(m.Tags, ";"), consent, card,
+	return []string{m.Phone, m.Name, m.Gender, str(m.Birthday), str(m.Address), strings.Join(m.Tags, ";"), consent, card, cardStatus,
 		m.ID.String(), tier, strconv.FormatInt(m.Points, 10), money.FormatYuan(m.BalancePrincipal), money.FormatYuan(m.BalanceBonus),
-		money.FormatYuan(m.TotalSpend), strconv.Itoa(m.VisitCount), lastVisit, store, m.Channel, m.Status,
-		m.CreatedAt.UTC().Format(time.RFC3339)}
+		money.FormatYuan(m.TotalSpend), strconv.Itoa(m.VisitCount), lastVisit, store, m.Channel, m.Status, mergedInto,
+		m.CreatedAt.In(loc).Format(exportTime)}
 }

@@ -2,8 +2,10 @@ package members_test
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"chainstore/api/apitest"
 	"chainstore/infra/sheet"
@@ -47,8 +49,14 @@ func TestExportMembers(t *testing.T) {
 	}
 	row := byPhone[p1]
 	if row == nil || row[tab.Column("name")] != "王小明" || row[tab.Column("balance_principal")] != "20.50" ||
-		row[tab.Column("tags")] != "vip;常客" || row[tab.Column("card_number")] != a.Card.Number || row[tab.Column("member_id")] != a.ID.String() {
+		row[tab.Column("tags")] != "vip;常客" || row[tab.Column("card_number")] != a.Card.Number || row[tab.Column("card_status")] != "active" ||
+		row[tab.Column("member_id")] != a.ID.String() {
 		t.Fatalf("exported row %v", row)
+	}
+	// Times in the chain's zone (Asia/Shanghai), as a spreadsheet reads them.
+	if created, err := time.ParseInLocation("2006-01-02 15:04:05", row[tab.Column("created_at")], time.FixedZone("CST", 8*3600)); err != nil ||
+		created.Sub(a.CreatedAt).Abs() > time.Second {
+		t.Fatalf("created_at %q for %s", row[tab.Column("created_at")], a.CreatedAt)
 	}
 	if n := env.Count(t, `SELECT count(*) FROM audit_log WHERE tenant_id = $1 AND action = 'member.export_list'`, tn.ID); n != 1 {
 		t.Fatalf("%d export audit rows, want 1", n)
@@ -56,6 +64,16 @@ func TestExportMembers(t *testing.T) {
 	// The list's filters apply; XLSX holds the same rows.
 	if _, vip := export(tn.AdminToken, "format=xlsx&tag=vip"); vip == nil || len(vip.Rows) != 2 {
 		t.Fatalf("vip export: %v", vip)
+	}
+	if _, long := export(tn.AdminToken, "tag="+url.QueryEscape("会员生日月专享活动")); long == nil || len(long.Rows) != 0 {
+		t.Fatalf("a 9-character Chinese tag: %v", long)
+	}
+	// Filtering by phone audits that a phone was used, not the phone.
+	if _, one := export(tn.AdminToken, "phone="+p2); one == nil || len(one.Rows) != 1 || one.Rows[0][one.Column("phone")] != p2 {
+		t.Fatalf("export by phone: %v", one)
+	}
+	if n := env.Count(t, `SELECT count(*) FROM audit_log WHERE tenant_id = $1 AND action = 'member.export_list' AND detail::text LIKE '%' || $2 || '%'`, tn.ID, p2); n != 0 {
+		t.Fatalf("the audit log holds the filtered phone %s", p2)
 	}
 	if r, _ := export(tn.AdminToken, "format=pdf&min_spend=-1"); r.Status != 400 || r.Code() != "request.bad_query" {
 		t.Fatalf("bad format and filter: %d %s", r.Status, r.Body)
@@ -75,6 +93,15 @@ func TestExportMembers(t *testing.T) {
 	cashier := env.CreateUser(t, tn, "cashier", &store, nil)
 	if r, _ := export(cashier.Token, ""); r.Status != 403 {
 		t.Fatalf("cashier export: %d", r.Status)
+	}
+	// Export without members:pii would hand out what the list masks: 403.
+	if r := env.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/roles", Token: tn.AdminToken, Body: map[string]any{"key": "exporter", "name": "导出员", "scope": "chain",
+		"permissions": []string{"members:read", "members:export"}}}); r.Status != 201 {
+		t.Fatalf("create role: %d %s", r.Status, r.Body)
+	}
+	exporter := env.CreateUser(t, tn, "exporter", nil, nil)
+	if r, _ := export(exporter.Token, ""); r.Status != 403 {
+		t.Fatalf("export without members:pii: %d", r.Status)
 	}
 	// Over the limit: 422 with the count, and no audit row.
 	audited := env.Count(t, `SELECT count(*) FROM audit_log WHERE tenant_id = $1 AND action = 'member.export_list'`, tn.ID)

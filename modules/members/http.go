@@ -5,6 +5,7 @@ import (
 	"context"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
@@ -80,11 +81,15 @@ func (h *HTTP) ListMembers(c *fiber.Ctx) error {
 
 // ExportMembers: GET /members/export?format=csv|xlsx&<the list's filters> —
 // the matching members in full, in the import's columns and more
-// (members:export chain-wide; audited once).
+// (members:export and members:pii chain-wide: the file is unmasked;
+// audited once).
 func (h *HTTP) ExportMembers(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	p, err := h.authz.RequireChain(ctx, authz.MembersExport)
 	if err != nil {
+		return err
+	}
+	if _, err := h.authz.RequireChain(ctx, authz.MembersPII); err != nil {
 		return err
 	}
 	format, ok := sheet.ParseFormat(c.Query("format"))
@@ -138,7 +143,7 @@ func parseFilter(c *fiber.Ctx) (Filter, error) {
 	f.MinSpend, f.MaxSpend = intQ("min_spend"), intQ("max_spend")
 	f.VisitedAfter, f.VisitedBefore = timeQ("visited_after"), timeQ("visited_before")
 	f.Tag = c.Query("tag")
-	if len(f.Tag) > 20 || !web.IsText(f.Tag) {
+	if utf8.RuneCountInString(f.Tag) > 20 || !web.IsText(f.Tag) {
 		bad = append(bad, problem.FieldError{Field: "tag", Message: "must be text of at most 20 characters"})
 	}
 	if st := c.Query("status"); st != "" {

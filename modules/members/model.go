@@ -66,7 +66,7 @@ type snapshot struct {
 	RegisterStoreID  *uuid.UUID `json:"rs"`
 	Channel          string     `json:"ch"`
 	MarketingConsent bool       `json:"mc"`
-	Tags             string     `json:"tg"` // PostgreSQL array literal
+	Tags             string     `json:"tg"` // a JSON array
 	TierID           *uuid.UUID `json:"ti"`
 	TierCode         *string    `json:"tc"`
 	TierName         *string    `json:"tn"`
