@@ -25,71 +25,53 @@ func activeAction(active bool) string {
 
 // SetTierActive activates or deactivates a tier (audited).
 func (s *Service) SetTierActive(ctx context.Context, tenantID, id uuid.UUID, active bool) (Tier, error) {
-	var out Tier
-	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
-		res := tenant.DB(ctx).Exec(`UPDATE member_tiers SET active = ?, updated_at = now() WHERE tenant_id = ? AND id = ? AND active <> ?`,
-			active, tenantID, id, active)
-		if res.Error != nil {
-			return fmt.Errorf("members: set tier active: %w", res.Error)
-		}
-		var err error
-		if out, err = getTier(tenant.DB(ctx), tenantID, id); err != nil {
-			return err
-		}
-		if res.RowsAffected == 0 {
-			return nil
-		}
-		return audit.Record(ctx, audit.Entry{Action: "member_tier." + activeAction(active), ObjectType: "member_tier", ObjectID: id.String()})
-	})
-	return out, err
+	return setActive[Tier](s, ctx, tenantID, id, active, switchable{"member_tiers", tierColumns, "member_tier", ErrTierNotFound, true})
 }
 
 // SetGiftActive activates or deactivates a gift of the catalog (audited).
 func (s *Service) SetGiftActive(ctx context.Context, tenantID, id uuid.UUID, active bool) (Gift, error) {
-	var out Gift
-	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
-		db := tenant.DB(ctx)
-		res := db.Exec(`UPDATE member_gifts SET active = ? WHERE tenant_id = ? AND id = ? AND active <> ?`, active, tenantID, id, active)
-		if res.Error != nil {
-			return fmt.Errorf("members: set gift active: %w", res.Error)
-		}
-		var rows []Gift
-		if err := db.Raw(`SELECT id, name, points_cost, stock, active, created_at FROM member_gifts WHERE tenant_id = ? AND id = ?`, tenantID, id).Scan(&rows).Error; err != nil {
-			return err
-		}
-		if len(rows) == 0 {
-			return ErrGiftNotFound
-		}
-		out = rows[0]
-		if res.RowsAffected == 0 {
-			return nil
-		}
-		return audit.Record(ctx, audit.Entry{Action: "member_gift." + activeAction(active), ObjectType: "member_gift", ObjectID: id.String()})
-	})
-	return out, err
+	return setActive[Gift](s, ctx, tenantID, id, active, switchable{"member_gifts", giftColumns, "member_gift", ErrGiftNotFound, false})
 }
 
 // SetTopupRuleActive activates or deactivates a top-up bonus rule (audited).
 func (s *Service) SetTopupRuleActive(ctx context.Context, tenantID, id uuid.UUID, active bool) (TopupRule, error) {
-	var out TopupRule
+	return setActive[TopupRule](s, ctx, tenantID, id, active, switchable{"topup_rules", topupRuleColumns, "topup_rule", ErrRuleNotFound, false})
+}
+
+// switchable is a table whose rows are switched on and off (constants of
+// this file, never input).
+type switchable struct {
+	table, columns, object string
+	notFound               error
+	touches                bool // the table keeps updated_at
+}
+
+// setActive sets a row's active flag and returns the row; a change (not a
+// repeat) is audited as <object>.activate or .deactivate.
+func setActive[T any](s *Service, ctx context.Context, tenantID, id uuid.UUID, active bool, t switchable) (T, error) {
+	var out T
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
-		res := db.Exec(`UPDATE topup_rules SET active = ? WHERE tenant_id = ? AND id = ? AND active <> ?`, active, tenantID, id, active)
-		if res.Error != nil {
-			return fmt.Errorf("members: set top-up rule active: %w", res.Error)
+		set := "active = ?"
+		if t.touches {
+			set += ", updated_at = now()"
 		}
-		var rows []TopupRule
-		if err := db.Raw(`SELECT id, name, min_amount, bonus, active, created_at FROM topup_rules WHERE tenant_id = ? AND id = ?`, tenantID, id).Scan(&rows).Error; err != nil {
-			return err
+		res := db.Exec(`UPDATE `+t.table+` SET `+set+` WHERE tenant_id = ? AND id = ? AND active <> ?`, active, tenantID, id, active)
+		if res.Error != nil {
+			return fmt.Errorf("members: set %s active: %w", t.object, res.Error)
+		}
+		var rows []T
+		if err := db.Raw(`SELECT `+t.columns+` FROM `+t.table+` WHERE tenant_id = ? AND id = ?`, tenantID, id).Scan(&rows).Error; err != nil {
+			return fmt.Errorf("members: read %s: %w", t.object, err)
 		}
 		if len(rows) == 0 {
-			return ErrRuleNotFound
+			return t.notFound
 		}
 		out = rows[0]
 		if res.RowsAffected == 0 {
 			return nil
 		}
-		return audit.Record(ctx, audit.Entry{Action: "topup_rule." + activeAction(active), ObjectType: "topup_rule", ObjectID: id.String()})
+		return audit.Record(ctx, audit.Entry{Action: t.object + "." + activeAction(active), ObjectType: t.object, ObjectID: id.String()})
 	})
 	return out, err
 }

@@ -430,36 +430,10 @@ func (h *HTTP) Import(c *fiber.Ctx) error {
 }
 
 // ListTiers: GET /member-tiers.
-func (h *HTTP) ListTiers(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	p, _, err := h.chain(ctx, authz.MembersRead)
-	if err != nil {
-		return err
-	}
-	ts, err := h.svc.ListTiers(ctx, p.TenantID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"data": ts})
-}
+func (h *HTTP) ListTiers(c *fiber.Ctx) error { return chainList(h, c, h.svc.ListTiers) }
 
 // CreateTier: POST /member-tiers.
-func (h *HTTP) CreateTier(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	p, _, err := h.chain(ctx, authz.MembersWrite)
-	if err != nil {
-		return err
-	}
-	var in TierInput
-	if err := web.Decode(c, &in); err != nil {
-		return err
-	}
-	t, err := h.svc.CreateTier(ctx, p.TenantID, in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(t)
-}
+func (h *HTTP) CreateTier(c *fiber.Ctx) error { return chainCreate(h, c, h.svc.CreateTier) }
 
 // UpdateTier: PATCH /member-tiers/{id}.
 func (h *HTTP) UpdateTier(c *fiber.Ctx) error {
@@ -516,68 +490,16 @@ func (h *HTTP) PutPointsRule(c *fiber.Ctx) error {
 }
 
 // ListGifts: GET /member-gifts.
-func (h *HTTP) ListGifts(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	p, _, err := h.chain(ctx, authz.MembersRead)
-	if err != nil {
-		return err
-	}
-	gs, err := h.svc.ListGifts(ctx, p.TenantID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"data": gs})
-}
+func (h *HTTP) ListGifts(c *fiber.Ctx) error { return chainList(h, c, h.svc.ListGifts) }
 
 // CreateGift: POST /member-gifts.
-func (h *HTTP) CreateGift(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	p, _, err := h.chain(ctx, authz.MembersWrite)
-	if err != nil {
-		return err
-	}
-	var in GiftInput
-	if err := web.Decode(c, &in); err != nil {
-		return err
-	}
-	g, err := h.svc.CreateGift(ctx, p.TenantID, in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(g)
-}
+func (h *HTTP) CreateGift(c *fiber.Ctx) error { return chainCreate(h, c, h.svc.CreateGift) }
 
 // ListTopupRules: GET /topup-rules.
-func (h *HTTP) ListTopupRules(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	p, _, err := h.chain(ctx, authz.MembersRead)
-	if err != nil {
-		return err
-	}
-	rs, err := h.svc.ListTopupRules(ctx, p.TenantID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"data": rs})
-}
+func (h *HTTP) ListTopupRules(c *fiber.Ctx) error { return chainList(h, c, h.svc.ListTopupRules) }
 
 // CreateTopupRule: POST /topup-rules.
-func (h *HTTP) CreateTopupRule(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	p, _, err := h.chain(ctx, authz.MembersWrite)
-	if err != nil {
-		return err
-	}
-	var in TopupRuleInput
-	if err := web.Decode(c, &in); err != nil {
-		return err
-	}
-	r, err := h.svc.CreateTopupRule(ctx, p.TenantID, in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(r)
-}
+func (h *HTTP) CreateTopupRule(c *fiber.Ctx) error { return chainCreate(h, c, h.svc.CreateTopupRule) }
 
 // PosLookup: GET /stores/{store_id}/pos/members/lookup?phone=|card=|qr=.
 func (h *HTTP) PosLookup(c *fiber.Ctx) error {

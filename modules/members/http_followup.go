@@ -1,6 +1,8 @@
 package members
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
 
@@ -128,52 +130,56 @@ func activeParam(c *fiber.Ctx) (bool, error) {
 
 // TierActive: POST /member-tiers/{id}/{activate|deactivate}.
 func (h *HTTP) TierActive(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	id, err := web.PathID(c, "id", ErrTierNotFound)
-	if err != nil {
-		return err
-	}
-	active, err := activeParam(c)
-	if err != nil {
-		return err
-	}
-	p, err := h.authz.RequireChain(ctx, authz.MembersWrite)
-	if err != nil {
-		return err
-	}
-	t, err := h.svc.SetTierActive(ctx, p.TenantID, id, active)
-	if err != nil {
-		return err
-	}
-	return c.JSON(t)
+	return chainSetActive(h, c, ErrTierNotFound, h.svc.SetTierActive)
 }
 
 // GiftActive: POST /member-gifts/{id}/{activate|deactivate}.
 func (h *HTTP) GiftActive(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	id, err := web.PathID(c, "id", ErrGiftNotFound)
-	if err != nil {
-		return err
-	}
-	active, err := activeParam(c)
-	if err != nil {
-		return err
-	}
-	p, err := h.authz.RequireChain(ctx, authz.MembersWrite)
-	if err != nil {
-		return err
-	}
-	g, err := h.svc.SetGiftActive(ctx, p.TenantID, id, active)
-	if err != nil {
-		return err
-	}
-	return c.JSON(g)
+	return chainSetActive(h, c, ErrGiftNotFound, h.svc.SetGiftActive)
 }
 
 // TopupRuleActive: POST /topup-rules/{id}/{activate|deactivate}.
 func (h *HTTP) TopupRuleActive(c *fiber.Ctx) error {
+	return chainSetActive(h, c, ErrRuleNotFound, h.svc.SetTopupRuleActive)
+}
+
+// The chain's member settings (tiers, gifts, top-up rules) share their
+// handlers: members:read to list, members:write to add or switch on and off.
+
+func chainList[T any](h *HTTP, c *fiber.Ctx, list func(context.Context, uuid.UUID) ([]T, error)) error {
 	ctx := c.UserContext()
-	id, err := web.PathID(c, "id", ErrRuleNotFound)
+	p, _, err := h.chain(ctx, authz.MembersRead)
+	if err != nil {
+		return err
+	}
+	rows, err := list(ctx, p.TenantID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"data": rows})
+}
+
+func chainCreate[In, Out any](h *HTTP, c *fiber.Ctx, create func(context.Context, uuid.UUID, In) (Out, error)) error {
+	ctx := c.UserContext()
+	p, _, err := h.chain(ctx, authz.MembersWrite)
+	if err != nil {
+		return err
+	}
+	var in In
+	if err := web.Decode(c, &in); err != nil {
+		return err
+	}
+	out, err := create(ctx, p.TenantID, in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(out)
+}
+
+// chainSetActive serves POST .../{id}/{activate|deactivate}.
+func chainSetActive[T any](h *HTTP, c *fiber.Ctx, notFound *problem.Error, set func(context.Context, uuid.UUID, uuid.UUID, bool) (T, error)) error {
+	ctx := c.UserContext()
+	id, err := web.PathID(c, "id", notFound)
 	if err != nil {
 		return err
 	}
@@ -185,9 +191,9 @@ func (h *HTTP) TopupRuleActive(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.svc.SetTopupRuleActive(ctx, p.TenantID, id, active)
+	out, err := set(ctx, p.TenantID, id, active)
 	if err != nil {
 		return err
 	}
-	return c.JSON(r)
+	return c.JSON(out)
 }

@@ -241,11 +241,16 @@ func (s *Service) IssueBirthdayGifts(ctx context.Context, tenantID uuid.UUID, no
 	return n, err
 }
 
+const (
+	giftColumns      = `id, name, points_cost, stock, active, created_at`
+	topupRuleColumns = `id, name, min_amount, bonus, active, created_at`
+)
+
 // ListGifts returns the gift catalog.
 func (s *Service) ListGifts(ctx context.Context, tenantID uuid.UUID) ([]Gift, error) {
 	out := []Gift{}
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
-		return tenant.DB(ctx).Raw(`SELECT id, name, points_cost, stock, active, created_at FROM member_gifts WHERE tenant_id = ? ORDER BY id`, tenantID).Scan(&out).Error
+		return tenant.DB(ctx).Raw(`SELECT `+giftColumns+` FROM member_gifts WHERE tenant_id = ? ORDER BY id`, tenantID).Scan(&out).Error
 	})
 	return out, err
 }
@@ -256,7 +261,7 @@ func (s *Service) CreateGift(ctx context.Context, tenantID uuid.UUID, in GiftInp
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		id := uuid.Must(uuid.NewV7())
 		if err := tenant.DB(ctx).Raw(`INSERT INTO member_gifts (tenant_id, id, name, points_cost, stock) VALUES (?, ?, ?, ?, ?)
-			RETURNING id, name, points_cost, stock, active, created_at`, tenantID, id, in.Name, in.PointsCost, in.Stock).Scan(&out).Error; err != nil {
+			RETURNING `+giftColumns, tenantID, id, in.Name, in.PointsCost, in.Stock).Scan(&out).Error; err != nil {
 			return err
 		}
 		return audit.Record(ctx, audit.Entry{Action: "member_gift.create", ObjectType: "member_gift", ObjectID: id.String(), Detail: map[string]any{"gift": out}})
@@ -268,7 +273,7 @@ func (s *Service) CreateGift(ctx context.Context, tenantID uuid.UUID, in GiftInp
 func (s *Service) ListTopupRules(ctx context.Context, tenantID uuid.UUID) ([]TopupRule, error) {
 	out := []TopupRule{}
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
-		return tenant.DB(ctx).Raw(`SELECT id, name, min_amount, bonus, active, created_at FROM topup_rules WHERE tenant_id = ? ORDER BY min_amount`, tenantID).Scan(&out).Error
+		return tenant.DB(ctx).Raw(`SELECT `+topupRuleColumns+` FROM topup_rules WHERE tenant_id = ? ORDER BY min_amount`, tenantID).Scan(&out).Error
 	})
 	return out, err
 }
@@ -279,7 +284,7 @@ func (s *Service) CreateTopupRule(ctx context.Context, tenantID uuid.UUID, in To
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		id := uuid.Must(uuid.NewV7())
 		if err := tenant.DB(ctx).Raw(`INSERT INTO topup_rules (tenant_id, id, name, min_amount, bonus) VALUES (?, ?, ?, ?, ?)
-			RETURNING id, name, min_amount, bonus, active, created_at`, tenantID, id, in.Name, in.MinAmount, in.Bonus).Scan(&out).Error; err != nil {
+			RETURNING `+topupRuleColumns, tenantID, id, in.Name, in.MinAmount, in.Bonus).Scan(&out).Error; err != nil {
 			return err
 		}
 		return audit.Record(ctx, audit.Entry{Action: "topup_rule.create", ObjectType: "topup_rule", ObjectID: id.String(), Detail: map[string]any{"rule": out}})
