@@ -238,3 +238,19 @@ func WithDatabase(dsn, name string) string {
 func EscapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
+
+// One runs q (with args) and returns its first row, or notFound when it
+// selects none: the one way modules read a row by id. notFound comes back
+// as given, so a problem error keeps its status.
+func One[T any](db *gorm.DB, notFound error, q string, args ...any) (T, error) {
+	var rows []T
+	if err := db.Raw(q, args...).Scan(&rows).Error; err != nil {
+		var zero T
+		return zero, fmt.Errorf("postgres: read one row: %w", err)
+	}
+	if len(rows) == 0 {
+		var zero T
+		return zero, notFound
+	}
+	return rows[0], nil
+}

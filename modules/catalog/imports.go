@@ -16,6 +16,7 @@ import (
 	"gorm.io/gorm"
 
 	"chainstore/infra/money"
+	"chainstore/infra/postgres"
 	"chainstore/infra/sheet"
 	"chainstore/infra/web"
 	"chainstore/tenant"
@@ -377,17 +378,14 @@ func (s *Service) GetImport(ctx context.Context, tenantID, id uuid.UUID) (Import
 }
 
 func getImport(db *gorm.DB, tenantID, id uuid.UUID) (Import, error) {
-	var rows []Import
-	if err := db.Raw(`SELECT `+importColumns+` FROM catalog_imports WHERE tenant_id = ? AND id = ?`, tenantID, id).Scan(&rows).Error; err != nil {
-		return Import{}, fmt.Errorf("catalog: get import: %w", err)
+	imp, err := postgres.One[Import](db, ErrImportNotFound, `SELECT `+importColumns+` FROM catalog_imports WHERE tenant_id = ? AND id = ?`, tenantID, id)
+	if err != nil {
+		return imp, err
 	}
-	if len(rows) == 0 {
-		return Import{}, ErrImportNotFound
+	if imp.Errors == nil {
+		imp.Errors = RowErrors{}
 	}
-	if rows[0].Errors == nil {
-		rows[0].Errors = RowErrors{}
-	}
-	return rows[0], nil
+	return imp, nil
 }
 
 // CommitImport writes an import's good rows: products, SKUs, barcodes and

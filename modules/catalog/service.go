@@ -98,14 +98,7 @@ func (s *Service) GetCategory(ctx context.Context, tenantID, id uuid.UUID) (Cate
 }
 
 func getCategory(db *gorm.DB, tenantID, id uuid.UUID) (Category, error) {
-	var rows []Category
-	if err := db.Raw(`SELECT `+categoryColumns+` FROM categories WHERE tenant_id = ? AND id = ?`, tenantID, id).Scan(&rows).Error; err != nil {
-		return Category{}, fmt.Errorf("catalog: get category: %w", err)
-	}
-	if len(rows) == 0 {
-		return Category{}, ErrCategoryNotFound
-	}
-	return rows[0], nil
+	return postgres.One[Category](db, ErrCategoryNotFound, `SELECT `+categoryColumns+` FROM categories WHERE tenant_id = ? AND id = ?`, tenantID, id)
 }
 
 // CreateCategory adds a category (under an existing parent of the chain).
@@ -344,14 +337,10 @@ func (s *Service) GetProduct(ctx context.Context, tenantID, id uuid.UUID) (Produ
 }
 
 func getProduct(db *gorm.DB, tenantID, id uuid.UUID) (Product, error) {
-	var rows []Product
-	if err := db.Raw(`SELECT `+productColumns+` FROM products WHERE tenant_id = ? AND id = ?`, tenantID, id).Scan(&rows).Error; err != nil {
-		return Product{}, fmt.Errorf("catalog: get product: %w", err)
+	p, err := postgres.One[Product](db, ErrProductNotFound, `SELECT `+productColumns+` FROM products WHERE tenant_id = ? AND id = ?`, tenantID, id)
+	if err != nil {
+		return p, err
 	}
-	if len(rows) == 0 {
-		return Product{}, ErrProductNotFound
-	}
-	p := rows[0]
 	skus, err := listSKUs(db, tenantID, "product_id = ?", id)
 	if err != nil {
 		return Product{}, err

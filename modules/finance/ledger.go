@@ -34,17 +34,13 @@ func (s *Service) ListEntities(ctx context.Context, tenantID uuid.UUID, sc Entit
 
 // GetEntity returns one entity, or ErrEntityNotFound.
 func (s *Service) GetEntity(ctx context.Context, tenantID, id uuid.UUID) (Entity, error) {
-	var rows []Entity
+	var out Entity
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
-		return tenant.DB(ctx).Raw(`SELECT id, kind, franchisee_id, name, created_at FROM fin_entities WHERE tenant_id = ? AND id = ?`, tenantID, id).Scan(&rows).Error
+		var err error
+		out, err = postgres.One[Entity](tenant.DB(ctx), ErrEntityNotFound, `SELECT id, kind, franchisee_id, name, created_at FROM fin_entities WHERE tenant_id = ? AND id = ?`, tenantID, id)
+		return err
 	})
-	if err != nil {
-		return Entity{}, err
-	}
-	if len(rows) == 0 {
-		return Entity{}, ErrEntityNotFound
-	}
-	return rows[0], nil
+	return out, err
 }
 
 const accountColumns = `id, code, name, name_en, type, normal_side, parent_id, is_cash, is_internal, system, created_at`
@@ -326,14 +322,10 @@ func (s *Service) GetEntry(ctx context.Context, tenantID, id uuid.UUID) (Journal
 }
 
 func getEntry(db *gorm.DB, tenantID, id uuid.UUID) (JournalEntry, error) {
-	var rows []JournalEntry
-	if err := db.Raw(`SELECT `+entryColumns+` FROM fin_entries e WHERE e.tenant_id = ? AND e.id = ?`, tenantID, id).Scan(&rows).Error; err != nil {
-		return JournalEntry{}, fmt.Errorf("finance: get entry: %w", err)
+	out, err := postgres.One[JournalEntry](db, ErrEntryNotFound, `SELECT `+entryColumns+` FROM fin_entries e WHERE e.tenant_id = ? AND e.id = ?`, tenantID, id)
+	if err != nil {
+		return out, err
 	}
-	if len(rows) == 0 {
-		return JournalEntry{}, ErrEntryNotFound
-	}
-	out := rows[0]
 	if err := db.Raw(`SELECT l.line_no, l.account_id, a.code AS account_code, a.name AS account_name, l.store_id, l.debit, l.credit,
 			l.kind = 1 AS internal, l.counter_entity_id, l.cash_flow, l.memo
 		FROM fin_lines l JOIN fin_accounts a ON a.tenant_id = l.tenant_id AND a.id = l.account_id
@@ -536,14 +528,7 @@ func getManual(db *gorm.DB, tenantID, id uuid.UUID, forUpdate bool) (manualRow, 
 	if forUpdate {
 		q += ` FOR UPDATE`
 	}
-	var rows []manualRow
-	if err := db.Raw(q, tenantID, id).Scan(&rows).Error; err != nil {
-		return manualRow{}, fmt.Errorf("finance: get manual entry: %w", err)
-	}
-	if len(rows) == 0 {
-		return manualRow{}, ErrManualNotFound
-	}
-	return rows[0], nil
+	return postgres.One[manualRow](db, ErrManualNotFound, q, tenantID, id)
 }
 
 // DecideManual approves (posting the entry) or rejects a pending manual

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
+	"chainstore/infra/postgres"
 	"chainstore/infra/web"
 	"chainstore/tenant"
 	"chainstore/tenant/audit"
@@ -358,14 +359,7 @@ func getSettlement(db *gorm.DB, tenantID, id uuid.UUID, lock bool) (settlementRo
 	if lock {
 		q += ` FOR UPDATE`
 	}
-	var rows []settlementRow
-	if err := db.Raw(q, tenantID, id).Scan(&rows).Error; err != nil {
-		return settlementRow{}, fmt.Errorf("finance: get settlement: %w", err)
-	}
-	if len(rows) == 0 {
-		return settlementRow{}, ErrSettlementNotFound
-	}
-	return rows[0], nil
+	return postgres.One[settlementRow](db, ErrSettlementNotFound, q, tenantID, id)
 }
 
 // PostSettlement posts a draft settlement's royalties, one royalty per

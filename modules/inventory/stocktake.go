@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"chainstore/infra/money"
+	"chainstore/infra/postgres"
 	"chainstore/infra/problem"
 	"chainstore/infra/web"
 	"chainstore/modules/finance"
@@ -236,15 +237,12 @@ func getStocktake(db *gorm.DB, tenantID, id uuid.UUID, lock string) (Stocktake, 
 			return Stocktake{}, fmt.Errorf("inventory: lock stocktake: %w", err)
 		}
 	}
-	var rows []Stocktake
-	if err := db.Raw(`SELECT `+stocktakeColumns+` FROM stocktakes t WHERE t.tenant_id = ? AND t.id = ?`, tenantID, id).Scan(&rows).Error; err != nil {
-		return Stocktake{}, fmt.Errorf("inventory: get stocktake: %w", err)
+	st, err := postgres.One[Stocktake](db, ErrStocktakeNotFound, `SELECT `+stocktakeColumns+` FROM stocktakes t WHERE t.tenant_id = ? AND t.id = ?`, tenantID, id)
+	if err != nil {
+		return st, err
 	}
-	if len(rows) == 0 {
-		return Stocktake{}, ErrStocktakeNotFound
-	}
-	rows[0].fill()
-	return rows[0], nil
+	st.fill()
+	return st, nil
 }
 
 func (st *Stocktake) fill() {

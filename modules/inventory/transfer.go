@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"chainstore/infra/money"
+	"chainstore/infra/postgres"
 	"chainstore/infra/problem"
 	"chainstore/infra/web"
 	"chainstore/modules/finance"
@@ -186,14 +187,10 @@ func (s *Service) GetTransfer(ctx context.Context, tenantID, id uuid.UUID) (Tran
 }
 
 func getTransfer(db *gorm.DB, tenantID, id uuid.UUID, lock string) (Transfer, error) {
-	var rows []Transfer
-	if err := db.Raw(`SELECT `+transferColumns+` FROM transfers WHERE tenant_id = ? AND id = ? `+lock, tenantID, id).Scan(&rows).Error; err != nil {
-		return Transfer{}, fmt.Errorf("inventory: get transfer: %w", err)
+	t, err := postgres.One[Transfer](db, ErrTransferNotFound, `SELECT `+transferColumns+` FROM transfers WHERE tenant_id = ? AND id = ? `+lock, tenantID, id)
+	if err != nil {
+		return t, err
 	}
-	if len(rows) == 0 {
-		return Transfer{}, ErrTransferNotFound
-	}
-	t := rows[0]
 	t.Lines = []TransferLine{}
 	if err := db.Raw(`SELECT x.sku_id, s.code AS sku_code, s.name AS sku_name, x.requested_qty, x.shipped_qty, x.received_qty, x.unit_cost,
 			x.shipped_value, x.received_value, x.difference_qty, x.difference_value

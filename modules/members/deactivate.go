@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"chainstore/infra/postgres"
 	"chainstore/tenant"
 	"chainstore/tenant/audit"
 )
@@ -60,14 +61,10 @@ func setActive[T any](s *Service, ctx context.Context, tenantID, id uuid.UUID, a
 		if res.Error != nil {
 			return fmt.Errorf("members: set %s active: %w", t.object, res.Error)
 		}
-		var rows []T
-		if err := db.Raw(`SELECT `+t.columns+` FROM `+t.table+` WHERE tenant_id = ? AND id = ?`, tenantID, id).Scan(&rows).Error; err != nil {
-			return fmt.Errorf("members: read %s: %w", t.object, err)
+		var err error
+		if out, err = postgres.One[T](db, t.notFound, `SELECT `+t.columns+` FROM `+t.table+` WHERE tenant_id = ? AND id = ?`, tenantID, id); err != nil {
+			return err
 		}
-		if len(rows) == 0 {
-			return t.notFound
-		}
-		out = rows[0]
 		if res.RowsAffected == 0 {
 			return nil
 		}

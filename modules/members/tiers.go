@@ -24,14 +24,7 @@ func (s *Service) ListTiers(ctx context.Context, tenantID uuid.UUID) ([]Tier, er
 }
 
 func getTier(db *gorm.DB, tenantID, id uuid.UUID) (Tier, error) {
-	var rows []Tier
-	if err := db.Raw(`SELECT `+tierColumns+` FROM member_tiers WHERE tenant_id = ? AND id = ?`, tenantID, id).Scan(&rows).Error; err != nil {
-		return Tier{}, err
-	}
-	if len(rows) == 0 {
-		return Tier{}, ErrTierNotFound
-	}
-	return rows[0], nil
+	return postgres.One[Tier](db, ErrTierNotFound, `SELECT `+tierColumns+` FROM member_tiers WHERE tenant_id = ? AND id = ?`, tenantID, id)
 }
 
 func tierTaken(err error) error {

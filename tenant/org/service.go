@@ -70,14 +70,7 @@ func (s *Service) GetStore(ctx context.Context, tenantID, id uuid.UUID) (Store, 
 }
 
 func getStore(db *gorm.DB, tenantID, id uuid.UUID) (Store, error) {
-	var rows []Store
-	if err := db.Raw(`SELECT `+storeColumns+` FROM stores WHERE tenant_id = ? AND id = ?`, tenantID, id).Scan(&rows).Error; err != nil {
-		return Store{}, fmt.Errorf("org: get store: %w", err)
-	}
-	if len(rows) == 0 {
-		return Store{}, ErrStoreNotFound
-	}
-	return rows[0], nil
+	return postgres.One[Store](db, ErrStoreNotFound, `SELECT `+storeColumns+` FROM stores WHERE tenant_id = ? AND id = ?`, tenantID, id)
 }
 
 // CreateStore opens a store (audited). A franchise store changes what its
