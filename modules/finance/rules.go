@@ -500,38 +500,46 @@ func buildSupplierPayment(ev SupplierPaymentEvent, b books) ([]Entry, error) {
 }
 
 func buildStocktakeVariance(ev StocktakeVarianceEvent, b books) ([]Entry, error) {
-	if err := checkCommon(ev.SourceID, ev.BusinessDate); err != nil {
-		return nil, err
-	}
-	e := b.stores[ev.StoreID]
-	if e == uuid.Nil {
-		return nil, eventErr("store_id", "is not a store of this chain")
-	}
-	if err := checkAmount("amount", ev.Amount, true); err != nil {
-		return nil, err
-	}
-	d := newDraft("stocktake", ev.SourceID, ev.BusinessDate, "盘点差异 stocktake variance")
 	// A gain (positive) raises stock and lowers admin expense; a loss the reverse.
-	d.dr(e, "stocktake_variance", AcctInventory, &ev.StoreID, ev.Amount, "", nil)
-	d.cr(e, "stocktake_variance", AcctAdmin, &ev.StoreID, ev.Amount, "", nil)
-	return nonEmpty(d.entries(), "amount")
+	es, err := storePair(b, storeMove{"stocktake", "stocktake_variance", "盘点差异 stocktake variance", AcctInventory, AcctAdmin, true},
+		ev.SourceID, ev.BusinessDate, ev.StoreID, ev.Amount)
+	if err != nil {
+		return nil, err
+	}
+	return nonEmpty(es, "amount")
 }
 
 func buildWriteOff(ev WriteOffEvent, b books) ([]Entry, error) {
-	if err := checkCommon(ev.SourceID, ev.BusinessDate); err != nil {
+	es, err := storePair(b, storeMove{"write_off", "write_off", "报损 write-off", AcctNonOperating, AcctInventory, false},
+		ev.SourceID, ev.BusinessDate, ev.StoreID, ev.Amount)
+	if err != nil {
 		return nil, err
 	}
-	e := b.stores[ev.StoreID]
-	if e == uuid.Nil {
-		return nil, eventErr("store_id", "is not a store of this chain")
-	}
-	if err := checkAmount("amount", ev.Amount, false); err != nil {
+	return nonEmpty(es, "amount")
+}
+
+// storeMove is a rule that moves value between two accounts of one store:
+// Dr debit, Cr credit; signed lets a negative amount book the reverse.
+type storeMove struct {
+	source, rule, memo string
+	debit, credit      string
+	signed             bool
+}
+
+// storePair books amount at store by m, after the checks every such rule
+// makes (source, date, the store is the chain's, the amount's bounds).
+func storePair(b books, m storeMove, sourceID uuid.UUID, date time.Time, store uuid.UUID, amount int64) ([]Entry, error) {
+	e, err := inventoryStore(b, sourceID, date, store)
+	if err != nil {
 		return nil, err
 	}
-	d := newDraft("write_off", ev.SourceID, ev.BusinessDate, "报损 write-off")
-	d.dr(e, "write_off", AcctNonOperating, &ev.StoreID, ev.Amount, "", nil)
-	d.cr(e, "write_off", AcctInventory, &ev.StoreID, ev.Amount, "", nil)
-	return nonEmpty(d.entries(), "amount")
+	if err := checkAmount("amount", amount, m.signed); err != nil {
+		return nil, err
+	}
+	d := newDraft(m.source, sourceID, date, m.memo)
+	d.dr(e, m.rule, m.debit, &store, amount, "", nil)
+	d.cr(e, m.rule, m.credit, &store, amount, "", nil)
+	return d.entries(), nil
 }
 
 func franchiseStore(b books, store uuid.UUID) (uuid.UUID, error) {

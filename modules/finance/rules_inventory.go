@@ -102,17 +102,8 @@ func (s *Service) PostStockReceipt(ctx context.Context, tenantID uuid.UUID, ev S
 // adjustment document. Posts nothing for a zero amount.
 func (s *Service) PostStockAdjustment(ctx context.Context, tenantID uuid.UUID, ev StockValueEvent) ([]Posted, error) {
 	return s.postInventoryEvent(ctx, tenantID, []uuid.UUID{ev.StoreID}, ev.Amount == 0, func(b books) ([]Entry, error) {
-		e, err := inventoryStore(b, ev.SourceID, ev.BusinessDate, ev.StoreID)
-		if err != nil {
-			return nil, err
-		}
-		if err := checkAmount("amount", ev.Amount, true); err != nil {
-			return nil, err
-		}
-		d := newDraft(SrcStockAdjustment, ev.SourceID, ev.BusinessDate, "库存调整 stock adjustment")
-		d.dr(e, "stock_adjustment", AcctInventory, &ev.StoreID, ev.Amount, "", nil)
-		d.cr(e, "stock_adjustment", AcctAdmin, &ev.StoreID, ev.Amount, "", nil)
-		return d.entries(), nil
+		return storePair(b, storeMove{SrcStockAdjustment, "stock_adjustment", "库存调整 stock adjustment", AcctInventory, AcctAdmin, true},
+			ev.SourceID, ev.BusinessDate, ev.StoreID, ev.Amount)
 	})
 }
 
@@ -122,17 +113,8 @@ func (s *Service) PostStockAdjustment(ctx context.Context, tenantID uuid.UUID, e
 // nothing for a zero amount.
 func (s *Service) PostStockReturn(ctx context.Context, tenantID uuid.UUID, ev StockValueEvent) ([]Posted, error) {
 	return s.postInventoryEvent(ctx, tenantID, []uuid.UUID{ev.StoreID}, ev.Amount == 0, func(b books) ([]Entry, error) {
-		e, err := inventoryStore(b, ev.SourceID, ev.BusinessDate, ev.StoreID)
-		if err != nil {
-			return nil, err
-		}
-		if err := checkAmount("amount", ev.Amount, true); err != nil {
-			return nil, err
-		}
-		d := newDraft(SrcStockReturn, ev.SourceID, ev.BusinessDate, "退货入库 goods returned (at cost)")
-		d.dr(e, "stock_return", AcctInventory, &ev.StoreID, ev.Amount, "", nil)
-		d.cr(e, "stock_return", AcctCOGS, &ev.StoreID, ev.Amount, "", nil)
-		return d.entries(), nil
+		return storePair(b, storeMove{SrcStockReturn, "stock_return", "退货入库 goods returned (at cost)", AcctInventory, AcctCOGS, true},
+			ev.SourceID, ev.BusinessDate, ev.StoreID, ev.Amount)
 	})
 }
 
