@@ -1,9 +1,12 @@
 // Command chainstore is the whole platform in one binary:
 //
-//	chainstore serve                 the HTTP API
+//	chainstore serve                   the HTTP API and background jobs
 //	chainstore migrate up|down|status  schema migrations, as the owner
-//	chainstore seed-demo             a demo chain (idempotent)
-//	chainstore bench                 the benchmarks `make bench` prints
+//	chainstore seed-demo               a demo chain (idempotent)
+//	chainstore bench                   the benchmarks `make bench` prints
+//	chainstore platform-admin create   the platform operator chain
+//
+// It only dispatches: each command lives in its own package.
 package main
 
 import (
@@ -11,15 +14,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"os"
 	"os/signal"
 	"syscall"
 	_ "time/tzdata" // store time zones resolve even on images without zoneinfo
 
 	"chainstore/api"
+	"chainstore/bench"
+	"chainstore/demo"
 	"chainstore/infra/config"
-	"chainstore/infra/keys"
 	"chainstore/migrations"
 )
 
@@ -45,6 +48,14 @@ func run(args []string) error {
 	if len(args) == 0 {
 		return errors.New(usage)
 	}
+	switch args[0] {
+	case "help", "-h", "--help":
+		fmt.Println(usage)
+		return nil
+	case "serve", "migrate", "seed-demo", "bench", "platform-admin":
+	default:
+		return fmt.Errorf("unknown command %q\n%s", args[0], usage)
+	}
 	cfg, err := config.Load(os.Getenv)
 	if err != nil {
 		return err
@@ -55,8 +66,6 @@ func run(args []string) error {
 	defer stop()
 
 	switch args[0] {
-	case "serve":
-		return serve(ctx, cfg, log)
 	case "migrate":
 		cmd := "up"
 		if len(args) > 1 {
@@ -65,79 +74,25 @@ func run(args []string) error {
 		return migrations.Run(ctx, cmd, migrations.Options{
 			OwnerURL: cfg.MigrationDatabaseURL, AppRole: cfg.AppRole, AppRolePassword: cfg.AppRolePassword, Log: os.Stdout,
 		})
-	case "seed-demo":
-		srv, err := wire(ctx, cfg, log)
-		if err != nil {
-			return err
-		}
-		defer srv.Close()
-		return seedDemo(ctx, srv, os.Stdout)
 	case "bench":
-		return bench(ctx, cfg, os.Stdout)
-	case "platform-admin":
-		return platformAdmin(ctx, cfg, log, args[1:], os.Stdout)
-	case "help", "-h", "--help":
-		fmt.Println(usage)
-		return nil
+		return bench.Run(ctx, cfg, os.Stdout)
 	}
-	return fmt.Errorf("unknown command %q\n%s", args[0], usage)
+	srv, err := api.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	switch args[0] {
+	case "seed-demo":
+		return demo.Seed(ctx, srv, os.Stdout)
+	case "platform-admin":
+		return srv.CreatePlatformAdmin(ctx, args[1:], os.Getenv("PLATFORM_ADMIN_PASSWORD"), os.Stdout)
+	}
+	return srv.Serve(ctx, version)
 }
 
 func newLogger(level string) *slog.Logger {
 	var l slog.Level
 	_ = l.UnmarshalText([]byte(level))
 	return slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: l}))
-}
-
-func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (*api.Server, error) {
-	ks, err := keys.Load(cfg.JWTSigningKeys, cfg.PIIKeys, cfg.PIIIndexKey, cfg.DataDir, cfg.Env != "production")
-	if err != nil {
-		return nil, err
-	}
-	return api.Wire(ctx, cfg, ks, log)
-}
-
-// serve runs the API until SIGINT/SIGTERM, then stops accepting and lets
-// in-flight requests finish within SHUTDOWN_TIMEOUT.
-func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
-	srv, err := wire(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer srv.Close()
-	errc := make(chan error, 1)
-	go func() { errc <- srv.App.Listen(cfg.HTTPAddr) }()
-	if err := srv.Jobs.Start(context.WithoutCancel(ctx)); err != nil {
-		return fmt.Errorf("jobs: %w", err)
-	}
-	log.Info("chainstore serving", "addr", cfg.HTTPAddr, "env", cfg.Env, "version", version)
-	fmt.Fprintf(os.Stderr, "\nChainStore API on %s (OpenAPI: %s/api/openapi.yaml; demo logins: chainstore seed-demo)\n\n",
-		displayURL(cfg.HTTPAddr), displayURL(cfg.HTTPAddr))
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	log.Info("shutting down: draining in-flight requests", "timeout", cfg.ShutdownTimeout.String())
-	if err := srv.App.ShutdownWithTimeout(cfg.ShutdownTimeout); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
-	defer cancel()
-	if err := srv.Jobs.Stop(stopCtx); err != nil {
-		return fmt.Errorf("stop jobs: %w", err)
-	}
-	log.Info("stopped")
-	return nil
-}
-
-func displayURL(addr string) string {
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return "http://" + addr
-	}
-	if host == "" || host == "0.0.0.0" || host == "::" {
-		host = "localhost"
-	}
-	return "http://" + net.JoinHostPort(host, port)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
+	"os"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -31,6 +33,17 @@ type Server struct {
 	App   *fiber.App
 	Jobs  *jobs.Runner // background tasks; `serve` starts them
 	close []func()
+}
+
+// Open loads the key material the configuration names (generating local
+// keys outside production) and wires the server: what `serve`, `seed-demo`,
+// `bench` and `platform-admin` all start from.
+func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, error) {
+	ks, err := keys.Load(cfg.JWTSigningKeys, cfg.PIIKeys, cfg.PIIIndexKey, cfg.DataDir, cfg.Env != "production")
+	if err != nil {
+		return nil, err
+	}
+	return Wire(ctx, cfg, ks, log)
 }
 
 // Wire connects to PostgreSQL (as the app role, which it checks cannot
@@ -107,4 +120,46 @@ func (s *Server) Close() {
 		f()
 	}
 	s.close = nil
+}
+
+// Serve answers on cfg.HTTPAddr and works background jobs until ctx ends
+// (SIGINT/SIGTERM), then stops accepting and lets in-flight requests finish
+// within SHUTDOWN_TIMEOUT before stopping the jobs.
+func (s *Server) Serve(ctx context.Context, version string) error {
+	cfg, log := s.Config, s.Log
+	errc := make(chan error, 1)
+	go func() { errc <- s.App.Listen(cfg.HTTPAddr) }()
+	if err := s.Jobs.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("jobs: %w", err)
+	}
+	log.Info("chainstore serving", "addr", cfg.HTTPAddr, "env", cfg.Env, "version", version)
+	fmt.Fprintf(os.Stderr, "\nChainStore API on %s (OpenAPI: %s/api/openapi.yaml; demo logins: chainstore seed-demo)\n\n",
+		displayURL(cfg.HTTPAddr), displayURL(cfg.HTTPAddr))
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining in-flight requests", "timeout", cfg.ShutdownTimeout.String())
+	if err := s.App.ShutdownWithTimeout(cfg.ShutdownTimeout); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := s.Jobs.Stop(stopCtx); err != nil {
+		return fmt.Errorf("stop jobs: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func displayURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }

@@ -1,4 +1,7 @@
-package main
+// Package bench is `chainstore bench` (`make bench`): one scenario per file,
+// each loading the real server over loopback and printing its figures and
+// the ratios against a baseline measured in the same run.
+package bench
 
 import (
 	"context"
@@ -25,9 +28,9 @@ import (
 	"chainstore/tenant/auth"
 )
 
-// bench runs, against its own database (…_bench), one scenario per part of
+// Run runs, against its own database (…_bench), one scenario per part of
 // the system (BENCH_ONLY picks some), each printing its figures and ratios.
-func bench(ctx context.Context, cfg *config.Config, out io.Writer) error {
+func Run(ctx context.Context, cfg *config.Config, out io.Writer) error {
 	concurrency := envInt("BENCH_CONCURRENCY", 16)
 	duration := time.Duration(envInt("BENCH_SECONDS", 5)) * time.Second
 	warmup := time.Second
@@ -45,7 +48,7 @@ func bench(ctx context.Context, cfg *config.Config, out io.Writer) error {
 	if err := migrations.Run(ctx, "up", migrations.Options{OwnerURL: benchCfg.MigrationDatabaseURL, AppRole: cfg.AppRole, AppRolePassword: cfg.AppRolePassword}); err != nil {
 		return fmt.Errorf("bench: migrate: %w", err)
 	}
-	srv, err := wire(ctx, &benchCfg, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	srv, err := api.Open(ctx, &benchCfg, slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	if err != nil {
 		return err
 	}
@@ -114,29 +117,6 @@ type benchEnv struct {
 // run loads one target with the common settings.
 func (b *benchEnv) run(ctx context.Context, t load.Target) load.Result {
 	return load.Run(ctx, t, b.concurrency, b.warmup, b.duration)
-}
-
-// benchMe: the spine's cost, authenticated GET /api/v1/me against a bare
-// Fiber route on the same machine.
-func benchMe(ctx context.Context, b *benchEnv, out io.Writer) error {
-	bare := fiber.New(fiber.Config{Immutable: true, DisableStartupMessage: true})
-	bare.Get("/bare", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"ok": true}) })
-	bareAddr, stopBare, err := listen(bare)
-	if err != nil {
-		return err
-	}
-	defer stopBare()
-	bareRes := b.run(ctx, load.Target{Name: "GET /bare (bare Fiber route)", URL: "http://" + bareAddr + "/bare", Expect: 200})
-	fmt.Fprintln(out, bareRes)
-	meRes := b.run(ctx, load.Target{Name: "GET /api/v1/me (auth + roles + tenant tx)", URL: b.api + "/api/v1/me",
-		Headers: map[string]string{"Authorization": "Bearer " + b.token}, Expect: 200})
-	fmt.Fprintln(out, meRes)
-	fmt.Fprintf(out, "ratio bare / me: throughput %.1fx, p50 %.1fx, p99 %.1fx\n",
-		bareRes.RPS()/meRes.RPS(), float64(meRes.P50)/float64(bareRes.P50), float64(meRes.P99)/float64(bareRes.P99))
-	if meRes.Errors > 0 || bareRes.Errors > 0 {
-		return fmt.Errorf("%d + %d requests failed", bareRes.Errors, meRes.Errors)
-	}
-	return nil
 }
 
 func listen(app *fiber.App) (string, func(), error) {

@@ -1,19 +1,18 @@
-package main
+package demo_test
 
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 
 	"chainstore/api/apitest"
+	"chainstore/demo"
 )
 
 var env *apitest.Env
 
-func TestMain(m *testing.M) { apitest.Main(m, "main", &env) }
+func TestMain(m *testing.M) { apitest.Main(m, "demo", &env) }
 
 // seed-demo builds the documented demo chain through the services, twice
 // changes nothing, and every documented login works with its scope.
@@ -21,7 +20,7 @@ func TestSeedDemoIsIdempotentAndLoginsWork(t *testing.T) {
 	ctx := context.Background()
 	var out bytes.Buffer
 	for i := 0; i < 2; i++ {
-		if err := seedDemo(ctx, env.Server, &out); err != nil {
+		if err := demo.Seed(ctx, env.Server, &out); err != nil {
 			t.Fatalf("run %d: %v", i+1, err)
 		}
 	}
@@ -41,7 +40,7 @@ func TestSeedDemoIsIdempotentAndLoginsWork(t *testing.T) {
 	}
 	wantStores := map[string]int{"admin": 4, "finance": 4, "marketing": 4, "franchisee": 2, "manager": 1, "cashier": 1, "cashier2": 1}
 	for who, n := range wantStores {
-		tok, _ := env.Login(t, DemoSlug, who+"@demo.chainstore.test", DemoPassword)
+		tok, _ := env.Login(t, demo.Slug, who+"@demo.chainstore.test", demo.Password)
 		var list struct{ Data []struct{ Code string } }
 		env.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/stores", Token: tok}).JSON(t, &list)
 		if len(list.Data) != n {
@@ -53,7 +52,7 @@ func TestSeedDemoIsIdempotentAndLoginsWork(t *testing.T) {
 // The demo's modules agree with each other: every store's stock on the
 // ledger's inventory account equals its stock value, and the books balance.
 func TestSeedDemoBooksMatchStock(t *testing.T) {
-	if err := seedDemo(context.Background(), env.Server, &bytes.Buffer{}); err != nil {
+	if err := demo.Seed(context.Background(), env.Server, &bytes.Buffer{}); err != nil {
 		t.Fatal(err)
 	}
 	mismatched := env.Count(t, `
@@ -73,32 +72,5 @@ func TestSeedDemoBooksMatchStock(t *testing.T) {
 		WHERE t.slug = 'demo' GROUP BY b.entity_id HAVING sum(b.debit) <> sum(b.credit)) x`)
 	if unbalanced != 0 {
 		t.Fatalf("%d demo entities whose books do not balance", unbalanced)
-	}
-}
-
-// platform-admin create opens the operator chain; its user reaches the
-// platform API, and a chain's own admin does not.
-func TestPlatformAdminCreate(t *testing.T) {
-	ctx := context.Background()
-	if err := platformAdmin(ctx, env.Config, nil, []string{"create", "--email", "ops@example.test"}, io.Discard); err == nil {
-		t.Fatal("created an operator without PLATFORM_ADMIN_PASSWORD")
-	}
-	t.Setenv("PLATFORM_ADMIN_PASSWORD", apitest.Password)
-	slug := env.Unique("ops")
-	var out bytes.Buffer
-	if err := platformAdmin(ctx, env.Config, slog.New(slog.NewTextHandler(io.Discard, nil)),
-		[]string{"create", "--email", slug + "@example.test", "--slug", slug}, &out); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(out.String(), slug) {
-		t.Fatalf("output %q does not name the chain", out.String())
-	}
-	tok, _ := env.Login(t, slug, slug+"@example.test", apitest.Password)
-	if r := env.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/platform/tenants", Token: tok}); r.Status != 200 {
-		t.Fatalf("operator: %d %s", r.Status, r.Body)
-	}
-	other := env.Signup(t)
-	if r := env.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/platform/tenants", Token: other.AdminToken}); r.Status != 404 {
-		t.Fatalf("a chain admin on the platform API: %d %s", r.Status, r.Body)
 	}
 }

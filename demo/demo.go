@@ -1,4 +1,7 @@
-package main
+// Package demo is `chainstore seed-demo` (`make run`): a demo chain built
+// through the services, so it obeys every rule a real chain does. One file
+// per module, in the order the modules depend on each other.
+package demo
 
 import (
 	"context"
@@ -15,11 +18,11 @@ import (
 	"chainstore/tenant/users"
 )
 
-// DemoPassword is every demo user's password (documented in the README).
-const DemoPassword = "ChainStore#2026"
+// Password is every demo user's password (documented in the README).
+const Password = "ChainStore#2026"
 
-// DemoSlug is the demo chain's slug, used to sign in.
-const DemoSlug = "demo"
+// Slug is the demo chain's slug, used to sign in.
+const Slug = "demo"
 
 type demoUser struct {
 	email, name, role string
@@ -36,12 +39,12 @@ var demoUsers = []demoUser{
 	{email: "cashier2@demo.chainstore.test", name: "赵敏 (franchise cashier)", role: "cashier", store: "HZ001"},
 }
 
-// seedDemo creates the demo chain through the services (so it obeys every
+// Seed creates the demo chain through the services (so it obeys every
 // rule a real chain does): HQ, two direct-owned stores, one franchisee with
 // two franchise stores, one user per role. Running it again changes nothing.
-func seedDemo(ctx context.Context, srv *api.Server, out io.Writer) error {
+func Seed(ctx context.Context, srv *api.Server, out io.Writer) error {
 	var existing struct{ ID uuid.UUID }
-	if err := srv.Pool.Platform(ctx).Raw(`SELECT id FROM tenants WHERE slug = ?`, DemoSlug).Scan(&existing).Error; err != nil {
+	if err := srv.Pool.Platform(ctx).Raw(`SELECT id FROM tenants WHERE slug = ?`, Slug).Scan(&existing).Error; err != nil {
 		return err
 	}
 	if existing.ID == uuid.Nil {
@@ -52,7 +55,7 @@ func seedDemo(ctx context.Context, srv *api.Server, out io.Writer) error {
 	} else {
 		fmt.Fprintln(out, "seed-demo: the demo chain exists; nothing to do")
 	}
-	fmt.Fprintf(out, "\nDemo logins (chain %q, password %q for everyone):\n", DemoSlug, DemoPassword)
+	fmt.Fprintf(out, "\nDemo logins (chain %q, password %q for everyone):\n", Slug, Password)
 	fmt.Fprintf(out, "  %-34s %s\n", "admin@demo.chainstore.test", "hq_admin")
 	for _, u := range demoUsers {
 		scope := "chain"
@@ -68,8 +71,8 @@ func seedDemo(ctx context.Context, srv *api.Server, out io.Writer) error {
 
 func createDemo(ctx context.Context, srv *api.Server) error {
 	res, err := srv.Auth.Signup(ctx, auth.SignupInput{
-		ChainName: "鲜丰连锁 FreshMart (demo)", Slug: DemoSlug, Kind: "supermarket",
-		AdminName: "周总 (HQ admin)", AdminEmail: "admin@demo.chainstore.test", AdminPassword: DemoPassword,
+		ChainName: "鲜丰连锁 FreshMart (demo)", Slug: Slug, Kind: "supermarket",
+		AdminName: "周总 (HQ admin)", AdminEmail: "admin@demo.chainstore.test", AdminPassword: Password,
 	})
 	if err != nil {
 		return err
@@ -98,7 +101,7 @@ func createDemo(ctx context.Context, srv *api.Server) error {
 		}
 		for _, u := range demoUsers {
 			as := authz.AssignmentInput{Role: u.role}
-			in := users.CreateInput{Name: u.name, Email: u.email, Password: DemoPassword}
+			in := users.CreateInput{Name: u.name, Email: u.email, Password: Password}
 			if u.store != "" {
 				id := stores[u.store]
 				as.StoreID = &id
