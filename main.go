@@ -23,6 +23,7 @@ import (
 	"chainstore/bench"
 	"chainstore/demo"
 	"chainstore/infra/config"
+	"chainstore/infra/redisx"
 	"chainstore/migrations"
 )
 
@@ -62,6 +63,7 @@ func run(args []string) error {
 	}
 	log := newLogger(cfg.LogLevel)
 	slog.SetDefault(log)
+	redisx.QuietDriverLogs()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 

@@ -29,6 +29,7 @@ import (
 	"chainstore/api"
 	"chainstore/infra/config"
 	"chainstore/infra/keys"
+	"chainstore/infra/redisx"
 	"chainstore/migrations/testdb"
 )
 
@@ -48,6 +49,7 @@ type Env struct {
 // drops the database.
 func Main(m *testing.M, label string, env **Env) {
 	ctx := context.Background()
+	redisx.QuietDriverLogs()
 	db, err := testdb.Create(ctx, label)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -99,11 +99,12 @@ func New(rawURL string, opt Options) (*Client, error) {
 	return c, nil
 }
 
-func init() {
-	// go-redis logs every failed dial itself; the breaker's state changes
-	// are the signal worth logging, so its own lines go to debug.
-	redis.SetLogger(quietLogger{})
-}
+// QuietDriverLogs sends go-redis's own log lines to slog at debug level.
+// go-redis logs every failed dial itself; the breaker's state changes are
+// the signal worth logging. Its logger is process-wide, so the process sets
+// this once where it sets up logging (main, the test harness), not a
+// package init.
+func QuietDriverLogs() { redis.SetLogger(quietLogger{}) }
 
 type quietLogger struct{}
 

@@ -27,17 +27,32 @@ var (
 	validate     *validator.Validate
 )
 
-var (
-	slugRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$`)
-	codeRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
-	keyRe  = regexp.MustCompile(`^[a-z][a-z0-9_]{1,39}$`)
+// formats are the validation tags that are one pattern each. Every tag a
+// request type may use is registered here, where the validator is built, so
+// no package has to be imported (or initialised) first for its tags to work.
+var formats = map[string]*regexp.Regexp{
+	"slug": regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$`),
+	"code": regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`),
+	"key":  regexp.MustCompile(`^[a-z][a-z0-9_]{1,39}$`),
 	// Mainland mobile numbers, or E.164 for anyone else.
-	phoneRe = regexp.MustCompile(`^(1[3-9]\d{9}|\+[1-9]\d{6,14})$`)
-)
+	"phone": regexp.MustCompile(`^(1[3-9]\d{9}|\+[1-9]\d{6,14})$`),
+	// Catalog codes: category codes, product and SKU codes, unit codes.
+	"catcode":  regexp.MustCompile(`^[A-Za-z0-9_.-]{1,32}$`),
+	"itemcode": regexp.MustCompile(`^[A-Za-z0-9_.-]{1,40}$`),
+	"unitcode": regexp.MustCompile(`^[a-z0-9_]{1,16}$`),
+}
+
+// Matches reports whether s has the format of a pattern tag (slug, code,
+// key, phone, catcode, itemcode, unitcode), for input that arrives outside
+// a request type (spreadsheet rows). An unknown tag matches nothing.
+func Matches(tag, s string) bool {
+	re, ok := formats[tag]
+	return ok && re.MatchString(s)
+}
 
 // Validator returns the shared validator with our tags registered:
 // text (printable UTF-8, no control characters: names in Chinese are fine,
-// NUL bytes and terminal escapes are not), slug, code, key and phone.
+// NUL bytes and terminal escapes are not) and the pattern tags of formats.
 func Validator() *validator.Validate {
 	validateOnce.Do(func() {
 		v := validator.New(validator.WithRequiredStructEnabled())
@@ -49,10 +64,9 @@ func Validator() *validator.Validate {
 			return name
 		})
 		must(v.RegisterValidation("text", func(fl validator.FieldLevel) bool { return IsText(fl.Field().String()) }))
-		must(v.RegisterValidation("slug", func(fl validator.FieldLevel) bool { return slugRe.MatchString(fl.Field().String()) }))
-		must(v.RegisterValidation("code", func(fl validator.FieldLevel) bool { return codeRe.MatchString(fl.Field().String()) }))
-		must(v.RegisterValidation("key", func(fl validator.FieldLevel) bool { return keyRe.MatchString(fl.Field().String()) }))
-		must(v.RegisterValidation("phone", func(fl validator.FieldLevel) bool { return phoneRe.MatchString(fl.Field().String()) }))
+		for tag, re := range formats {
+			must(v.RegisterValidation(tag, func(fl validator.FieldLevel) bool { return re.MatchString(fl.Field().String()) }))
+		}
 		validate = v
 	})
 	return validate

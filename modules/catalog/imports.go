@@ -200,7 +200,7 @@ func validateFile(t *sheet.Table, r *refs) ([]importRow, []RowError, int, error)
 		fail := func(field, msg string) { rowErrs = append(rowErrs, RowError{Line: line, Field: field, Message: msg}) }
 		row := importRow{line: line, productCode: cell("product_code"), productName: cell("product_name"), categoryCode: cell("category_code"),
 			brand: cell("brand"), unit: cell("unit"), skuCode: cell("sku_code"), skuName: cell("sku_name"), status: cell("status"), taxBP: 1300}
-		if !itemCodeRe.MatchString(row.productCode) {
+		if !web.Matches("itemcode", row.productCode) {
 			fail("product_code", "must be 1-40 letters, digits, '.', '-' or '_'")
 		}
 		if row.productName == "" || len([]rune(row.productName)) > 200 || !web.IsText(row.productName) {
@@ -240,7 +240,7 @@ func validateFile(t *sheet.Table, r *refs) ([]importRow, []RowError, int, error)
 		default:
 			fail("status", "must be active or discontinued")
 		}
-		if !itemCodeRe.MatchString(row.skuCode) {
+		if !web.Matches("itemcode", row.skuCode) {
 			fail("sku_code", "must be 1-40 letters, digits, '.', '-' or '_'")
 		} else if first, dup := seenSKU[row.skuCode]; dup {
 			fail("sku_code", fmt.Sprintf("is also on line %d", first))

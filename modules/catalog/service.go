@@ -6,10 +6,8 @@ package catalog
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 
-	"github.com/go-playground/validator/v10"
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
@@ -29,24 +27,6 @@ type Service struct {
 
 // New builds the service.
 func New(pool *tenant.Pool, az *authz.Authorizer) *Service { return &Service{pool: pool, authz: az} }
-
-var (
-	catCodeRe  = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,32}$`)
-	itemCodeRe = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,40}$`)
-	unitCodeRe = regexp.MustCompile(`^[a-z0-9_]{1,16}$`)
-)
-
-func init() {
-	v := web.Validator()
-	reg := func(tag string, re *regexp.Regexp) {
-		if err := v.RegisterValidation(tag, func(fl validator.FieldLevel) bool { return re.MatchString(fl.Field().String()) }); err != nil {
-			panic(err)
-		}
-	}
-	reg("catcode", catCodeRe)
-	reg("itemcode", itemCodeRe)
-	reg("unitcode", unitCodeRe)
-}
 
 // lockFeed serialises a tenant's catalog writers until commit, so change_seq
 // values (drawn after the lock) commit in order and the delta feed never
