@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/cors"
 
+	"chainstore/infra/clock"
 	"chainstore/infra/config"
 	"chainstore/infra/postgres"
 	"chainstore/infra/redisx"
@@ -36,6 +37,7 @@ var OpenAPI []byte
 // Deps are the services the API serves.
 type Deps struct {
 	Config *config.Config
+	Clock  *clock.Clock // every service's clock; tests set it once here
 	Pool   *tenant.Pool
 	Redis  *redisx.Client
 	Authz  *authz.Authorizer

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"chainstore/infra/clock"
 	"chainstore/infra/config"
 	"chainstore/infra/jobs"
 	"chainstore/infra/keys"
@@ -81,8 +82,9 @@ func Wire(ctx context.Context, cfg *config.Config, ks *keys.Set, log *slog.Logge
 	watchCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	s.close = append([]func(){stop}, s.close...)
 	az.Watch(watchCtx, cfg.PolicyPollInterval)
-	tokens := auth.NewTokens(ks, cfg.JWTIssuer, cfg.JWTAudience, cfg.AccessTokenTTL)
-	bill := billing.New(pool, rc, cfg)
+	clk := clock.New()
+	tokens := auth.NewTokens(ks, cfg.JWTIssuer, cfg.JWTAudience, cfg.AccessTokenTTL, clk)
+	bill := billing.New(pool, rc, cfg, clk)
 	au := auth.New(pool, az, tokens, rc, auth.Options{
 		RefreshTTL: cfg.RefreshTokenTTL, LoginPerAccount: cfg.LoginLimitPerAccount,
 		LoginPerIP: cfg.LoginLimitPerIP, LoginLimitWindow: cfg.LoginLimitWindow,
@@ -90,7 +92,7 @@ func Wire(ctx context.Context, cfg *config.Config, ks *keys.Set, log *slog.Logge
 	})
 	fin := finance.New(pool, az)
 	s.Deps = Deps{
-		Config: cfg, Pool: pool, Redis: rc, Authz: az, Auth: au,
+		Config: cfg, Clock: clk, Pool: pool, Redis: rc, Authz: az, Auth: au,
 		Org: org.New(pool, az), Users: users.New(pool, az, au), Log: log,
 		// Modules, one line each.
 		Catalog:   catalog.New(pool, az),

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"chainstore/infra/clock"
 	"chainstore/infra/config"
 )
 
@@ -102,7 +103,7 @@ func FuzzWebhookPayload(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	s := New(nil, nil, cfg)
+	s := New(nil, nil, cfg, clock.New())
 	f.Fuzz(func(t *testing.T, payload []byte) {
 		ev, err := s.ParseEvent(payload, signFuzz(payload, "whsec_fuzz"))
 		if err != nil {

@@ -90,10 +90,17 @@ func createStore(t *testing.T, tn *apitest.Tenant) *apitest.Response {
 		Body: map[string]any{"code": env.Unique("S"), "name": "门店", "type": "direct"}})
 }
 
-func moveClock(t *testing.T, d time.Duration) {
+// moveClock moves the one clock every service reads by d, and signs tn's
+// admin and users in again: access tokens read that clock too, so the old
+// ones have expired in the moved time.
+func moveClock(t *testing.T, tn *apitest.Tenant, d time.Duration, users ...*apitest.User) {
 	t.Helper()
-	env.Server.Billing.SetClock(func() time.Time { return time.Now().Add(d) })
-	t.Cleanup(func() { env.Server.Billing.SetClock(time.Now) })
+	env.Server.Clock.Set(func() time.Time { return time.Now().Add(d) })
+	t.Cleanup(func() { env.Server.Clock.Set(nil) })
+	tn.AdminToken, tn.AdminRefresh = env.Login(t, tn.Slug, tn.AdminEmail, apitest.Password)
+	for _, u := range users {
+		u.Token, u.Refresh = env.Login(t, tn.Slug, u.Email, apitest.Password)
+	}
 }
 
 func wantStatus(t *testing.T, r *apitest.Response, status int, code string) {
@@ -350,7 +357,7 @@ func TestStateMachine(t *testing.T) {
 	}
 	wantStatus(t, createStore(t, tn), 201, "") // grace: full access
 
-	moveClock(t, 8*24*time.Hour) // past the 7-day grace period
+	moveClock(t, tn, 8*24*time.Hour, cashier) // past the 7-day grace period
 	b = meBilling(t, tn.AdminToken)
 	if b["read_only"] != true || b["access"] != "read_only" || b["past_due"] != true {
 		t.Fatalf("/me after grace: %v", b)
@@ -388,7 +395,7 @@ func TestStateMachine(t *testing.T) {
 
 func TestTrialEndsReadOnly(t *testing.T) {
 	tn := env.Signup(t)
-	moveClock(t, 15*24*time.Hour)
+	moveClock(t, tn, 15*24*time.Hour)
 	wantStatus(t, createStore(t, tn), 402, "billing.read_only")
 	if b := meBilling(t, tn.AdminToken); b["read_only"] != true || b["status"] != "trialing" {
 		t.Fatalf("/me after trial: %v", b)

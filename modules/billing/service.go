@@ -13,12 +13,12 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
+	"chainstore/infra/clock"
 	"chainstore/infra/config"
 	"chainstore/infra/problem"
 	"chainstore/infra/redisx"
@@ -41,13 +41,13 @@ type Service struct {
 	successURL    string
 	cancelURL     string
 	returnURL     string
-	clock         atomic.Pointer[func() time.Time]
+	clock         *clock.Clock
 }
 
 // New builds the service from the configuration. Without a Stripe secret
 // key, Stripe calls answer ErrNotConfigured and trials still work.
-func New(pool *tenant.Pool, rc *redisx.Client, cfg *config.Config) *Service {
-	s := &Service{pool: pool, redis: rc, webhookSecret: cfg.StripeWebhookSecret, grace: cfg.BillingGracePeriod,
+func New(pool *tenant.Pool, rc *redisx.Client, cfg *config.Config, clk *clock.Clock) *Service {
+	s := &Service{pool: pool, redis: rc, clock: clk, webhookSecret: cfg.StripeWebhookSecret, grace: cfg.BillingGracePeriod,
 		trialDays: cfg.BillingTrialDays, successURL: cfg.BillingSuccessURL, cancelURL: cfg.BillingCancelURL,
 		returnURL: cfg.BillingPortalReturnURL}
 	if s.grace <= 0 {
@@ -62,15 +62,7 @@ func New(pool *tenant.Pool, rc *redisx.Client, cfg *config.Config) *Service {
 	return s
 }
 
-// SetClock replaces the clock (tests move time instead of sleeping).
-func (s *Service) SetClock(now func() time.Time) { s.clock.Store(&now) }
-
-func (s *Service) now() time.Time {
-	if f := s.clock.Load(); f != nil {
-		return (*f)().UTC()
-	}
-	return time.Now().UTC()
-}
+func (s *Service) now() time.Time { return s.clock.Now() }
 
 // Configured reports whether Stripe is configured.
 func (s *Service) Configured() bool { return s.stripe != nil }

@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/redis/go-redis/v9"
 
+	"chainstore/infra/clock"
 	"chainstore/infra/postgres"
 	"chainstore/infra/ratelimit"
 	"chainstore/infra/redisx"
@@ -29,6 +30,7 @@ type Service struct {
 	pool         *tenant.Pool
 	authz        *authz.Authorizer
 	tokens       *Tokens
+	clock        *clock.Clock // the tokens' clock
 	redis        *redisx.Client
 	perIP        *ratelimit.Limiter
 	perAccount   *ratelimit.Limiter
@@ -55,7 +57,7 @@ type Options struct {
 // New builds the service.
 func New(pool *tenant.Pool, az *authz.Authorizer, tokens *Tokens, rc *redisx.Client, opt Options) *Service {
 	return &Service{
-		pool: pool, authz: az, tokens: tokens, redis: rc,
+		pool: pool, authz: az, tokens: tokens, clock: tokens.clock, redis: rc,
 		perIP:        ratelimit.New(rc, opt.LoginPerIP, opt.LoginLimitWindow),
 		perAccount:   ratelimit.New(rc, opt.LoginPerAccount, opt.LoginLimitWindow),
 		refreshTTL:   opt.RefreshTTL,
@@ -211,7 +213,7 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*LoginResult, error
 		if err != nil {
 			return err
 		}
-		now := time.Now().UTC()
+		now := s.clock.Now()
 		row.User.LastLoginAt = &now
 		res = &LoginResult{TokenPair: *pair, User: row.User}
 		return nil
@@ -231,7 +233,7 @@ func (s *Service) startSession(ctx context.Context, tenantID, userID uuid.UUID) 
 	meta := web.MetaFrom(ctx)
 	sid := uuid.Must(uuid.NewV7())
 	err := tenant.DB(ctx).Exec(`INSERT INTO sessions (tenant_id, id, user_id, user_agent, ip, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		tenantID, sid, userID, truncate(meta.UserAgent, 300), meta.IP, time.Now().Add(s.refreshTTL)).Error
+		tenantID, sid, userID, truncate(meta.UserAgent, 300), meta.IP, s.clock.Now().Add(s.refreshTTL)).Error
 	if err != nil {
 		return nil, fmt.Errorf("auth: create session: %w", err)
 	}
@@ -241,7 +243,7 @@ func (s *Service) startSession(ctx context.Context, tenantID, userID uuid.UUID) 
 func (s *Service) issuePair(ctx context.Context, tenantID, userID, sid uuid.UUID) (*TokenPair, error) {
 	refresh, hash := newOpaque(tenantID)
 	err := tenant.DB(ctx).Exec(`INSERT INTO refresh_tokens (tenant_id, id, session_id, token_hash, expires_at) VALUES (?, ?, ?, ?, ?)`,
-		tenantID, uuid.Must(uuid.NewV7()), sid, hash, time.Now().Add(s.refreshTTL)).Error
+		tenantID, uuid.Must(uuid.NewV7()), sid, hash, s.clock.Now().Add(s.refreshTTL)).Error
 	if err != nil {
 		return nil, fmt.Errorf("auth: store refresh token: %w", err)
 	}
@@ -288,7 +290,7 @@ func (s *Service) Refresh(ctx context.Context, in RefreshInput) (*TokenPair, err
 			return fmt.Errorf("auth: find refresh token: %w", err)
 		}
 		switch {
-		case row.ID == uuid.Nil, row.Revoked, row.Status != "active", time.Now().After(row.ExpiresAt):
+		case row.ID == uuid.Nil, row.Revoked, row.Status != "active", s.clock.Now().After(row.ExpiresAt):
 			return ErrInvalidRefresh
 		case row.Used:
 			reused = true
@@ -477,7 +479,7 @@ func (s *Service) IssueUserToken(ctx context.Context, tenantID, userID uuid.UUID
 		return "", time.Time{}, err
 	}
 	tok, hash := newOpaque(tenantID)
-	exp := time.Now().Add(s.userTokenTTL).UTC()
+	exp := s.clock.Now().Add(s.userTokenTTL).UTC()
 	err := db.Exec(`INSERT INTO user_tokens (tenant_id, id, user_id, purpose, token_hash, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		tenantID, uuid.Must(uuid.NewV7()), userID, purpose, hash, exp).Error
 	if err != nil {

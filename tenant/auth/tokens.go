@@ -13,6 +13,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
 
+	"chainstore/infra/clock"
 	"chainstore/infra/keys"
 )
 
@@ -34,7 +35,7 @@ type Tokens struct {
 	issuer   string
 	audience string
 	ttl      time.Duration
-	now      func() time.Time
+	clock    *clock.Clock
 
 	// verified remembers tokens whose signature checked out, so a client's
 	// repeated requests skip the Ed25519 verification; expiry is still
@@ -46,8 +47,8 @@ type Tokens struct {
 const maxVerifiedCache = 20_000
 
 // NewTokens builds the signer from the key set; the first key signs, all verify.
-func NewTokens(set *keys.Set, issuer, audience string, ttl time.Duration) *Tokens {
-	t := &Tokens{active: set.Signing[0], verify: map[string]ed25519.PublicKey{}, issuer: issuer, audience: audience, ttl: ttl, now: time.Now,
+func NewTokens(set *keys.Set, issuer, audience string, ttl time.Duration, clk *clock.Clock) *Tokens {
+	t := &Tokens{active: set.Signing[0], verify: map[string]ed25519.PublicKey{}, issuer: issuer, audience: audience, ttl: ttl, clock: clk,
 		verified: map[string]*Verified{}}
 	for _, k := range set.Signing {
 		t.verify[k.ID] = k.Private.Public().(ed25519.PublicKey)
@@ -60,7 +61,7 @@ func (t *Tokens) TTL() time.Duration { return t.ttl }
 
 // Issue signs an access token.
 func (t *Tokens) Issue(tenantID, userID, sessionID uuid.UUID, roles []string, stores []uuid.UUID) (string, error) {
-	now := t.now()
+	now := t.clock.Now()
 	storeIDs := make([]string, len(stores))
 	for i, s := range stores {
 		storeIDs[i] = s.String()
@@ -105,7 +106,7 @@ func (t *Tokens) Verify(raw string) (*Verified, error) {
 	v, ok := t.verified[raw]
 	t.mu.RUnlock()
 	if ok {
-		if t.now().Before(v.ExpiresAt) {
+		if t.clock.Now().Before(v.ExpiresAt) {
 			c := *v
 			return &c, nil
 		}
@@ -143,7 +144,7 @@ func (t *Tokens) verifySignature(raw string) (*Verified, error) {
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
 		jwt.WithLeeway(10*time.Second),
-		jwt.WithTimeFunc(t.now),
+		jwt.WithTimeFunc(t.clock.Now),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadToken, err)

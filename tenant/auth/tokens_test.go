@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"chainstore/infra/clock"
 	"chainstore/infra/keys"
 )
 
@@ -18,7 +19,7 @@ func testTokens(t *testing.T) *Tokens {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return NewTokens(ks, "iss", "aud", 15*time.Minute)
+	return NewTokens(ks, "iss", "aud", 15*time.Minute, clock.New())
 }
 
 // The verified-token cache never outlives a token: expiry is checked on
@@ -26,7 +27,7 @@ func testTokens(t *testing.T) *Tokens {
 func TestVerifyCacheHonoursExpiry(t *testing.T) {
 	tk := testTokens(t)
 	now := time.Now()
-	tk.now = func() time.Time { return now }
+	tk.clock.Set(func() time.Time { return now })
 	raw, err := tk.Issue(uuid.New(), uuid.New(), uuid.New(), []string{"cashier"}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -53,7 +54,7 @@ func TestKeyRotation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rotated := NewTokens(ks, "iss", "aud", 15*time.Minute)
+	rotated := NewTokens(ks, "iss", "aud", 15*time.Minute, clock.New())
 	if _, err := rotated.Verify(raw); err != nil {
 		t.Fatalf("token of the previous key after rotation: %v", err)
 	}
