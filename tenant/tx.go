@@ -29,6 +29,7 @@ type txState struct {
 	tenantID    uuid.UUID
 	afterCommit []func(context.Context)
 	marks       map[string]bool
+	memo        map[any]any
 }
 
 // ErrTenantMismatch is returned when a transaction for one tenant is asked to
@@ -137,4 +138,50 @@ func Mark(ctx context.Context, key string) {
 func Marked(ctx context.Context, key string) bool {
 	st, ok := ctx.Value(txKey{}).(*txState)
 	return ok && st.marks[key]
+}
+
+// Memo returns what load returns, calling it at most once per transaction
+// for key (a comparable value of the caller's own type, so packages cannot
+// collide): facts that do not change inside a request, such as a store's
+// time zone, are read once however many modules ask. Errors are not
+// remembered. Outside a transaction load runs every time. Code that changes
+// the fact inside the transaction calls Forget.
+func Memo[T any](ctx context.Context, key any, load func() (T, error)) (T, error) {
+	if v, ok := Recall[T](ctx, key); ok {
+		return v, nil
+	}
+	v, err := load()
+	if err == nil {
+		Remember(ctx, key, v)
+	}
+	return v, err
+}
+
+// Recall returns what the current transaction remembers under key.
+func Recall[T any](ctx context.Context, key any) (T, bool) {
+	st, ok := ctx.Value(txKey{}).(*txState)
+	if !ok {
+		var zero T
+		return zero, false
+	}
+	v, ok := st.memo[key].(T)
+	return v, ok
+}
+
+// Remember stores v under key until the current transaction ends; outside
+// a transaction it does nothing.
+func Remember(ctx context.Context, key, v any) {
+	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+		if st.memo == nil {
+			st.memo = map[any]any{}
+		}
+		st.memo[key] = v
+	}
+}
+
+// Forget drops what the current transaction remembers under key.
+func Forget(ctx context.Context, key any) {
+	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+		delete(st.memo, key)
+	}
 }

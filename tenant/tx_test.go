@@ -209,3 +209,44 @@ func TestDBOutsideTxPanics(t *testing.T) {
 	}()
 	tenant.DB(context.Background())
 }
+
+func TestMemoLoadsOncePerTransaction(t *testing.T) {
+	pool := newPool(t, 2)
+	a := seedTenant(t, pool, 0)
+	type key struct{ n int }
+	loads := 0
+	load := func() (int, error) { loads++; return loads * 10, nil }
+	_ = pool.WithTx(context.Background(), a, func(ctx context.Context) error {
+		first, _ := tenant.Memo(ctx, key{1}, load)
+		again, _ := tenant.Memo(ctx, key{1}, load)
+		if first != 10 || again != 10 || loads != 1 {
+			t.Errorf("memo in one transaction: %d, %d after %d loads", first, again, loads)
+		}
+		if other, _ := tenant.Memo(ctx, key{2}, load); other != 20 {
+			t.Errorf("another key shared the first's value: %d", other)
+		}
+		tenant.Forget(ctx, key{1})
+		if v, _ := tenant.Memo(ctx, key{1}, load); v != 30 {
+			t.Errorf("after Forget: %d, want a fresh load", v)
+		}
+		return nil
+	})
+	_ = pool.WithTx(context.Background(), a, func(ctx context.Context) error {
+		if v, _ := tenant.Memo(ctx, key{1}, load); v != 40 {
+			t.Errorf("a new transaction reused the last one's memo: %d", v)
+		}
+		return nil
+	})
+	failing := func() (int, error) { loads++; return 0, errors.New("down") }
+	_ = pool.WithTx(context.Background(), a, func(ctx context.Context) error {
+		_, err1 := tenant.Memo(ctx, key{3}, failing)
+		_, err2 := tenant.Memo(ctx, key{3}, failing)
+		if err1 == nil || err2 == nil {
+			t.Error("an error was remembered as a value")
+		}
+		return nil
+	})
+	if v, _ := tenant.Memo(context.Background(), key{1}, load); v != 70 {
+		t.Errorf("outside a transaction Memo must load every time: %d", v)
+	}
+}

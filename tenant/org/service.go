@@ -200,6 +200,7 @@ func (s *Service) UpdateStore(ctx context.Context, actor *tenant.Principal, id u
 		if err != nil {
 			return fmt.Errorf("org: update store: %w", err)
 		}
+		forgetStore(ctx, actor.TenantID, id)
 		if out, err = getStore(db, actor.TenantID, id); err != nil {
 			return err
 		}

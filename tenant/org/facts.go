@@ -1,0 +1,153 @@
+package org
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+
+	"chainstore/tenant"
+)
+
+// Facts are what other modules need to know about a store to do its work:
+// that it exists, whether it is direct-owned or a franchise, who owns it
+// (its franchisee; nil is HQ, whose legal entity finance keeps), whether it
+// is open, and its time zone. Modules ask org for them instead of reading
+// the stores table.
+type Facts struct {
+	ID           uuid.UUID
+	Code         string
+	Name         string
+	Type         string // direct | franchise
+	FranchiseeID *uuid.UUID
+	Status       string // active | closed
+	Location     *time.Location
+}
+
+// BusinessDate is the store's calendar day at t, in its own time zone, as
+// midnight UTC of that date (how dates are stored and compared). A sale at
+// 23:59:59 store time belongs to that day, whatever the server's zone.
+func (f Facts) BusinessDate(t time.Time) time.Time { return dayIn(t, f.Location) }
+
+// Franchise reports whether the store is a franchise store.
+func (f Facts) Franchise() bool { return f.Type == "franchise" }
+
+func dayIn(t time.Time, loc *time.Location) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	y, m, d := t.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+type factsKey struct{ tenantID, storeID uuid.UUID }
+
+type zoneKey struct{ tenantID uuid.UUID }
+
+// Store returns a store's facts, or ErrStoreNotFound (also for another
+// tenant's store). Inside a transaction each store is read once, however
+// many modules ask.
+func (s *Service) Store(ctx context.Context, tenantID, storeID uuid.UUID) (Facts, error) {
+	m, err := s.Stores(ctx, tenantID, []uuid.UUID{storeID})
+	if err != nil {
+		return Facts{}, err
+	}
+	return m[storeID], nil
+}
+
+// Stores returns the facts of several stores in one query (those the
+// transaction has not read yet), or ErrStoreNotFound when any is unknown.
+func (s *Service) Stores(ctx context.Context, tenantID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]Facts, error) {
+	out := make(map[uuid.UUID]Facts, len(ids))
+	var missing []uuid.UUID
+	for _, id := range ids {
+		if f, ok := tenant.Recall[Facts](ctx, factsKey{tenantID, id}); ok {
+			out[id] = f
+		} else if !slices.Contains(missing, id) {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		var rows []struct {
+			ID           uuid.UUID
+			Code, Name   string
+			Type         string
+			FranchiseeID *uuid.UUID
+			Status       string
+			TimeZone     string
+		}
+		if err := tenant.DB(ctx).Raw(`SELECT id, code, name, type, franchisee_id, status, time_zone
+			FROM stores WHERE tenant_id = ? AND id IN ?`, tenantID, missing).Scan(&rows).Error; err != nil {
+			return fmt.Errorf("org: store facts: %w", err)
+		}
+		if len(rows) != len(missing) {
+			return ErrStoreNotFound
+		}
+		for _, r := range rows {
+			loc, err := time.LoadLocation(r.TimeZone)
+			if err != nil {
+				return fmt.Errorf("org: store %s has time zone %q: %w", r.Code, r.TimeZone, err)
+			}
+			f := Facts{ID: r.ID, Code: r.Code, Name: r.Name, Type: r.Type, FranchiseeID: r.FranchiseeID, Status: r.Status, Location: loc}
+			out[r.ID] = f
+			tenant.Remember(ctx, factsKey{tenantID, r.ID}, f)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ChainLocation is the chain's own time zone (tenants.time_zone): the day
+// of work done at HQ rather than in a store (an online top-up).
+func (s *Service) ChainLocation(ctx context.Context, tenantID uuid.UUID) (*time.Location, error) {
+	var loc *time.Location
+	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		var err error
+		loc, err = tenant.Memo(ctx, zoneKey{tenantID}, func() (*time.Location, error) {
+			var tz string
+			if err := tenant.DB(ctx).Raw(`SELECT time_zone FROM tenants WHERE id = ?`, tenantID).Scan(&tz).Error; err != nil {
+				return nil, fmt.Errorf("org: chain time zone: %w", err)
+			}
+			l, err := time.LoadLocation(tz)
+			if err != nil {
+				return nil, fmt.Errorf("org: chain time zone %q: %w", tz, err)
+			}
+			return l, nil
+		})
+		return err
+	})
+	return loc, err
+}
+
+// BusinessDate is the day at t of the store, or of the chain when storeID
+// is nil (work done at HQ). It is the one way every module works out the
+// day a sale, a movement, a ledger entry or a journal entry belongs to, so
+// around midnight they all land on the same day. Errors: ErrStoreNotFound.
+func (s *Service) BusinessDate(ctx context.Context, tenantID uuid.UUID, storeID *uuid.UUID, t time.Time) (time.Time, error) {
+	if storeID == nil {
+		loc, err := s.ChainLocation(ctx, tenantID)
+		if err != nil {
+			return time.Time{}, err
+		}
+		return dayIn(t, loc), nil
+	}
+	f, err := s.Store(ctx, tenantID, *storeID)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return f.BusinessDate(t), nil
+}
+
+// forgetStore drops a store's remembered facts after it changed in this
+// transaction.
+func forgetStore(ctx context.Context, tenantID, storeID uuid.UUID) {
+	tenant.Forget(ctx, factsKey{tenantID, storeID})
+}

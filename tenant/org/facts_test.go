@@ -1,0 +1,106 @@
+package org_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"chainstore/api/apitest"
+	"chainstore/tenant"
+	"chainstore/tenant/org"
+)
+
+// A store's business day is its own wall-clock day: one second either side
+// of midnight in Shanghai and in Los Angeles lands on different dates, and
+// HQ work takes the chain's zone.
+func TestBusinessDateIsTheStoresDay(t *testing.T) {
+	tn := env.Signup(t)
+	sh := storeIn(t, tn, "Asia/Shanghai")
+	la := storeIn(t, tn, "America/Los_Angeles")
+	ctx := context.Background()
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	// 2026-12-31 23:59:59 and 2027-01-01 00:00:01 in Shanghai (UTC+8).
+	before := time.Date(2026, 12, 31, 15, 59, 59, 0, time.UTC)
+	after := time.Date(2026, 12, 31, 16, 0, 1, 0, time.UTC)
+	for _, tc := range []struct {
+		store *uuid.UUID
+		at    time.Time
+		want  time.Time
+	}{
+		{&sh, before, day(2026, 12, 31)},
+		{&sh, after, day(2027, 1, 1)},
+		{&la, after, day(2026, 12, 31)}, // 08:00:01 on the 31st in Los Angeles
+		{nil, after, day(2027, 1, 1)},   // the chain's zone: Asia/Shanghai by default
+	} {
+		got, err := env.Server.Org.BusinessDate(ctx, tn.ID, tc.store, tc.at)
+		if err != nil || !got.Equal(tc.want) {
+			t.Errorf("BusinessDate(%v, %s) = %s, %v; want %s", tc.store, tc.at, got, err, tc.want.Format("2006-01-02"))
+		}
+	}
+	if _, err := env.Server.Org.BusinessDate(ctx, tn.ID, ptr(uuid.Must(uuid.NewV7())), after); !errors.Is(err, org.ErrStoreNotFound) {
+		t.Errorf("unknown store: %v", err)
+	}
+	other := env.Signup(t)
+	if _, err := env.Server.Org.Store(ctx, other.ID, sh); !errors.Is(err, org.ErrStoreNotFound) {
+		t.Errorf("another tenant's store: %v, want ErrStoreNotFound", err)
+	}
+}
+
+// Facts are read once per transaction, in one query for several stores,
+// and an update inside the transaction is seen at once.
+func TestStoreFactsAreReadOncePerTransaction(t *testing.T) {
+	tn := env.Signup(t)
+	fr := env.CreateFranchisee(t, tn)
+	a, b := env.CreateStore(t, tn, nil), env.CreateStore(t, tn, &fr)
+	admin := &tenant.Principal{TenantID: tn.ID, UserID: tn.AdminID}
+	ctx := tenant.WithPrincipal(context.Background(), admin)
+	err := env.Server.Pool.WithTx(ctx, tn.ID, func(ctx context.Context) error {
+		m, err := env.Server.Org.Stores(ctx, tn.ID, []uuid.UUID{a, b, a})
+		if err != nil {
+			return err
+		}
+		if len(m) != 2 || m[a].Franchise() || !m[b].Franchise() || *m[b].FranchiseeID != fr {
+			t.Errorf("facts %+v", m)
+		}
+		// Change the zone behind the memo's back: the memo still answers.
+		if err := tenant.DB(ctx).Exec(`UPDATE stores SET time_zone = 'Asia/Tokyo' WHERE tenant_id = ? AND id = ?`, tn.ID, a).Error; err != nil {
+			return err
+		}
+		if f, _ := env.Server.Org.Store(ctx, tn.ID, a); f.Location.String() == "Asia/Tokyo" {
+			t.Error("facts were read again inside the transaction")
+		}
+		// A change through org is seen at once.
+		zone := "Europe/Berlin"
+		if _, err := env.Server.Org.UpdateStore(ctx, admin, a, org.UpdateStoreInput{TimeZone: &zone}); err != nil {
+			return err
+		}
+		if f, _ := env.Server.Org.Store(ctx, tn.ID, a); f.Location.String() != zone {
+			t.Errorf("after UpdateStore the facts say %s", f.Location)
+		}
+		_, err = env.Server.Org.Stores(ctx, tn.ID, []uuid.UUID{a, uuid.Must(uuid.NewV7())})
+		if !errors.Is(err, org.ErrStoreNotFound) {
+			t.Errorf("one unknown store among known ones: %v", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func storeIn(t *testing.T, tn *apitest.Tenant, zone string) uuid.UUID {
+	t.Helper()
+	r := env.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/stores", Token: tn.AdminToken, Body: map[string]any{
+		"code": env.Unique("TZ"), "name": "门店 " + zone, "type": "direct", "time_zone": zone}})
+	if r.Status != 201 {
+		t.Fatalf("create store: %d %s", r.Status, r.Body)
+	}
+	var s struct{ ID uuid.UUID }
+	r.JSON(t, &s)
+	return s.ID
+}
+
+func ptr[T any](v T) *T { return &v }
