@@ -29,15 +29,6 @@ func NetOfVAT(gross int64, rateBP int) int64 {
 // RatioOf returns round(amount × bp / 10000), half away from zero.
 func RatioOf(amount int64, bp int) int64 { return money.MulDiv(amount, int64(bp), 10000) }
 
-// Payment methods a sale, top-up or payment may use, and the account each lands in.
-var paymentAccounts = map[string]string{
-	"cash": AcctCash, "bank": AcctBank, "card": AcctBank, "unionpay": AcctBank,
-	"wechat": AcctEWallet, "alipay": AcctEWallet, "ewallet": AcctEWallet, "receivable": AcctReceivable,
-	// Stored value already tendered at the till (PostStoredValueTender): the
-	// sale clears the pending account instead of the liability.
-	"sv_tendered": AcctSVTendered,
-}
-
 // RevenueLine is the VAT-inclusive takings at one VAT rate.
 type RevenueLine struct {
 	Gross     int64
@@ -247,11 +238,11 @@ func checkCommon(id uuid.UUID, date time.Time) error {
 }
 
 func payAccount(field, method string) (string, error) {
-	a, ok := paymentAccounts[method]
+	t, ok := TenderOf(method)
 	if !ok {
 		return "", eventErr(field, fmt.Sprintf("unknown payment method %q", method))
 	}
-	return a, nil
+	return t.Account, nil
 }
 
 func cashFlowFor(acct, cf string) string {
