@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"chainstore/infra/doc"
 	"chainstore/modules/finance"
 )
 
@@ -26,7 +27,7 @@ func seedFinance(ctx context.Context, d demo) error {
 	now := time.Now().UTC()
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	id := func() uuid.UUID { return uuid.Must(uuid.NewV7()) }
-	if _, err := fin.PostGoodsReceipt(ctx, tid, finance.GoodsReceiptEvent{SourceID: id(), BusinessDate: today, Net: 5000000, InputVAT: 650000}); err != nil {
+	if _, err := fin.PostGoodsReceipt(ctx, tid, finance.GoodsReceiptEvent{Source: doc.Of("goods_receipt", id()), BusinessDate: today, Net: 5000000, InputVAT: 650000}); err != nil {
 		return err
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"chainstore/infra/doc"
 	"chainstore/modules/finance"
 	"chainstore/modules/inventory"
 	"chainstore/tenant"
@@ -85,7 +86,7 @@ func seedInventory(ctx context.Context, d demo) error {
 				return fmt.Errorf("demo sale in %s: %w", code, err)
 			}
 			gross := *price.List * qty / 1000
-			if _, err := fin.PostSale(ctx, tenantID, finance.SaleEvent{SourceID: sale, StoreID: store, BusinessDate: now,
+			if _, err := fin.PostSale(ctx, tenantID, finance.SaleEvent{Source: doc.Of("sale", sale), StoreID: store, BusinessDate: now,
 				Revenue:  []finance.RevenueLine{{Gross: gross, VATRateBP: price.TaxRateBP}},
 				Payments: []finance.Payment{{Method: "wechat", Amount: gross}}, COGS: -res[0].CostAmount}); err != nil {
 				return fmt.Errorf("demo sale in %s: post: %w", code, err)

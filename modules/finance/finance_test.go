@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"chainstore/api/apitest"
+	"chainstore/infra/doc"
 	"chainstore/infra/sheet"
 	"chainstore/modules/finance"
 	"chainstore/tenant"
@@ -65,7 +66,7 @@ func newChain(t *testing.T) *chain {
 }
 
 func sale(store uuid.UUID, d time.Time, gross, cogs int64) finance.SaleEvent {
-	return finance.SaleEvent{SourceID: uuid.Must(uuid.NewV7()), StoreID: store, BusinessDate: d,
+	return finance.SaleEvent{Source: doc.Of("sale", uuid.Must(uuid.NewV7())), StoreID: store, BusinessDate: d,
 		Revenue: []finance.RevenueLine{{Gross: gross, VATRateBP: 1300}}, Payments: []finance.Payment{{Method: "cash", Amount: gross}}, COGS: cogs}
 }
 
@@ -190,20 +191,20 @@ func TestRandomPostingsKeepTheBooksBalanced(t *testing.T) {
 			}
 			_, err = fin.PostSale(ctx, c.tn.ID, ev)
 		case 2:
-			_, err = fin.PostTopUp(ctx, c.tn.ID, finance.TopUpEvent{SourceID: uuid.New(), StoreID: &st, BusinessDate: d, Principal: 10000, Bonus: 800,
+			_, err = fin.PostTopUp(ctx, c.tn.ID, finance.TopUpEvent{Source: doc.Of("topup", uuid.New()), StoreID: &st, BusinessDate: d, Principal: 10000, Bonus: 800,
 				Payments: []finance.Payment{{Method: "wechat", Amount: 10000}}})
 		case 3:
-			_, err = fin.PostGoodsReceipt(ctx, c.tn.ID, finance.GoodsReceiptEvent{SourceID: uuid.New(), StoreID: &st, BusinessDate: d, Net: amt(), InputVAT: 1300})
+			_, err = fin.PostGoodsReceipt(ctx, c.tn.ID, finance.GoodsReceiptEvent{Source: doc.Of("goods_receipt", uuid.New()), StoreID: &st, BusinessDate: d, Net: amt(), InputVAT: 1300})
 		case 4:
-			_, err = fin.PostSupplierPayment(ctx, c.tn.ID, finance.SupplierPaymentEvent{SourceID: uuid.New(), StoreID: &st, BusinessDate: d, Amount: amt(), Method: "bank"})
+			_, err = fin.PostSupplierPayment(ctx, c.tn.ID, finance.SupplierPaymentEvent{Source: doc.Of("supplier_payment", uuid.New()), StoreID: &st, BusinessDate: d, Amount: amt(), Method: "bank"})
 		case 5:
 			net := amt()
 			internalRevenue += net
-			_, err = fin.PostSupply(ctx, c.tn.ID, finance.SupplyEvent{SourceID: uuid.New(), StoreID: franchise[rng.IntN(2)], BusinessDate: d, Net: net, VAT: net * 13 / 100, Cost: net * 8 / 10})
+			_, err = fin.PostSupply(ctx, c.tn.ID, finance.SupplyEvent{Source: doc.Of("supply", uuid.New()), StoreID: franchise[rng.IntN(2)], BusinessDate: d, Net: net, VAT: net * 13 / 100, Cost: net * 8 / 10})
 		case 6:
-			_, err = fin.PostRoyalty(ctx, c.tn.ID, finance.RoyaltyEvent{SourceID: uuid.New(), StoreID: franchise[rng.IntN(2)], BusinessDate: d, Amount: amt()})
+			_, err = fin.PostRoyalty(ctx, c.tn.ID, finance.RoyaltyEvent{Source: doc.Of("royalty", uuid.New()), StoreID: franchise[rng.IntN(2)], BusinessDate: d, Amount: amt()})
 		case 7:
-			_, err = fin.PostStocktakeVariance(ctx, c.tn.ID, finance.StocktakeVarianceEvent{SourceID: uuid.New(), StoreID: st, BusinessDate: d, Amount: amt() - 50000})
+			_, err = fin.PostStocktakeVariance(ctx, c.tn.ID, finance.StocktakeVarianceEvent{Source: doc.Of("stocktake", uuid.New()), StoreID: st, BusinessDate: d, Amount: amt() - 50000})
 		}
 		if err != nil {
 			t.Fatalf("posting %d: %v", i, err)
@@ -296,10 +297,10 @@ func TestConsolidationRemovesInternalTransactions(t *testing.T) {
 	ctx := context.Background()
 	fin := env.Server.Finance
 	d := day(2024, 6, 10)
-	if _, err := fin.PostSupply(ctx, c.tn.ID, finance.SupplyEvent{SourceID: uuid.New(), StoreID: c.storeA, BusinessDate: d, Net: 10000, VAT: 1300, Cost: 7000}); err != nil {
+	if _, err := fin.PostSupply(ctx, c.tn.ID, finance.SupplyEvent{Source: doc.Of("supply", uuid.New()), StoreID: c.storeA, BusinessDate: d, Net: 10000, VAT: 1300, Cost: 7000}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fin.PostRoyalty(ctx, c.tn.ID, finance.RoyaltyEvent{SourceID: uuid.New(), StoreID: c.storeA, BusinessDate: d, Amount: 500}); err != nil {
+	if _, err := fin.PostRoyalty(ctx, c.tn.ID, finance.RoyaltyEvent{Source: doc.Of("royalty", uuid.New()), StoreID: c.storeA, BusinessDate: d, Amount: 500}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := fin.PostSale(ctx, c.tn.ID, sale(c.direct, d, 22600, 9000)); err != nil {
@@ -623,10 +624,10 @@ func TestFranchiseSettlementAndClearing(t *testing.T) {
 	if get(tbA, finance.AcctDueFrom, "debit") != 90000 || get(tbHQ, finance.AcctDueTo, "credit") != 90000 {
 		t.Errorf("clearing: A due-from %d, HQ due-to %d, want 90000 each", get(tbA, finance.AcctDueFrom, "debit"), get(tbHQ, finance.AcctDueTo, "credit"))
 	}
-	if _, err := env.Server.Finance.PostSupply(ctx, c.tn.ID, finance.SupplyEvent{SourceID: uuid.New(), StoreID: c.storeA, BusinessDate: day(2024, 9, 6), Net: 20000, VAT: 2600, Cost: 15000}); err != nil {
+	if _, err := env.Server.Finance.PostSupply(ctx, c.tn.ID, finance.SupplyEvent{Source: doc.Of("supply", uuid.New()), StoreID: c.storeA, BusinessDate: day(2024, 9, 6), Net: 20000, VAT: 2600, Cost: 15000}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.Server.Finance.PostFranchiseePayment(ctx, c.tn.ID, finance.FranchiseePaymentEvent{SourceID: uuid.New(), FranchiseeID: c.frA, BusinessDate: day(2024, 9, 20), Amount: 10000, Method: "bank"}); err != nil {
+	if _, err := env.Server.Finance.PostFranchiseePayment(ctx, c.tn.ID, finance.FranchiseePaymentEvent{Source: doc.Of("franchisee_payment", uuid.New()), FranchiseeID: c.frA, BusinessDate: day(2024, 9, 20), Amount: 10000, Method: "bank"}); err != nil {
 		t.Fatal(err)
 	}
 	r := env.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/finance/settlements", Token: tok, Body: map[string]any{"franchisee_id": c.frA, "year": 2024, "month": 9}})

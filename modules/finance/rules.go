@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"chainstore/infra/doc"
 	"chainstore/infra/money"
 	"chainstore/infra/problem"
 )
@@ -60,7 +61,7 @@ type PointsUse struct {
 // stored value, points; together equal to the takings), and the cost of
 // the goods at moving-average cost.
 type SaleEvent struct {
-	SourceID     uuid.UUID
+	Source       doc.Source
 	StoreID      uuid.UUID
 	BusinessDate time.Time
 	Revenue      []RevenueLine
@@ -72,7 +73,7 @@ type SaleEvent struct {
 
 // TopUpEvent is a stored-value top-up: principal paid by Payments, bonus granted on top.
 type TopUpEvent struct {
-	SourceID     uuid.UUID
+	Source       doc.Source
 	StoreID      *uuid.UUID // nil: HQ (online)
 	BusinessDate time.Time
 	Principal    int64
@@ -82,7 +83,7 @@ type TopUpEvent struct {
 
 // PointsRedemptionEvent is points redeemed for a gift from stock, at cost.
 type PointsRedemptionEvent struct {
-	SourceID      uuid.UUID
+	Source        doc.Source
 	StoreID       uuid.UUID
 	BusinessDate  time.Time
 	Cost          int64
@@ -92,7 +93,7 @@ type PointsRedemptionEvent struct {
 // GoodsReceiptEvent is goods received from a supplier: inventory at net
 // cost, input VAT, payable for both.
 type GoodsReceiptEvent struct {
-	SourceID     uuid.UUID
+	Source       doc.Source
 	StoreID      *uuid.UUID // nil: HQ's warehouse
 	BusinessDate time.Time
 	Net          int64
@@ -101,7 +102,7 @@ type GoodsReceiptEvent struct {
 
 // SupplierPaymentEvent is a payment to a supplier.
 type SupplierPaymentEvent struct {
-	SourceID     uuid.UUID
+	Source       doc.Source
 	StoreID      *uuid.UUID // nil: HQ
 	BusinessDate time.Time
 	Amount       int64
@@ -111,7 +112,7 @@ type SupplierPaymentEvent struct {
 // StocktakeVarianceEvent is a stocktake result at cost: positive Amount is
 // a gain (盘盈), negative a loss (盘亏).
 type StocktakeVarianceEvent struct {
-	SourceID     uuid.UUID
+	Source       doc.Source
 	StoreID      uuid.UUID
 	BusinessDate time.Time
 	Amount       int64
@@ -119,7 +120,7 @@ type StocktakeVarianceEvent struct {
 
 // WriteOffEvent is stock written off (damaged, expired) at cost.
 type WriteOffEvent struct {
-	SourceID     uuid.UUID
+	Source       doc.Source
 	StoreID      uuid.UUID
 	BusinessDate time.Time
 	Amount       int64
@@ -127,7 +128,7 @@ type WriteOffEvent struct {
 
 // RoyaltyEvent is a franchise store's royalty owed to HQ.
 type RoyaltyEvent struct {
-	SourceID     uuid.UUID
+	Source       doc.Source
 	StoreID      uuid.UUID // a franchise store
 	BusinessDate time.Time
 	Amount       int64
@@ -136,7 +137,7 @@ type RoyaltyEvent struct {
 // SupplyEvent is goods HQ sells to a franchise store: Net + VAT charged,
 // Cost at HQ's moving-average cost.
 type SupplyEvent struct {
-	SourceID     uuid.UUID
+	Source       doc.Source
 	StoreID      uuid.UUID // the receiving franchise store
 	BusinessDate time.Time
 	Net          int64
@@ -146,7 +147,7 @@ type SupplyEvent struct {
 
 // FranchiseePaymentEvent is money a franchisee pays HQ against what it owes.
 type FranchiseePaymentEvent struct {
-	SourceID     uuid.UUID
+	Source       doc.Source
 	FranchiseeID uuid.UUID
 	BusinessDate time.Time
 	Amount       int64
@@ -179,8 +180,8 @@ type draft struct {
 	lines    map[uuid.UUID][]Line
 }
 
-func newDraft(src string, id uuid.UUID, date time.Time, memo string) *draft {
-	return &draft{src: src, sourceID: id, date: date, memo: memo, rules: map[uuid.UUID]string{}, lines: map[uuid.UUID][]Line{}}
+func newDraft(src doc.Source, date time.Time, memo string) *draft {
+	return &draft{src: src.Type, sourceID: src.ID, date: date, memo: memo, rules: map[uuid.UUID]string{}, lines: map[uuid.UUID][]Line{}}
 }
 
 func (d *draft) add(entity uuid.UUID, rule string, l Line) {
@@ -227,9 +228,12 @@ func checkAmount(field string, v int64, allowNegative bool) error {
 	return nil
 }
 
-func checkCommon(id uuid.UUID, date time.Time) error {
-	if id == uuid.Nil {
+func checkCommon(src doc.Source, date time.Time) error {
+	if src.ID == uuid.Nil {
 		return eventErr("source_id", "is required")
+	}
+	if err := src.Valid(); err != nil {
+		return eventErr("source_type", "must be 1-40 lowercase letters or underscores")
 	}
 	if date.IsZero() {
 		return eventErr("business_date", "is required")
@@ -256,15 +260,15 @@ func cashFlowFor(acct, cf string) string {
 // stored value and points (cleared with the entity that loaded or issued
 // them when that is another one), revenue net of VAT per rate, output VAT
 // and cost of goods against inventory.
-func buildSale(ev SaleEvent, b books, src, rule string) ([]Entry, error) {
-	if err := checkCommon(ev.SourceID, ev.BusinessDate); err != nil {
+func buildSale(ev SaleEvent, b books, rule string) ([]Entry, error) {
+	if err := checkCommon(ev.Source, ev.BusinessDate); err != nil {
 		return nil, err
 	}
 	seller := b.stores[ev.StoreID]
 	if seller == uuid.Nil {
 		return nil, eventErr("store_id", "is not a store of this chain")
 	}
-	d := newDraft(src, ev.SourceID, ev.BusinessDate, src+" "+ev.SourceID.String())
+	d := newDraft(ev.Source, ev.BusinessDate, ev.Source.String())
 	store := &ev.StoreID
 	var gross, paid int64
 	for i, r := range ev.Revenue {
@@ -386,7 +390,7 @@ func reversed(es []Entry) []Entry {
 }
 
 func buildTopUp(ev TopUpEvent, b books) ([]Entry, error) {
-	if err := checkCommon(ev.SourceID, ev.BusinessDate); err != nil {
+	if err := checkCommon(ev.Source, ev.BusinessDate); err != nil {
 		return nil, err
 	}
 	e := b.entityOf(ev.StoreID)
@@ -399,7 +403,7 @@ func buildTopUp(ev TopUpEvent, b books) ([]Entry, error) {
 	if err := checkAmount("bonus", ev.Bonus, false); err != nil {
 		return nil, err
 	}
-	d := newDraft("topup", ev.SourceID, ev.BusinessDate, "储值充值 top-up")
+	d := newDraft(ev.Source, ev.BusinessDate, "储值充值 top-up")
 	var paid int64
 	for i, p := range ev.Payments {
 		f := fmt.Sprintf("payments[%d]", i)
@@ -430,7 +434,7 @@ func nonEmpty(es []Entry, field string) ([]Entry, error) {
 }
 
 func buildPointsRedemption(ev PointsRedemptionEvent, b books) ([]Entry, error) {
-	if err := checkCommon(ev.SourceID, ev.BusinessDate); err != nil {
+	if err := checkCommon(ev.Source, ev.BusinessDate); err != nil {
 		return nil, err
 	}
 	seller := b.stores[ev.StoreID]
@@ -440,7 +444,7 @@ func buildPointsRedemption(ev PointsRedemptionEvent, b books) ([]Entry, error) {
 	if err := checkAmount("cost", ev.Cost, false); err != nil {
 		return nil, err
 	}
-	d := newDraft("points_redemption", ev.SourceID, ev.BusinessDate, "积分兑换 points redemption")
+	d := newDraft(ev.Source, ev.BusinessDate, "积分兑换 points redemption")
 	if err := clearPoints(d, b, seller, &ev.StoreID, ev.IssuedStoreID, ev.Cost, "points_redemption", "points"); err != nil {
 		return nil, err
 	}
@@ -449,7 +453,7 @@ func buildPointsRedemption(ev PointsRedemptionEvent, b books) ([]Entry, error) {
 }
 
 func buildGoodsReceipt(ev GoodsReceiptEvent, b books) ([]Entry, error) {
-	if err := checkCommon(ev.SourceID, ev.BusinessDate); err != nil {
+	if err := checkCommon(ev.Source, ev.BusinessDate); err != nil {
 		return nil, err
 	}
 	e := b.entityOf(ev.StoreID)
@@ -462,7 +466,7 @@ func buildGoodsReceipt(ev GoodsReceiptEvent, b books) ([]Entry, error) {
 	if err := checkAmount("input_vat", ev.InputVAT, false); err != nil {
 		return nil, err
 	}
-	d := newDraft("goods_receipt", ev.SourceID, ev.BusinessDate, "采购入库 goods receipt")
+	d := newDraft(ev.Source, ev.BusinessDate, "采购入库 goods receipt")
 	d.dr(e, "goods_receipt", AcctInventory, ev.StoreID, ev.Net, "", nil)
 	d.dr(e, "goods_receipt", AcctInputVAT, ev.StoreID, ev.InputVAT, "", nil)
 	d.cr(e, "goods_receipt", AcctPayable, ev.StoreID, ev.Net+ev.InputVAT, "", nil)
@@ -470,7 +474,7 @@ func buildGoodsReceipt(ev GoodsReceiptEvent, b books) ([]Entry, error) {
 }
 
 func buildSupplierPayment(ev SupplierPaymentEvent, b books) ([]Entry, error) {
-	if err := checkCommon(ev.SourceID, ev.BusinessDate); err != nil {
+	if err := checkCommon(ev.Source, ev.BusinessDate); err != nil {
 		return nil, err
 	}
 	e := b.entityOf(ev.StoreID)
@@ -484,7 +488,7 @@ func buildSupplierPayment(ev SupplierPaymentEvent, b books) ([]Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := newDraft("supplier_payment", ev.SourceID, ev.BusinessDate, "支付供应商 supplier payment")
+	d := newDraft(ev.Source, ev.BusinessDate, "支付供应商 supplier payment")
 	d.dr(e, "supplier_payment", AcctPayable, ev.StoreID, ev.Amount, "", nil)
 	d.cr(e, "supplier_payment", acct, ev.StoreID, ev.Amount, cashFlowFor(acct, CFPurchasesPaid), nil)
 	return nonEmpty(d.entries(), "amount")
@@ -492,8 +496,8 @@ func buildSupplierPayment(ev SupplierPaymentEvent, b books) ([]Entry, error) {
 
 func buildStocktakeVariance(ev StocktakeVarianceEvent, b books) ([]Entry, error) {
 	// A gain (positive) raises stock and lowers admin expense; a loss the reverse.
-	es, err := storePair(b, storeMove{"stocktake", "stocktake_variance", "盘点差异 stocktake variance", AcctInventory, AcctAdmin, true},
-		ev.SourceID, ev.BusinessDate, ev.StoreID, ev.Amount)
+	es, err := storePair(b, storeMove{"stocktake_variance", "盘点差异 stocktake variance", AcctInventory, AcctAdmin, true},
+		ev.Source, ev.BusinessDate, ev.StoreID, ev.Amount)
 	if err != nil {
 		return nil, err
 	}
@@ -501,8 +505,8 @@ func buildStocktakeVariance(ev StocktakeVarianceEvent, b books) ([]Entry, error)
 }
 
 func buildWriteOff(ev WriteOffEvent, b books) ([]Entry, error) {
-	es, err := storePair(b, storeMove{"write_off", "write_off", "报损 write-off", AcctNonOperating, AcctInventory, false},
-		ev.SourceID, ev.BusinessDate, ev.StoreID, ev.Amount)
+	es, err := storePair(b, storeMove{"write_off", "报损 write-off", AcctNonOperating, AcctInventory, false},
+		ev.Source, ev.BusinessDate, ev.StoreID, ev.Amount)
 	if err != nil {
 		return nil, err
 	}
@@ -512,22 +516,22 @@ func buildWriteOff(ev WriteOffEvent, b books) ([]Entry, error) {
 // storeMove is a rule that moves value between two accounts of one store:
 // Dr debit, Cr credit; signed lets a negative amount book the reverse.
 type storeMove struct {
-	source, rule, memo string
-	debit, credit      string
-	signed             bool
+	rule, memo    string
+	debit, credit string
+	signed        bool
 }
 
 // storePair books amount at store by m, after the checks every such rule
 // makes (source, date, the store is the chain's, the amount's bounds).
-func storePair(b books, m storeMove, sourceID uuid.UUID, date time.Time, store uuid.UUID, amount int64) ([]Entry, error) {
-	e, err := inventoryStore(b, sourceID, date, store)
+func storePair(b books, m storeMove, src doc.Source, date time.Time, store uuid.UUID, amount int64) ([]Entry, error) {
+	e, err := inventoryStore(b, src, date, store)
 	if err != nil {
 		return nil, err
 	}
 	if err := checkAmount("amount", amount, m.signed); err != nil {
 		return nil, err
 	}
-	d := newDraft(m.source, sourceID, date, m.memo)
+	d := newDraft(src, date, m.memo)
 	d.dr(e, m.rule, m.debit, &store, amount, "", nil)
 	d.cr(e, m.rule, m.credit, &store, amount, "", nil)
 	return d.entries(), nil
@@ -547,7 +551,7 @@ func franchiseStore(b books, store uuid.UUID) (uuid.UUID, error) {
 // buildRoyalty: the franchisee's royalty expense and payable to HQ; HQ's
 // receivable and royalty income. Every line is internal to the group.
 func buildRoyalty(ev RoyaltyEvent, b books) ([]Entry, error) {
-	if err := checkCommon(ev.SourceID, ev.BusinessDate); err != nil {
+	if err := checkCommon(ev.Source, ev.BusinessDate); err != nil {
 		return nil, err
 	}
 	f, err := franchiseStore(b, ev.StoreID)
@@ -558,7 +562,7 @@ func buildRoyalty(ev RoyaltyEvent, b books) ([]Entry, error) {
 		return nil, err
 	}
 	hq := b.hq
-	d := newDraft("royalty", ev.SourceID, ev.BusinessDate, "特许权使用费 royalty")
+	d := newDraft(ev.Source, ev.BusinessDate, "特许权使用费 royalty")
 	d.dr(f, "royalty", AcctSelling, &ev.StoreID, ev.Amount, "", &hq)
 	d.cr(f, "royalty", AcctDueTo, &ev.StoreID, ev.Amount, "", &hq)
 	d.dr(hq, "royalty", AcctDueFrom, nil, ev.Amount, "", &f)
@@ -571,7 +575,7 @@ func buildRoyalty(ev RoyaltyEvent, b books) ([]Entry, error) {
 // payable. All but the VAT lines are internal, and the internal lines of
 // both sides balance, so consolidation removes them and still balances.
 func buildSupply(ev SupplyEvent, b books) ([]Entry, error) {
-	if err := checkCommon(ev.SourceID, ev.BusinessDate); err != nil {
+	if err := checkCommon(ev.Source, ev.BusinessDate); err != nil {
 		return nil, err
 	}
 	f, err := franchiseStore(b, ev.StoreID)
@@ -588,7 +592,7 @@ func buildSupply(ev SupplyEvent, b books) ([]Entry, error) {
 	}
 	hq := b.hq
 	total := ev.Net + ev.VAT
-	d := newDraft("supply", ev.SourceID, ev.BusinessDate, "总部配送 supply to franchisee")
+	d := newDraft(ev.Source, ev.BusinessDate, "总部配送 supply to franchisee")
 	d.dr(hq, "supply", AcctDueFrom, nil, total, "", &f)
 	d.cr(hq, "supply", AcctRevenue, nil, ev.Net, "", &f)
 	d.cr(hq, "supply", AcctOutputVAT, nil, ev.VAT, "", nil)
@@ -601,7 +605,7 @@ func buildSupply(ev SupplyEvent, b books) ([]Entry, error) {
 }
 
 func buildFranchiseePayment(ev FranchiseePaymentEvent, b books, f uuid.UUID) ([]Entry, error) {
-	if err := checkCommon(ev.SourceID, ev.BusinessDate); err != nil {
+	if err := checkCommon(ev.Source, ev.BusinessDate); err != nil {
 		return nil, err
 	}
 	if err := checkAmount("amount", ev.Amount, false); err != nil {
@@ -612,7 +616,7 @@ func buildFranchiseePayment(ev FranchiseePaymentEvent, b books, f uuid.UUID) ([]
 		return nil, err
 	}
 	hq := b.hq
-	d := newDraft("franchisee_payment", ev.SourceID, ev.BusinessDate, "加盟商付款 franchisee payment to HQ")
+	d := newDraft(ev.Source, ev.BusinessDate, "加盟商付款 franchisee payment to HQ")
 	d.dr(f, "franchisee_payment", AcctDueTo, nil, ev.Amount, "", &hq)
 	d.cr(f, "franchisee_payment", acct, nil, ev.Amount, cashFlowFor(acct, CFInterEntity), nil)
 	d.dr(hq, "franchisee_payment", acct, nil, ev.Amount, cashFlowFor(acct, CFInterEntity), nil)

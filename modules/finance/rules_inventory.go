@@ -1,6 +1,7 @@
 package finance
 
 import (
+	"chainstore/infra/doc"
 	"context"
 	"time"
 
@@ -15,7 +16,7 @@ const (
 )
 
 // Source types of the inventory rules' entries. Each entry names the
-// inventory document it came from (SourceID).
+// inventory document it came from (Source).
 const (
 	SrcStockReceipt    = "stock_receipt"    // a receipt entered in the console (no purchase order)
 	SrcStockReturn     = "stock_return"     // a customer return entered in the console (cost only)
@@ -31,7 +32,7 @@ const (
 // receipt settles negative stock, whose sales were costed at the old
 // average: the difference corrects cost of goods sold.
 type StockReceiptEvent struct {
-	SourceID     uuid.UUID
+	Source       doc.Source
 	StoreID      uuid.UUID
 	BusinessDate time.Time
 	Inventory    int64
@@ -42,7 +43,7 @@ type StockReceiptEvent struct {
 // party: a manual adjustment (Amount signed: positive is a gain) or a
 // console return (positive: stock back at cost).
 type StockValueEvent struct {
-	SourceID     uuid.UUID
+	Source       doc.Source
 	StoreID      uuid.UUID
 	BusinessDate time.Time
 	Amount       int64
@@ -51,7 +52,7 @@ type StockValueEvent struct {
 // TransferShipEvent is a transfer shipped: Value (at the source's moving
 // average) leaves the source store's inventory for goods in transit.
 type TransferShipEvent struct {
-	TransferID   uuid.UUID
+	Source       doc.Source
 	FromStoreID  uuid.UUID
 	ToStoreID    uuid.UUID
 	BusinessDate time.Time
@@ -65,7 +66,7 @@ type TransferShipEvent struct {
 // destination's stock took on (differs from Goods only when it settles
 // negative stock: the difference corrects cost of goods sold there).
 type TransferReceiveEvent struct {
-	TransferID   uuid.UUID
+	Source       doc.Source
 	FromStoreID  uuid.UUID
 	ToStoreID    uuid.UUID
 	BusinessDate time.Time
@@ -77,17 +78,17 @@ type TransferReceiveEvent struct {
 // PostStockReceipt posts a manual receipt: Dr 库存商品, Cr 应付账款—暂估应付
 // (an accrual until the supplier's invoice is matched), with a cost of
 // goods sold correction when the receipt settles negative stock. Posts
-// nothing when every amount is zero. Idempotent per SourceID.
+// nothing when every amount is zero. Idempotent per Source.
 func (s *Service) PostStockReceipt(ctx context.Context, tenantID uuid.UUID, ev StockReceiptEvent) ([]Posted, error) {
 	return s.postInventoryEvent(ctx, tenantID, []uuid.UUID{ev.StoreID}, ev.Inventory == 0 && ev.Goods == 0, func(b books) ([]Entry, error) {
-		e, err := inventoryStore(b, ev.SourceID, ev.BusinessDate, ev.StoreID)
+		e, err := inventoryStore(b, ev.Source, ev.BusinessDate, ev.StoreID)
 		if err != nil {
 			return nil, err
 		}
 		if err := checkAmounts([]string{"inventory", "goods"}, ev.Inventory, ev.Goods); err != nil {
 			return nil, err
 		}
-		d := newDraft(SrcStockReceipt, ev.SourceID, ev.BusinessDate, "手工入库 stock receipt (暂估)")
+		d := newDraft(ev.Source, ev.BusinessDate, "手工入库 stock receipt (暂估)")
 		st := &ev.StoreID
 		d.dr(e, "stock_receipt", AcctInventory, st, ev.Inventory, "", nil)
 		d.dr(e, "stock_receipt", AcctCOGS, st, ev.Goods-ev.Inventory, "", nil)
@@ -102,8 +103,8 @@ func (s *Service) PostStockReceipt(ctx context.Context, tenantID uuid.UUID, ev S
 // adjustment document. Posts nothing for a zero amount.
 func (s *Service) PostStockAdjustment(ctx context.Context, tenantID uuid.UUID, ev StockValueEvent) ([]Posted, error) {
 	return s.postInventoryEvent(ctx, tenantID, []uuid.UUID{ev.StoreID}, ev.Amount == 0, func(b books) ([]Entry, error) {
-		return storePair(b, storeMove{SrcStockAdjustment, "stock_adjustment", "库存调整 stock adjustment", AcctInventory, AcctAdmin, true},
-			ev.SourceID, ev.BusinessDate, ev.StoreID, ev.Amount)
+		return storePair(b, storeMove{"stock_adjustment", "库存调整 stock adjustment", AcctInventory, AcctAdmin, true},
+			ev.Source, ev.BusinessDate, ev.StoreID, ev.Amount)
 	})
 }
 
@@ -113,8 +114,8 @@ func (s *Service) PostStockAdjustment(ctx context.Context, tenantID uuid.UUID, e
 // nothing for a zero amount.
 func (s *Service) PostStockReturn(ctx context.Context, tenantID uuid.UUID, ev StockValueEvent) ([]Posted, error) {
 	return s.postInventoryEvent(ctx, tenantID, []uuid.UUID{ev.StoreID}, ev.Amount == 0, func(b books) ([]Entry, error) {
-		return storePair(b, storeMove{SrcStockReturn, "stock_return", "退货入库 goods returned (at cost)", AcctInventory, AcctCOGS, true},
-			ev.SourceID, ev.BusinessDate, ev.StoreID, ev.Amount)
+		return storePair(b, storeMove{"stock_return", "退货入库 goods returned (at cost)", AcctInventory, AcctCOGS, true},
+			ev.Source, ev.BusinessDate, ev.StoreID, ev.Amount)
 	})
 }
 
@@ -125,14 +126,14 @@ func (s *Service) PostStockReturn(ctx context.Context, tenantID uuid.UUID, ev St
 // for a zero value. Idempotent per transfer.
 func (s *Service) PostTransferShip(ctx context.Context, tenantID uuid.UUID, ev TransferShipEvent) ([]Posted, error) {
 	return s.postInventoryEvent(ctx, tenantID, []uuid.UUID{ev.FromStoreID, ev.ToStoreID}, ev.Value == 0, func(b books) ([]Entry, error) {
-		e, err := inventoryStore(b, ev.TransferID, ev.BusinessDate, ev.FromStoreID)
+		e, err := inventoryStore(b, ev.Source, ev.BusinessDate, ev.FromStoreID)
 		if err != nil {
 			return nil, err
 		}
 		if err := checkAmount("value", ev.Value, true); err != nil {
 			return nil, err
 		}
-		d := newDraft(SrcTransfer, ev.TransferID, ev.BusinessDate, "调拨出库 transfer shipped")
+		d := newDraft(ev.Source, ev.BusinessDate, "调拨出库 transfer shipped")
 		d.dr(e, "transfer_ship", AcctInTransit, &ev.FromStoreID, ev.Value, "", nil)
 		d.cr(e, "transfer_ship", AcctInventory, &ev.FromStoreID, ev.Value, "", nil)
 		return d.entries(), nil
@@ -153,7 +154,7 @@ func (s *Service) PostTransferShip(ctx context.Context, tenantID uuid.UUID, ev T
 func (s *Service) PostTransferReceive(ctx context.Context, tenantID uuid.UUID, ev TransferReceiveEvent) ([]Posted, error) {
 	zero := ev.Shipped == 0 && ev.Goods == 0 && ev.Inventory == 0
 	return s.postInventoryEvent(ctx, tenantID, []uuid.UUID{ev.FromStoreID, ev.ToStoreID}, zero, func(b books) ([]Entry, error) {
-		src, err := inventoryStore(b, ev.TransferID, ev.BusinessDate, ev.FromStoreID)
+		src, err := inventoryStore(b, ev.Source, ev.BusinessDate, ev.FromStoreID)
 		if err != nil {
 			return nil, err
 		}
@@ -165,7 +166,7 @@ func (s *Service) PostTransferReceive(ctx context.Context, tenantID uuid.UUID, e
 			return nil, err
 		}
 		from, to := &ev.FromStoreID, &ev.ToStoreID
-		d := newDraft(SrcTransfer, ev.TransferID, ev.BusinessDate, "调拨入库 transfer received")
+		d := newDraft(ev.Source, ev.BusinessDate, "调拨入库 transfer received")
 		d.cr(src, "transfer_receive", AcctInTransit, from, ev.Shipped, "", nil)
 		d.dr(src, "transfer_receive", AcctAdmin, from, ev.Shipped-ev.Goods, "", nil)
 		if src == dst {
@@ -191,8 +192,8 @@ func (s *Service) postInventoryEvent(ctx context.Context, tenantID uuid.UUID, st
 	return s.postEvent(ctx, tenantID, sortedStores(ptrs(stores)...), build)
 }
 
-func inventoryStore(b books, sourceID uuid.UUID, date time.Time, store uuid.UUID) (uuid.UUID, error) {
-	if err := checkCommon(sourceID, date); err != nil {
+func inventoryStore(b books, src doc.Source, date time.Time, store uuid.UUID) (uuid.UUID, error) {
+	if err := checkCommon(src, date); err != nil {
 		return uuid.Nil, err
 	}
 	e := b.stores[store]

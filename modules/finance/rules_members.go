@@ -1,6 +1,7 @@
 package finance
 
 import (
+	"chainstore/infra/doc"
 	"context"
 	"fmt"
 	"time"
@@ -19,7 +20,7 @@ import (
 // must equal Principal and Bonus. Without Loaded, all of it counts as
 // loaded at StoreID.
 type StoredValueCashOutEvent struct {
-	SourceID     uuid.UUID
+	Source       doc.Source
 	StoreID      *uuid.UUID
 	BusinessDate time.Time
 	Principal    int64
@@ -41,7 +42,7 @@ type StoredValueCashOutEvent struct {
 // must hand all of it to whoever paid it back (forfeited bonus moves no
 // money, so it is not cleared).
 func buildStoredValueCashOut(ev StoredValueCashOutEvent, b books) ([]Entry, error) {
-	if err := checkCommon(ev.SourceID, ev.BusinessDate); err != nil {
+	if err := checkCommon(ev.Source, ev.BusinessDate); err != nil {
 		return nil, err
 	}
 	payer := b.entityOf(ev.StoreID)
@@ -59,7 +60,7 @@ func buildStoredValueCashOut(ev StoredValueCashOutEvent, b books) ([]Entry, erro
 		loaded = []StoredValueUse{{Principal: ev.Principal, Bonus: ev.Bonus, LoadedStoreID: ev.StoreID}}
 	}
 	const rule = "sv_cash_out"
-	d := newDraft(rule, ev.SourceID, ev.BusinessDate, "储值退卡 stored value cash-out")
+	d := newDraft(ev.Source, ev.BusinessDate, "储值退卡 stored value cash-out")
 	var paid int64
 	for i, p := range ev.Payments {
 		f := fmt.Sprintf("payments[%d]", i)
@@ -114,7 +115,7 @@ func buildStoredValueCashOut(ev StoredValueCashOutEvent, b books) ([]Entry, erro
 // back (through a due-to/due-from pair with the paying entity when that is
 // another one) and the forfeited bonus's liability against the selling
 // expense its top-up booked. Source type sv_cash_out; idempotent per
-// ev.SourceID.
+// ev.Source.
 func (s *Service) PostStoredValueCashOut(ctx context.Context, tenantID uuid.UUID, ev StoredValueCashOutEvent) ([]Posted, error) {
 	ids := []*uuid.UUID{ev.StoreID}
 	for i := range ev.Loaded {
@@ -129,21 +130,21 @@ func (s *Service) PostStoredValueCashOut(ctx context.Context, tenantID uuid.UUID
 // as in a sale), and the seller owes it to that sale in AcctSVTendered,
 // which the sale clears by taking it as payment method "sv_tendered".
 type StoredValueTenderEvent struct {
-	SourceID     uuid.UUID
+	Source       doc.Source
 	StoreID      uuid.UUID
 	BusinessDate time.Time
 	StoredValue  []StoredValueUse
 }
 
 func buildStoredValueTender(ev StoredValueTenderEvent, b books, src string) ([]Entry, error) {
-	if err := checkCommon(ev.SourceID, ev.BusinessDate); err != nil {
+	if err := checkCommon(ev.Source, ev.BusinessDate); err != nil {
 		return nil, err
 	}
 	seller := b.stores[ev.StoreID]
 	if seller == uuid.Nil {
 		return nil, eventErr("store_id", "is not a store of this chain")
 	}
-	d := newDraft(src, ev.SourceID, ev.BusinessDate, "储值支付 stored value tendered "+ev.SourceID.String())
+	d := newDraft(ev.Source, ev.BusinessDate, "储值支付 stored value tendered "+ev.Source.String())
 	total, err := spendStoredValue(d, b, seller, &ev.StoreID, ev.StoredValue, src)
 	if err != nil {
 		return nil, err
@@ -168,7 +169,7 @@ func (s *Service) PostStoredValueTender(ctx context.Context, tenantID uuid.UUID,
 }
 
 // PostStoredValueTenderRefund posts value put back on a card from a
-// tendered payment (ev.SourceID is the refund's id): the tender's mirror.
+// tendered payment (ev.Source is the refund): the tender's mirror.
 func (s *Service) PostStoredValueTenderRefund(ctx context.Context, tenantID uuid.UUID, ev StoredValueTenderEvent) ([]Posted, error) {
 	return s.postEvent(ctx, tenantID, tenderStores(ev), func(b books) ([]Entry, error) {
 		es, err := buildStoredValueTender(ev, b, "sv_tender_refund")

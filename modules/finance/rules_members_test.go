@@ -1,6 +1,7 @@
 package finance
 
 import (
+	"chainstore/infra/doc"
 	"testing"
 	"time"
 
@@ -26,7 +27,7 @@ func TestBuildStoredValueCashOut(t *testing.T) {
 		}
 		return out
 	}
-	es, err := buildStoredValueCashOut(StoredValueCashOutEvent{SourceID: src, StoreID: &franchise, BusinessDate: day, Principal: 6000, Bonus: 600,
+	es, err := buildStoredValueCashOut(StoredValueCashOutEvent{Source: doc.Of("sv_cash_out", src), StoreID: &franchise, BusinessDate: day, Principal: 6000, Bonus: 600,
 		Payments: []Payment{{"cash", 6000}}}, b)
 	if err != nil {
 		t.Fatal(err)
@@ -48,17 +49,17 @@ func TestBuildStoredValueCashOut(t *testing.T) {
 		}
 	}
 	// Bonus only (no principal left): no payment, bonus forfeited at HQ.
-	es, err = buildStoredValueCashOut(StoredValueCashOutEvent{SourceID: src, BusinessDate: day, Bonus: 300}, b)
+	es, err = buildStoredValueCashOut(StoredValueCashOutEvent{Source: doc.Of("sv_cash_out", src), BusinessDate: day, Bonus: 300}, b)
 	if err != nil || len(es) != 1 || es[0].EntityID != hq {
 		t.Fatalf("bonus-only cash-out: %+v %v", es, err)
 	}
 	for _, bad := range []StoredValueCashOutEvent{
-		{SourceID: src, BusinessDate: day, Principal: 100, Payments: []Payment{{"cash", 90}}},
-		{SourceID: src, BusinessDate: day, Principal: 100, Payments: []Payment{{"iou", 100}}},
-		{SourceID: src, BusinessDate: day, Principal: -1},
-		{SourceID: src, BusinessDate: day},
+		{Source: doc.Of("sv_cash_out", src), BusinessDate: day, Principal: 100, Payments: []Payment{{"cash", 90}}},
+		{Source: doc.Of("sv_cash_out", src), BusinessDate: day, Principal: 100, Payments: []Payment{{"iou", 100}}},
+		{Source: doc.Of("sv_cash_out", src), BusinessDate: day, Principal: -1},
+		{Source: doc.Of("sv_cash_out", src), BusinessDate: day},
 		{BusinessDate: day, Principal: 1, Payments: []Payment{{"cash", 1}}},
-		{SourceID: src, StoreID: &src, BusinessDate: day, Principal: 1, Payments: []Payment{{"cash", 1}}},
+		{Source: doc.Of("sv_cash_out", src), StoreID: &src, BusinessDate: day, Principal: 1, Payments: []Payment{{"cash", 1}}},
 	} {
 		if _, err := buildStoredValueCashOut(bad, b); err == nil {
 			t.Errorf("accepted %+v", bad)
@@ -76,7 +77,7 @@ func TestBuildStoredValueCashOutAcrossEntities(t *testing.T) {
 	b := books{hq: hq, stores: map[uuid.UUID]uuid.UUID{direct: hq, franchise: fr},
 		clearing: func(a, c uuid.UUID) ClearingRule { return ClearingRule{PrincipalBP: 5000, BonusBP: 0, PointsBP: 0} }}
 	src, day := uuid.New(), time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC)
-	ev := StoredValueCashOutEvent{SourceID: src, StoreID: &franchise, BusinessDate: day, Principal: 7000, Bonus: 700,
+	ev := StoredValueCashOutEvent{Source: doc.Of("sv_cash_out", src), StoreID: &franchise, BusinessDate: day, Principal: 7000, Bonus: 700,
 		Payments: []Payment{{"wechat", 7000}},
 		Loaded:   []StoredValueUse{{Principal: 4000, Bonus: 400, LoadedStoreID: &direct}, {Principal: 1000, Bonus: 100}, {Principal: 2000, Bonus: 200, LoadedStoreID: &franchise}}}
 	es, err := buildStoredValueCashOut(ev, b)

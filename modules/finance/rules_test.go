@@ -1,6 +1,7 @@
 package finance
 
 import (
+	"chainstore/infra/doc"
 	"testing"
 	"time"
 
@@ -104,49 +105,49 @@ func TestPostingRules(t *testing.T) {
 		want  []lineWant
 	}{
 		{"sale paid in cash and WeChat", func() ([]Entry, error) {
-			return buildSale(SaleEvent{SourceID: src, StoreID: direct, BusinessDate: day, Revenue: []RevenueLine{{11300, 1300}, {10900, 900}},
-				Payments: []Payment{{"cash", 2200}, {"wechat", 20000}}, COGS: 15000}, b, "sale", "sale")
+			return buildSale(SaleEvent{Source: doc.Of("sale", src), StoreID: direct, BusinessDate: day, Revenue: []RevenueLine{{11300, 1300}, {10900, 900}},
+				Payments: []Payment{{"cash", 2200}, {"wechat", 20000}}, COGS: 15000}, b, "sale")
 		}, []lineWant{{hq, AcctCash, 2200, 0, false}, {hq, AcctEWallet, 20000, 0, false}, {hq, AcctRevenue, 0, 20000, false},
 			{hq, AcctOutputVAT, 0, 2200, false}, {hq, AcctCOGS, 15000, 0, false}, {hq, AcctInventory, 0, 15000, false}}},
 		{"sale with stored value loaded at HQ and points issued at HQ, sold in a franchise store", func() ([]Entry, error) {
-			return buildSale(SaleEvent{SourceID: src, StoreID: franA, BusinessDate: day, Revenue: []RevenueLine{{10600, 600}},
+			return buildSale(SaleEvent{Source: doc.Of("sale", src), StoreID: franA, BusinessDate: day, Revenue: []RevenueLine{{10600, 600}},
 				Payments: []Payment{{"cash", 600}}, StoredValue: []StoredValueUse{{Principal: 8000, Bonus: 1000, LoadedStoreID: &direct}},
-				Points: []PointsUse{{Value: 1000}}}, b, "sale", "sale")
+				Points: []PointsUse{{Value: 1000}}}, b, "sale")
 		}, []lineWant{{fa, AcctCash, 600, 0, false}, {fa, AcctRevenue, 0, 10000, false}, {fa, AcctOutputVAT, 0, 600, false},
 			{fa, AcctDueFrom, 8500 + 800, 0, true}, {fa, AcctSelling, 500 + 200, 0, false},
 			{hq, AcctSVPrincipal, 8000, 0, false}, {hq, AcctSVBonus, 1000, 0, false}, {hq, AcctDueTo, 0, 8500 + 800, true},
 			{hq, AcctOtherRevenue, 0, 500, false}, {hq, AcctSelling, 800, 0, false}}},
 		{"top-up with bonus", func() ([]Entry, error) {
-			return buildTopUp(TopUpEvent{SourceID: src, StoreID: &direct, BusinessDate: day, Principal: 10000, Bonus: 1000, Payments: []Payment{{"alipay", 10000}}}, b)
+			return buildTopUp(TopUpEvent{Source: doc.Of("topup", src), StoreID: &direct, BusinessDate: day, Principal: 10000, Bonus: 1000, Payments: []Payment{{"alipay", 10000}}}, b)
 		}, []lineWant{{hq, AcctEWallet, 10000, 0, false}, {hq, AcctSVPrincipal, 0, 10000, false}, {hq, AcctSelling, 1000, 0, false}, {hq, AcctSVBonus, 0, 1000, false}}},
 		{"points redemption of a gift", func() ([]Entry, error) {
-			return buildPointsRedemption(PointsRedemptionEvent{SourceID: src, StoreID: direct, BusinessDate: day, Cost: 700}, b)
+			return buildPointsRedemption(PointsRedemptionEvent{Source: doc.Of("points_redemption", src), StoreID: direct, BusinessDate: day, Cost: 700}, b)
 		}, []lineWant{{hq, AcctSelling, 700, 0, false}, {hq, AcctInventory, 0, 700, false}}},
 		{"goods receipt", func() ([]Entry, error) {
-			return buildGoodsReceipt(GoodsReceiptEvent{SourceID: src, BusinessDate: day, Net: 10000, InputVAT: 1300}, b)
+			return buildGoodsReceipt(GoodsReceiptEvent{Source: doc.Of("goods_receipt", src), BusinessDate: day, Net: 10000, InputVAT: 1300}, b)
 		}, []lineWant{{hq, AcctInventory, 10000, 0, false}, {hq, AcctInputVAT, 1300, 0, false}, {hq, AcctPayable, 0, 11300, false}}},
 		{"supplier payment", func() ([]Entry, error) {
-			return buildSupplierPayment(SupplierPaymentEvent{SourceID: src, BusinessDate: day, Amount: 11300, Method: "bank"}, b)
+			return buildSupplierPayment(SupplierPaymentEvent{Source: doc.Of("supplier_payment", src), BusinessDate: day, Amount: 11300, Method: "bank"}, b)
 		}, []lineWant{{hq, AcctPayable, 11300, 0, false}, {hq, AcctBank, 0, 11300, false}}},
 		{"stocktake loss", func() ([]Entry, error) {
-			return buildStocktakeVariance(StocktakeVarianceEvent{SourceID: src, StoreID: franB, BusinessDate: day, Amount: -250}, b)
+			return buildStocktakeVariance(StocktakeVarianceEvent{Source: doc.Of("stocktake", src), StoreID: franB, BusinessDate: day, Amount: -250}, b)
 		}, []lineWant{{fb, AcctInventory, 0, 250, false}, {fb, AcctAdmin, 250, 0, false}}},
 		{"stocktake gain", func() ([]Entry, error) {
-			return buildStocktakeVariance(StocktakeVarianceEvent{SourceID: src, StoreID: franB, BusinessDate: day, Amount: 90}, b)
+			return buildStocktakeVariance(StocktakeVarianceEvent{Source: doc.Of("stocktake", src), StoreID: franB, BusinessDate: day, Amount: 90}, b)
 		}, []lineWant{{fb, AcctInventory, 90, 0, false}, {fb, AcctAdmin, 0, 90, false}}},
 		{"write-off", func() ([]Entry, error) {
-			return buildWriteOff(WriteOffEvent{SourceID: src, StoreID: direct, BusinessDate: day, Amount: 400}, b)
+			return buildWriteOff(WriteOffEvent{Source: doc.Of("write_off", src), StoreID: direct, BusinessDate: day, Amount: 400}, b)
 		}, []lineWant{{hq, AcctNonOperating, 400, 0, false}, {hq, AcctInventory, 0, 400, false}}},
 		{"royalty", func() ([]Entry, error) {
-			return buildRoyalty(RoyaltyEvent{SourceID: src, StoreID: franA, BusinessDate: day, Amount: 3000}, b)
+			return buildRoyalty(RoyaltyEvent{Source: doc.Of("royalty", src), StoreID: franA, BusinessDate: day, Amount: 3000}, b)
 		}, []lineWant{{fa, AcctSelling, 3000, 0, true}, {fa, AcctDueTo, 0, 3000, true}, {hq, AcctDueFrom, 3000, 0, true}, {hq, AcctOtherRevenue, 0, 3000, true}}},
 		{"supply to a franchise store", func() ([]Entry, error) {
-			return buildSupply(SupplyEvent{SourceID: src, StoreID: franA, BusinessDate: day, Net: 10000, VAT: 1300, Cost: 8000}, b)
+			return buildSupply(SupplyEvent{Source: doc.Of("supply", src), StoreID: franA, BusinessDate: day, Net: 10000, VAT: 1300, Cost: 8000}, b)
 		}, []lineWant{{hq, AcctDueFrom, 11300, 0, true}, {hq, AcctRevenue, 0, 10000, true}, {hq, AcctOutputVAT, 0, 1300, false},
 			{hq, AcctCOGS, 8000, 0, true}, {hq, AcctInventory, 0, 8000, true}, {fa, AcctInventory, 10000, 0, true}, {fa, AcctInputVAT, 1300, 0, false},
 			{fa, AcctDueTo, 0, 11300, true}}},
 		{"franchisee payment to HQ", func() ([]Entry, error) {
-			return buildFranchiseePayment(FranchiseePaymentEvent{SourceID: src, BusinessDate: day, Amount: 5000, Method: "bank"}, b, fa)
+			return buildFranchiseePayment(FranchiseePaymentEvent{Source: doc.Of("franchisee_payment", src), BusinessDate: day, Amount: 5000, Method: "bank"}, b, fa)
 		}, []lineWant{{fa, AcctDueTo, 5000, 0, true}, {fa, AcctBank, 0, 5000, false}, {hq, AcctBank, 5000, 0, false}, {hq, AcctDueFrom, 0, 5000, true}}},
 	}
 	for _, c := range cases {
@@ -187,19 +188,19 @@ func TestPostingRules(t *testing.T) {
 		})
 	}
 	t.Run("a sale whose tenders do not add up is refused", func(t *testing.T) {
-		_, err := buildSale(SaleEvent{SourceID: src, StoreID: direct, BusinessDate: day, Revenue: []RevenueLine{{1000, 1300}}, Payments: []Payment{{"cash", 999}}}, b, "sale", "sale")
+		_, err := buildSale(SaleEvent{Source: doc.Of("sale", src), StoreID: direct, BusinessDate: day, Revenue: []RevenueLine{{1000, 1300}}, Payments: []Payment{{"cash", 999}}}, b, "sale")
 		if err == nil {
 			t.Fatal("accepted")
 		}
 	})
 	t.Run("unknown payment method", func(t *testing.T) {
-		_, err := buildSale(SaleEvent{SourceID: src, StoreID: direct, BusinessDate: day, Revenue: []RevenueLine{{1000, 1300}}, Payments: []Payment{{"bitcoin", 1000}}}, b, "sale", "sale")
+		_, err := buildSale(SaleEvent{Source: doc.Of("sale", src), StoreID: direct, BusinessDate: day, Revenue: []RevenueLine{{1000, 1300}}, Payments: []Payment{{"bitcoin", 1000}}}, b, "sale")
 		if err == nil {
 			t.Fatal("accepted")
 		}
 	})
 	t.Run("royalty needs a franchise store", func(t *testing.T) {
-		if _, err := buildRoyalty(RoyaltyEvent{SourceID: src, StoreID: direct, BusinessDate: day, Amount: 1}, b); err == nil {
+		if _, err := buildRoyalty(RoyaltyEvent{Source: doc.Of("royalty", src), StoreID: direct, BusinessDate: day, Amount: 1}, b); err == nil {
 			t.Fatal("accepted")
 		}
 	})

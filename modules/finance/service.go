@@ -277,17 +277,17 @@ func (s *Service) postEvent(ctx context.Context, tenantID uuid.UUID, stores []uu
 // PostSale posts a sale: revenue net of VAT, output VAT, money by method,
 // stored value and points (with due-to/due-from entries in the books that
 // loaded or issued them when those are another entity's), and cost of goods
-// sold against inventory. Idempotent per ev.SourceID. Returns one Posted per
+// sold against inventory. Idempotent per ev.Source. Returns one Posted per
 // entity whose books it touched; ErrInvalidEvent when it does not add up.
 func (s *Service) PostSale(ctx context.Context, tenantID uuid.UUID, ev SaleEvent) ([]Posted, error) {
-	return s.postEvent(ctx, tenantID, saleStores(ev), func(b books) ([]Entry, error) { return buildSale(ev, b, "sale", "sale") })
+	return s.postEvent(ctx, tenantID, saleStores(ev), func(b books) ([]Entry, error) { return buildSale(ev, b, "sale") })
 }
 
 // PostReturn posts a return (refund) as the mirror of a sale: ev describes
-// what is given back; ev.SourceID is the return's id.
+// what is given back; ev.Source is the return (doc.Return).
 func (s *Service) PostReturn(ctx context.Context, tenantID uuid.UUID, ev SaleEvent) ([]Posted, error) {
 	return s.postEvent(ctx, tenantID, saleStores(ev), func(b books) ([]Entry, error) {
-		es, err := buildSale(ev, b, "return", "return")
+		es, err := buildSale(ev, b, "return")
 		return reversed(es), err
 	})
 }

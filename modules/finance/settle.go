@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
+	"chainstore/infra/doc"
 	"chainstore/infra/postgres"
 	"chainstore/infra/web"
 	"chainstore/tenant"
@@ -382,7 +383,7 @@ func (s *Service) PostSettlement(ctx context.Context, actor *tenant.Principal, i
 				continue
 			}
 			src := uuid.NewSHA1(st.ID, ss.StoreID[:])
-			if _, err := s.PostRoyalty(ctx, actor.TenantID, RoyaltyEvent{SourceID: src, StoreID: ss.StoreID, BusinessDate: last, Amount: ss.Royalty}); err != nil {
+			if _, err := s.PostRoyalty(ctx, actor.TenantID, RoyaltyEvent{Source: doc.Of("royalty", src), StoreID: ss.StoreID, BusinessDate: last, Amount: ss.Royalty}); err != nil {
 				return err
 			}
 		}

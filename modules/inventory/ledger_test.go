@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"chainstore/api/apitest"
+	"chainstore/infra/doc"
 	"chainstore/modules/finance"
 	"chainstore/modules/inventory"
 )
@@ -30,7 +31,7 @@ func posSale(t testing.TB, tn *apitest.Tenant, store uuid.UUID, lines []inventor
 		for _, r := range res {
 			cogs -= r.CostAmount
 		}
-		_, err = fin().PostSale(ctx, tn.ID, finance.SaleEvent{SourceID: id, StoreID: store, BusinessDate: time.Now(),
+		_, err = fin().PostSale(ctx, tn.ID, finance.SaleEvent{Source: doc.Of("sale", id), StoreID: store, BusinessDate: time.Now(),
 			Revenue: []finance.RevenueLine{{Gross: 1000, VATRateBP: 1300}}, Payments: []finance.Payment{{Method: "cash", Amount: 1000}}, COGS: cogs})
 		return err
 	})
@@ -51,13 +52,13 @@ func posReturn(t testing.TB, tn *apitest.Tenant, store uuid.UUID, lines []invent
 		for _, r := range res {
 			cost += r.CostAmount
 		}
-		ev := finance.SaleEvent{SourceID: id, StoreID: store, BusinessDate: time.Now(),
+		ev := finance.SaleEvent{Source: doc.Of(doc.Return, id), StoreID: store, BusinessDate: time.Now(),
 			Revenue: []finance.RevenueLine{{Gross: 500, VATRateBP: 1300}}, Payments: []finance.Payment{{Method: "cash", Amount: 500}}, COGS: max(cost, 0)}
 		if _, err := fin().PostReturn(ctx, tn.ID, ev); err != nil {
 			return err
 		}
 		if cost < 0 {
-			ev.SourceID, ev.Revenue, ev.Payments, ev.COGS = uuid.Must(uuid.NewV7()), nil, nil, -cost
+			ev.Source, ev.Revenue, ev.Payments, ev.COGS = doc.Of(doc.Sale, uuid.Must(uuid.NewV7())), nil, nil, -cost
 			_, err = fin().PostSale(ctx, tn.ID, ev)
 		}
 		return err

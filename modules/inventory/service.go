@@ -19,6 +19,7 @@ import (
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
+	"chainstore/infra/doc"
 	"chainstore/infra/money"
 	"chainstore/infra/problem"
 	"chainstore/infra/web"
@@ -704,17 +705,17 @@ func (s *Service) postManual(ctx context.Context, tenantID uuid.UUID, mv MoveInp
 	if err != nil {
 		return err
 	}
-	doc := *mv.Source.ID
+	docID := *mv.Source.ID
 	switch mv.Kind {
 	case KindReceipt:
-		_, err = s.fin.PostStockReceipt(ctx, tenantID, finance.StockReceiptEvent{SourceID: doc, StoreID: mv.StoreID, BusinessDate: date, Inventory: value, Goods: goods})
+		_, err = s.fin.PostStockReceipt(ctx, tenantID, finance.StockReceiptEvent{Source: doc.Of(finance.SrcStockReceipt, docID), StoreID: mv.StoreID, BusinessDate: date, Inventory: value, Goods: goods})
 	case KindReturn:
-		_, err = s.fin.PostStockReturn(ctx, tenantID, finance.StockValueEvent{SourceID: doc, StoreID: mv.StoreID, BusinessDate: date, Amount: value})
+		_, err = s.fin.PostStockReturn(ctx, tenantID, finance.StockValueEvent{Source: doc.Of(finance.SrcStockReturn, docID), StoreID: mv.StoreID, BusinessDate: date, Amount: value})
 	case KindAdjustment:
-		_, err = s.fin.PostStockAdjustment(ctx, tenantID, finance.StockValueEvent{SourceID: doc, StoreID: mv.StoreID, BusinessDate: date, Amount: value})
+		_, err = s.fin.PostStockAdjustment(ctx, tenantID, finance.StockValueEvent{Source: doc.Of(finance.SrcStockAdjustment, docID), StoreID: mv.StoreID, BusinessDate: date, Amount: value})
 	case KindDamage, KindExpiry:
 		if value != 0 {
-			_, err = s.fin.PostWriteOff(ctx, tenantID, finance.WriteOffEvent{SourceID: doc, StoreID: mv.StoreID, BusinessDate: date, Amount: -value})
+			_, err = s.fin.PostWriteOff(ctx, tenantID, finance.WriteOffEvent{Source: doc.Of("write_off", docID), StoreID: mv.StoreID, BusinessDate: date, Amount: -value})
 		}
 	}
 	return err

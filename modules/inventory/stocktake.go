@@ -13,6 +13,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"chainstore/infra/doc"
 	"chainstore/infra/money"
 	"chainstore/infra/postgres"
 	"chainstore/infra/problem"
@@ -458,7 +459,7 @@ func (s *Service) PostStocktake(ctx context.Context, actor *tenant.Principal, id
 					return err
 				}
 				if _, err := s.fin.PostStocktakeVariance(ctx, actor.TenantID, finance.StocktakeVarianceEvent{
-					SourceID: id, StoreID: st.StoreID, BusinessDate: date, Amount: value}); err != nil {
+					Source: doc.Of(doc.Stocktake, id), StoreID: st.StoreID, BusinessDate: date, Amount: value}); err != nil {
 					return err
 				}
 			}

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
+	"chainstore/infra/doc"
 	"chainstore/infra/money"
 	"chainstore/infra/postgres"
 	"chainstore/infra/problem"
@@ -311,7 +312,7 @@ func (s *Service) ShipTransfer(ctx context.Context, actor *tenant.Principal, id 
 		if err != nil {
 			return err
 		}
-		if _, err := s.fin.PostTransferShip(ctx, actor.TenantID, finance.TransferShipEvent{TransferID: id, FromStoreID: t.FromStoreID,
+		if _, err := s.fin.PostTransferShip(ctx, actor.TenantID, finance.TransferShipEvent{Source: doc.Of(finance.SrcTransfer, id), FromStoreID: t.FromStoreID,
 			ToStoreID: t.ToStoreID, BusinessDate: date, Value: shipped}); err != nil {
 			return err
 		}
@@ -406,7 +407,7 @@ func (s *Service) ReceiveTransfer(ctx context.Context, actor *tenant.Principal, 
 		if err != nil {
 			return err
 		}
-		if _, err := s.fin.PostTransferReceive(ctx, actor.TenantID, finance.TransferReceiveEvent{TransferID: id, FromStoreID: t.FromStoreID,
+		if _, err := s.fin.PostTransferReceive(ctx, actor.TenantID, finance.TransferReceiveEvent{Source: doc.Of(finance.SrcTransfer, id), FromStoreID: t.FromStoreID,
 			ToStoreID: t.ToStoreID, BusinessDate: date, Shipped: shippedTotal, Goods: goodsTotal, Inventory: inventory}); err != nil {
 			return err
 		}

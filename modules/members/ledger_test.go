@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"chainstore/api/apitest"
+	"chainstore/infra/doc"
 	"chainstore/modules/finance"
 	"chainstore/modules/members"
 )
@@ -91,7 +92,7 @@ func posSale(t *testing.T, tn *apitest.Tenant, memberID, store uuid.UUID, amount
 		if pay, err = svc().PayStoredValue(ctx, tn.ID, memberID, &store, amount, members.Source{Type: "sale", ID: src}); err != nil {
 			return err
 		}
-		_, err = env.Server.Finance.PostSale(ctx, tn.ID, finance.SaleEvent{SourceID: pay.ID, StoreID: store, BusinessDate: time.Now(),
+		_, err = env.Server.Finance.PostSale(ctx, tn.ID, finance.SaleEvent{Source: doc.Of("sale", pay.ID), StoreID: store, BusinessDate: time.Now(),
 			Revenue:     []finance.RevenueLine{{Gross: amount, VATRateBP: 1300}},
 			StoredValue: pay.StoredValueUses()})
 		return err
@@ -109,7 +110,7 @@ func posReturn(t *testing.T, tn *apitest.Tenant, pay members.ValueEntry, amount 
 		if ref, err = svc().RefundStoredValue(ctx, tn.ID, pay.ID, amount, members.Source{Type: "return", ID: src}); err != nil {
 			return err
 		}
-		_, err = env.Server.Finance.PostReturn(ctx, tn.ID, finance.SaleEvent{SourceID: ref.ID, StoreID: *pay.StoreID, BusinessDate: time.Now(),
+		_, err = env.Server.Finance.PostReturn(ctx, tn.ID, finance.SaleEvent{Source: doc.Of("return", ref.ID), StoreID: *pay.StoreID, BusinessDate: time.Now(),
 			Revenue:     []finance.RevenueLine{{Gross: amount, VATRateBP: 1300}},
 			StoredValue: ref.StoredValueUses()})
 		return err
@@ -204,7 +205,7 @@ func TestTopUpRefundCashOutPostToLedger(t *testing.T) {
 	if got := finLines(t, tn.ID, "sv_tender_refund", ref.ID); !sameLines(got, want) {
 		t.Fatalf("refund posting %v, want %v", got, want)
 	}
-	if _, err := env.Server.Finance.PostReturn(ctx, tn.ID, finance.SaleEvent{SourceID: ref.ID, StoreID: store, BusinessDate: time.Now(),
+	if _, err := env.Server.Finance.PostReturn(ctx, tn.ID, finance.SaleEvent{Source: doc.Of("return", ref.ID), StoreID: store, BusinessDate: time.Now(),
 		Revenue: []finance.RevenueLine{{Gross: 1100, VATRateBP: 1300}}, Payments: []finance.Payment{{Method: "sv_tendered", Amount: 1100}}}); err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"chainstore/api/apitest"
+	"chainstore/infra/doc"
 	"chainstore/modules/finance"
 	"chainstore/modules/members"
 )
@@ -275,7 +276,7 @@ func TestRedeemPointsSplitPerEarningStore(t *testing.T) {
 		if red, err = svc().RedeemPoints(ctx, tn.ID, m.ID, &frStore, 555, members.Source{Type: "sale", ID: "P1"}); err != nil {
 			return err
 		}
-		_, err = env.Server.Finance.PostSale(ctx, tn.ID, finance.SaleEvent{SourceID: red.ID, StoreID: frStore, BusinessDate: time.Now(),
+		_, err = env.Server.Finance.PostSale(ctx, tn.ID, finance.SaleEvent{Source: doc.Of("sale", red.ID), StoreID: frStore, BusinessDate: time.Now(),
 			Revenue: []finance.RevenueLine{{Gross: red.Value, VATRateBP: 1300}}, Points: red.PointsUses()})
 		return err
 	})

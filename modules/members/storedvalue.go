@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
+	"chainstore/infra/doc"
 	"chainstore/infra/money"
 	"chainstore/infra/postgres"
 	"chainstore/infra/problem"
@@ -192,7 +193,7 @@ func (s *Service) TopUp(ctx context.Context, tenantID, memberID uuid.UUID, store
 		if err := loadUses(db, tenantID, &out); err != nil {
 			return err
 		}
-		if _, err := s.fin.PostTopUp(ctx, tenantID, finance.TopUpEvent{SourceID: out.ID, StoreID: storeID, BusinessDate: s.businessDate(ctx, tenantID),
+		if _, err := s.fin.PostTopUp(ctx, tenantID, finance.TopUpEvent{Source: doc.Of("topup", out.ID), StoreID: storeID, BusinessDate: s.businessDate(ctx, tenantID),
 			Principal: amount, Bonus: a.bonus, Payments: []finance.Payment{{Method: method, Amount: amount}}}); err != nil {
 			return err
 		}
@@ -275,7 +276,7 @@ func (s *Service) TenderStoredValue(ctx context.Context, tenantID, memberID, sto
 		if out, err = s.PayStoredValue(ctx, tenantID, memberID, &storeID, amount, src); err != nil {
 			return err
 		}
-		_, err = s.fin.PostStoredValueTender(ctx, tenantID, finance.StoredValueTenderEvent{SourceID: out.ID, StoreID: storeID,
+		_, err = s.fin.PostStoredValueTender(ctx, tenantID, finance.StoredValueTenderEvent{Source: doc.Of("sv_tender", out.ID), StoreID: storeID,
 			BusinessDate: s.businessDate(ctx, tenantID), StoredValue: out.StoredValueUses()})
 		return err
 	})
@@ -292,7 +293,7 @@ func (s *Service) RefundTendered(ctx context.Context, tenantID, memberID, storeI
 		if out, err = s.RefundStoredValueAt(ctx, tenantID, memberID, storeID, paymentID, amount, src); err != nil {
 			return err
 		}
-		_, err = s.fin.PostStoredValueTenderRefund(ctx, tenantID, finance.StoredValueTenderEvent{SourceID: out.ID, StoreID: storeID,
+		_, err = s.fin.PostStoredValueTenderRefund(ctx, tenantID, finance.StoredValueTenderEvent{Source: doc.Of("sv_tender_refund", out.ID), StoreID: storeID,
 			BusinessDate: s.businessDate(ctx, tenantID), StoredValue: out.StoredValueUses()})
 		return err
 	})
@@ -464,7 +465,7 @@ func (s *Service) CashOut(ctx context.Context, tenantID, memberID uuid.UUID, sto
 		if err := loadUses(db, tenantID, &out); err != nil {
 			return err
 		}
-		ev := finance.StoredValueCashOutEvent{SourceID: out.ID, StoreID: storeID, BusinessDate: s.businessDate(ctx, tenantID),
+		ev := finance.StoredValueCashOutEvent{Source: doc.Of("sv_cash_out", out.ID), StoreID: storeID, BusinessDate: s.businessDate(ctx, tenantID),
 			Principal: acc.BalancePrincipal, Bonus: acc.BalanceBonus, Loaded: out.StoredValueUses()}
 		if acc.BalancePrincipal > 0 {
 			ev.Payments = []finance.Payment{{Method: method, Amount: acc.BalancePrincipal}}
