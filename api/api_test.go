@@ -38,7 +38,8 @@ func TestBadInputIs4xxProblemAndWritesNothing(t *testing.T) {
 		"NUL in name":       {raw: `{"code":"A1","name":"bad\u0000name","type":"direct"}`, status: 422},
 		"bidi control":      {raw: `{"code":"A1","name":"\u202eevil","type":"direct"}`, status: 422},
 		"invalid UTF-8":     {raw: "{\"code\":\"A1\",\"name\":\"\xff\xfe\",\"type\":\"direct\"}", status: 422},
-		"number for a time": {raw: `{"code":"A1","name":"X","type":"direct","opened_at":1e999}`, status: 400},
+		"number for a time": {raw: `{"code":"A1","name":"X","type":"direct","opened_at":1e999}`, status: 422},
+		"malformed uuid":    {raw: `{"code":"A1","name":"X","type":"franchise","franchisee_id":"not-a-uuid"}`, status: 422},
 		"xml content type":  {raw: `<store/>`, ctype: "application/xml", status: 415},
 	}
 	for name, c := range cases {

@@ -119,6 +119,9 @@ func DecodeBytes(body []byte, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
+		if field, msg, ok := badValueField(body, reflect.TypeOf(dst)); ok {
+			return problem.ErrValidation.WithFields(problem.FieldError{Field: field, Message: msg})
+		}
 		return decodeError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
@@ -153,6 +156,12 @@ func jsonType(t reflect.Type) string {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
+	switch t.String() {
+	case "uuid.UUID":
+		return "a UUID string"
+	case "time.Time":
+		return "an RFC 3339 time (2026-01-31T09:30:00+08:00)"
+	}
 	switch t.Kind() {
 	case reflect.String:
 		return "a string"
@@ -166,9 +175,6 @@ func jsonType(t reflect.Type) string {
 	case reflect.Slice, reflect.Array:
 		return "an array"
 	case reflect.Map, reflect.Struct:
-		if t.String() == "uuid.UUID" {
-			return "a UUID string"
-		}
 		return "an object"
 	}
 	return "of type " + t.String()

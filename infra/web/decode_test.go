@@ -18,6 +18,12 @@ type sample struct {
 	Owner    *uuid.UUID `json:"owner"`
 	Tags     []string   `json:"tags" validate:"max=5,dive,text"`
 	OpenedAt *time.Time `json:"opened_at"`
+	Lines    []line     `json:"lines"`
+}
+
+type line struct {
+	SKU uuid.UUID `json:"sku_id"`
+	Qty int64     `json:"qty"`
 }
 
 func TestDecodeBytes(t *testing.T) {
@@ -32,7 +38,10 @@ func TestDecodeBytes(t *testing.T) {
 		"trailing":       {body: `{"code":"A1","name":"n","type":"direct"}x`, status: 400},
 		"unknown field":  {body: `{"code":"A1","name":"n","type":"direct","x":1}`, status: 422, field: "x"},
 		"wrong type":     {body: `{"code":"A1","name":"n","type":"direct","count":"7"}`, status: 422, field: "count"},
-		"bad uuid":       {body: `{"code":"A1","name":"n","type":"direct","owner":"nope"}`, status: 400},
+		"bad uuid":       {body: `{"code":"A1","name":"n","type":"direct","owner":"nope"}`, status: 422, field: "owner"},
+		"nested uuid":    {body: `{"code":"A1","name":"n","type":"direct","lines":[{"sku_id":"` + uuid.NewString() + `","qty":1},{"sku_id":"12-34","qty":2}]}`, status: 422, field: "lines[1].sku_id"},
+		"bad time":       {body: `{"code":"A1","name":"n","type":"direct","opened_at":"yesterday"}`, status: 422, field: "opened_at"},
+		"uuid as number": {body: `{"code":"A1","name":"n","type":"direct","owner":7}`, status: 422, field: "owner"},
 		"missing":        {body: `{}`, status: 422, field: "code"},
 		"control char":   {body: `{"code":"A1","name":"a\u0007b","type":"direct"}`, status: 422, field: "name"},
 		"nested invalid": {body: `{"code":"A1","name":"n","type":"direct","tags":["ok","\u0000"]}`, status: 422, field: "tags[1]"},

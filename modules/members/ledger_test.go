@@ -344,7 +344,7 @@ func TestGiftRedemptionAtStore(t *testing.T) {
 	}{
 		{map[string]any{"gift_id": g.ID, "store_id": other}, 404}, // a store outside the cashier's scope
 		{map[string]any{"gift_id": g.ID}, 403},                    // HQ/online needs members:write for the chain
-		{map[string]any{"gift_id": "x", "store_id": store}, 400},
+		{map[string]any{"gift_id": "x", "store_id": store}, 422},  // a malformed UUID is a field error
 	} {
 		if r := env.Do(t, apitest.Req{Method: "POST", Path: path, Token: cashier.Token, Body: c.body}); r.Status != c.status {
 			t.Errorf("redeem %v: %d %s", c.body, r.Status, r.Body)
