@@ -6,27 +6,53 @@ package tenant
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 )
 
 // Pool is the app role's connection pool. Tenant work never uses it
 // directly: it goes through WithTx and reads the transaction from the
 // context with DB.
-type Pool struct{ db *gorm.DB }
+type Pool struct {
+	db    *gorm.DB
+	sql   *sql.DB
+	begun atomic.Int64
+}
 
-// NewPool wraps the app role's GORM handle.
-func NewPool(db *gorm.DB) *Pool { return &Pool{db: db} }
+// NewPool wraps the app role's GORM handle (opened by postgres.Open).
+func NewPool(db *gorm.DB) *Pool {
+	sqlDB, err := db.DB()
+	if err != nil {
+		panic(err) // only for a handle not opened over database/sql
+	}
+	return &Pool{db: db, sql: sqlDB}
+}
 
 type txKey struct{}
 
+// txState is one tenant transaction. It starts on first use: a request
+// answered from a cache, or from what the token and the cached policy say,
+// never takes a connection.
 type txState struct {
-	tx          *gorm.DB
-	tenantID    uuid.UUID
+	pool     *Pool
+	tenantID uuid.UUID
+	ctx      context.Context // the outermost WithTx's: the connection lives as long as it
+
+	mu   sync.Mutex
+	conn *sql.Conn
+	tx   *gorm.DB
+	err  error // why the transaction could not start; every use reports it
+
 	afterCommit []func(context.Context)
 	marks       map[string]bool
 	memo        map[any]any
@@ -36,13 +62,15 @@ type txState struct {
 // run work for another: a programming error that must never be papered over.
 var ErrTenantMismatch = errors.New("tenant: nested transaction for a different tenant")
 
-// WithTx runs fn in a transaction whose first statement is
-// SET LOCAL app.tenant_id, with the transaction carried in the context passed
-// to fn. Row-level security then confines every statement to the tenant,
-// even one that forgets its WHERE tenant_id. A nested call for the same
-// tenant joins the outer transaction. fn's error rolls everything back;
-// functions registered with AfterCommit run only after the outermost commit.
-func (p *Pool) WithTx(ctx context.Context, tenantID uuid.UUID, fn func(ctx context.Context) error) error {
+// WithTx runs fn in a transaction for tenantID, carried in the context passed
+// to fn. The transaction starts when fn (or anything it calls) first asks
+// for it with DB; its first statement is SET LOCAL app.tenant_id, sent with
+// BEGIN in one round trip, so row-level security confines every statement
+// to the tenant, even one that forgets its WHERE tenant_id. When nothing
+// asks, no connection is taken. A nested call for the same tenant joins the
+// outer transaction. fn's error (or panic) rolls everything back; functions
+// registered with AfterCommit run only after the outermost commit.
+func (p *Pool) WithTx(ctx context.Context, tenantID uuid.UUID, fn func(ctx context.Context) error) (err error) {
 	if st, ok := ctx.Value(txKey{}).(*txState); ok {
 		if st.tenantID != tenantID {
 			return ErrTenantMismatch
@@ -52,17 +80,19 @@ func (p *Pool) WithTx(ctx context.Context, tenantID uuid.UUID, fn func(ctx conte
 	if tenantID == uuid.Nil {
 		return errors.New("tenant: WithTx without a tenant id")
 	}
-	st := &txState{tenantID: tenantID}
-	err := p.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		// SET takes no bind parameter; the value is a parsed uuid.UUID, whose
-		// String() is 36 hex-and-dash characters, never raw input.
-		if err := tx.Exec("SET LOCAL app.tenant_id = '" + tenantID.String() + "'").Error; err != nil {
-			return fmt.Errorf("tenant: set app.tenant_id: %w", err)
+	st := &txState{pool: p, tenantID: tenantID}
+	st.ctx = context.WithValue(ctx, txKey{}, st)
+	defer func() {
+		if r := recover(); r != nil {
+			st.end(false)
+			panic(r)
 		}
-		st.tx = tx
-		return fn(context.WithValue(ctx, txKey{}, st))
-	})
-	if err != nil {
+	}()
+	if err := fn(st.ctx); err != nil {
+		st.end(false)
+		return err
+	}
+	if err := st.end(true); err != nil {
 		return err
 	}
 	for _, f := range st.afterCommit {
@@ -70,6 +100,90 @@ func (p *Pool) WithTx(ctx context.Context, tenantID uuid.UUID, fn func(ctx conte
 	}
 	return nil
 }
+
+// handle returns the transaction, starting it on first use.
+func (st *txState) handle() (*gorm.DB, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.tx != nil || st.err != nil {
+		return st.tx, st.err
+	}
+	conn, err := st.pool.sql.Conn(st.ctx)
+	if err != nil {
+		st.err = fmt.Errorf("tenant: acquire a connection: %w", err)
+		return nil, st.err
+	}
+	// SET takes no bind parameter; the value is a parsed uuid.UUID, whose
+	// String() is 36 hex-and-dash characters, never raw input. Without
+	// arguments pgx sends both statements in one simple-protocol message.
+	if _, err := conn.ExecContext(st.ctx, "BEGIN; SET LOCAL app.tenant_id = '"+st.tenantID.String()+"'"); err != nil {
+		discard(conn)
+		st.err = fmt.Errorf("tenant: begin: %w", err)
+		return nil, st.err
+	}
+	st.pool.begun.Add(1)
+	tx := st.pool.db.Session(&gorm.Session{NewDB: true, Context: st.ctx})
+	tx.Statement.ConnPool = conn
+	st.conn, st.tx = conn, tx
+	return tx, nil
+}
+
+// end commits (or rolls back) a started transaction and hands its
+// connection back; a connection whose transaction could not be ended is
+// closed, never returned to the pool with a transaction open.
+func (st *txState) end(commit bool) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.conn == nil {
+		if commit && st.err != nil {
+			return st.err
+		}
+		return nil
+	}
+	conn := st.conn
+	st.conn, st.tx = nil, nil
+	// The commit must finish even if the request's context was cancelled
+	// after the handler's last write: the answer already went out as success.
+	ctx := context.WithoutCancel(st.ctx)
+	stmt := "ROLLBACK"
+	if commit {
+		stmt = "COMMIT"
+	}
+	var tag string
+	err := conn.Raw(func(dc any) error {
+		c, ok := dc.(interface{ Conn() *pgx.Conn })
+		if !ok {
+			return fmt.Errorf("tenant: the pool's driver is not pgx")
+		}
+		t, err := c.Conn().Exec(ctx, stmt)
+		tag = t.String()
+		return err
+	})
+	if err != nil {
+		discard(conn)
+		return fmt.Errorf("tenant: %s: %w", strings.ToLower(stmt), err)
+	}
+	_ = conn.Close()
+	if commit && tag == "ROLLBACK" {
+		// PostgreSQL answers COMMIT of a failed transaction with ROLLBACK.
+		return ErrRolledBack
+	}
+	return nil
+}
+
+// ErrRolledBack is returned when COMMIT found the transaction already
+// failed (a statement's error was ignored): nothing of it was kept.
+var ErrRolledBack = errors.New("tenant: the transaction had failed and was rolled back")
+
+// discard closes a connection and keeps it out of the pool.
+func discard(conn *sql.Conn) {
+	_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+	_ = conn.Close()
+}
+
+// Begun is how many tenant transactions this pool has started (for tests
+// and metrics: a request answered from a cache starts none).
+func (p *Pool) Begun() int64 { return p.begun.Load() }
 
 func runAfterCommit(ctx context.Context, f func(context.Context)) {
 	defer func() {
@@ -80,14 +194,22 @@ func runAfterCommit(ctx context.Context, f func(context.Context)) {
 	f(context.WithoutCancel(ctx))
 }
 
-// DB returns the tenant transaction carried by ctx. Calling it outside
-// WithTx is a programming error and panics (the API turns it into a 500).
+// DB returns the tenant transaction carried by ctx, starting it on first
+// use. If it cannot start (PostgreSQL is down), every statement on the
+// returned handle fails with that error. Calling DB outside WithTx is a
+// programming error and panics (the API turns it into a 500).
 func DB(ctx context.Context) *gorm.DB {
 	st, ok := ctx.Value(txKey{}).(*txState)
 	if !ok {
 		panic("tenant.DB called outside tenant.WithTx")
 	}
-	return st.tx.WithContext(ctx)
+	tx, err := st.handle()
+	if err != nil {
+		failed := st.pool.db.Session(&gorm.Session{NewDB: true, Context: ctx})
+		_ = failed.AddError(err)
+		return failed
+	}
+	return tx.WithContext(ctx)
 }
 
 // InTx reports whether ctx carries a tenant transaction, and for which tenant.
@@ -97,6 +219,18 @@ func InTx(ctx context.Context) (uuid.UUID, bool) {
 		return uuid.Nil, false
 	}
 	return st.tenantID, true
+}
+
+// Started reports whether the transaction ctx carries has taken a
+// connection (for tests of the lazy start).
+func Started(ctx context.Context) bool {
+	st, ok := ctx.Value(txKey{}).(*txState)
+	if !ok {
+		return false
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.tx != nil
 }
 
 // AfterCommit registers f to run once the outermost transaction commits
@@ -113,8 +247,8 @@ func AfterCommit(ctx context.Context, f func(context.Context)) {
 // tenant transaction when ctx carries one (using the pool from inside a
 // transaction would deadlock a small pool), else the pool.
 func (p *Pool) Platform(ctx context.Context) *gorm.DB {
-	if st, ok := ctx.Value(txKey{}).(*txState); ok {
-		return st.tx.WithContext(ctx)
+	if _, ok := ctx.Value(txKey{}).(*txState); ok {
+		return DB(ctx)
 	}
 	return p.db.WithContext(ctx)
 }

@@ -250,3 +250,91 @@ func TestMemoLoadsOncePerTransaction(t *testing.T) {
 		t.Errorf("outside a transaction Memo must load every time: %d", v)
 	}
 }
+
+// The transaction starts on first use: work that never asks for the
+// database takes no connection, and a started one is still confined by RLS.
+func TestTransactionStartsOnFirstUse(t *testing.T) {
+	pool := newPool(t, 1)
+	a := seedTenant(t, pool, 2)
+	b := seedTenant(t, pool, 3)
+	before := pool.Begun()
+	err := pool.WithTx(context.Background(), a, func(ctx context.Context) error {
+		if tenant.Started(ctx) {
+			t.Error("started before anything asked for it")
+		}
+		return pool.WithTx(ctx, a, func(ctx context.Context) error { return nil })
+	})
+	if err != nil || pool.Begun() != before {
+		t.Fatalf("an unused transaction began %d times (err %v)", pool.Begun()-before, err)
+	}
+	if n := countStores(context.Background(), t, pool, b); n != 3 {
+		t.Fatalf("a lazily started transaction sees %d stores, want its tenant's 3", n)
+	}
+	if pool.Begun() != before+1 {
+		t.Fatalf("Begun moved by %d for one used transaction", pool.Begun()-before)
+	}
+}
+
+// A panic rolls back and the connection goes back clean: with a pool of
+// one, the next transaction neither inherits the open transaction nor the
+// earlier tenant.
+func TestPanicRollsBackAndLeavesTheConnectionClean(t *testing.T) {
+	pool := newPool(t, 1)
+	a := seedTenant(t, pool, 0)
+	b := seedTenant(t, pool, 1)
+	func() {
+		defer func() { _ = recover() }()
+		_ = pool.WithTx(context.Background(), a, func(ctx context.Context) error {
+			if err := tenant.DB(ctx).Exec(`INSERT INTO stores (tenant_id, id, code, name, type, time_zone) VALUES (?, ?, 'P1', 'P', 'direct', 'UTC')`, a, uuid.Must(uuid.NewV7())).Error; err != nil {
+				t.Fatal(err)
+			}
+			panic("boom")
+		})
+	}()
+	if n := countStores(context.Background(), t, pool, a); n != 0 {
+		t.Fatalf("%d stores kept after a panic", n)
+	}
+	if n := countStores(context.Background(), t, pool, b); n != 1 {
+		t.Fatalf("the next transaction sees %d of b's stores, want 1", n)
+	}
+}
+
+// A statement error swallowed by the caller does not turn into success:
+// PostgreSQL answers COMMIT of the failed transaction with ROLLBACK, and
+// WithTx reports it.
+func TestCommitOfAFailedTransactionIsAnError(t *testing.T) {
+	pool := newPool(t, 1)
+	a := seedTenant(t, pool, 0)
+	err := pool.WithTx(context.Background(), a, func(ctx context.Context) error {
+		_ = tenant.DB(ctx).Exec(`INSERT INTO stores (tenant_id, id, code, name, type, time_zone) VALUES (?, ?, 'F1', 'F', 'direct', 'UTC')`, a, uuid.Must(uuid.NewV7())).Error
+		_ = tenant.DB(ctx).Exec(`SELECT 1/0`).Error // ignored on purpose
+		return nil
+	})
+	if !errors.Is(err, tenant.ErrRolledBack) {
+		t.Fatalf("err = %v, want ErrRolledBack", err)
+	}
+	if n := countStores(context.Background(), t, pool, a); n != 0 {
+		t.Fatalf("%d stores committed from a failed transaction", n)
+	}
+}
+
+// With PostgreSQL unreachable, the transaction does not start and every
+// statement (and WithTx itself) reports why.
+func TestUnreachableDatabaseFailsEveryStatement(t *testing.T) {
+	g, err := postgres.Open(context.Background(), db.AppURL, postgres.Options{MaxConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := tenant.NewPool(g)
+	postgres.SQL(g).Close() // closed pool: every acquisition fails
+	err = pool.WithTx(context.Background(), uuid.Must(uuid.NewV7()), func(ctx context.Context) error {
+		var n int
+		if err := tenant.DB(ctx).Raw(`SELECT 1`).Scan(&n).Error; err == nil {
+			t.Error("a statement succeeded on a closed pool")
+		}
+		return nil
+	})
+	if err == nil {
+		t.Fatal("WithTx succeeded although its transaction never started")
+	}
+}
