@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"chainstore/infra/postgres"
 	"chainstore/infra/problem"
 	"chainstore/infra/web"
 )
@@ -31,6 +32,12 @@ func errorHandler(c *fiber.Ctx, err error) error {
 		var fe *fiber.Error
 		if errors.As(err, &fe) {
 			pe = fromFiber(fe)
+		} else if postgres.IsUnavailable(err) {
+			// An outage (refused, reset, shutting down, failing over) is the
+			// client's cue to retry, never a 500.
+			slog.WarnContext(c.UserContext(), "database unavailable", "err", err.Error(),
+				"request_id", web.MetaFrom(c.UserContext()).RequestID, "method", c.Method(), "path", c.Path())
+			pe = errDatabaseUnavailable
 		} else {
 			slog.ErrorContext(c.UserContext(), "unhandled error", "err", err.Error(),
 				"request_id", web.MetaFrom(c.UserContext()).RequestID, "method", c.Method(), "path", c.Path())
@@ -39,6 +46,10 @@ func errorHandler(c *fiber.Ctx, err error) error {
 	}
 	return writeProblem(c, pe)
 }
+
+// errDatabaseUnavailable answers a request that met a PostgreSQL outage.
+var errDatabaseUnavailable = &problem.Error{Status: 503, Code: "database.unavailable",
+	Title: "The database is unavailable for a moment", Detail: "retry the request", RetryAfter: 2}
 
 func fromFiber(fe *fiber.Error) *problem.Error {
 	switch fe.Code {
