@@ -85,11 +85,13 @@ func Wire(ctx context.Context, cfg *config.Config, ks *keys.Set, log *slog.Logge
 	clk := clock.New()
 	tokens := auth.NewTokens(ks, cfg.JWTIssuer, cfg.JWTAudience, cfg.AccessTokenTTL, clk)
 	bill := billing.New(pool, rc, cfg, clk)
+	bill.Watch(watchCtx)
 	au := auth.New(pool, az, tokens, rc, auth.Options{
 		RefreshTTL: cfg.RefreshTokenTTL, LoginPerAccount: cfg.LoginLimitPerAccount,
 		LoginPerIP: cfg.LoginLimitPerIP, LoginLimitWindow: cfg.LoginLimitWindow,
 		AfterSignup: bill.StartTrial, BillingFlags: bill.MeFlags,
 	})
+	au.Watch(watchCtx)
 	fin := finance.New(pool, az)
 	s.Deps = Deps{
 		Config: cfg, Clock: clk, Pool: pool, Redis: rc, Authz: az, Auth: au,

@@ -79,10 +79,17 @@ func decide(in accessInputs, now time.Time, grace time.Duration) Access {
 	}
 }
 
-// accessTTL bounds how long a cached copy can outlive a missed
+// accessTTL bounds how long a cached copy in Redis can outlive a missed
 // invalidation (a reader that loaded just before a commit and stored just
-// after its invalidation).
-const accessTTL = 30 * time.Second
+// after its invalidation). Each instance also keeps its own copy for
+// accessLocalTTL, dropped at once by the notice every billing change
+// publishes; the TTL bounds a missed notice. The decision itself uses the
+// clock on every request, so a trial or grace period ends on time.
+const (
+	accessTTL      = 30 * time.Second
+	accessLocalTTL = 5 * time.Second
+	accessChannel  = "billing:access_changed"
+)
 
 func accessKey(tenantID uuid.UUID) string {
 	return redisx.TenantKey(tenantID.String(), "billing", "access")
@@ -92,12 +99,16 @@ func (s *Service) invalidateAfterCommit(ctx context.Context, tenantID uuid.UUID)
 	tenant.AfterCommit(ctx, func(ctx context.Context) { s.Invalidate(ctx, tenantID) })
 }
 
-// Invalidate drops the tenant's cached access state. When Redis is down the
-// copy (if any) lives out accessTTL.
+// Invalidate drops the tenant's cached access state, here, in Redis and on
+// every instance. When Redis is down the copies (if any) live out their TTLs.
 func (s *Service) Invalidate(ctx context.Context, tenantID uuid.UUID) {
+	s.access.Delete(tenantID)
 	err := s.redis.Do(ctx, func(ctx context.Context, rdb redis.UniversalClient) error {
 		return rdb.Del(ctx, accessKey(tenantID)).Err()
 	})
+	if err == nil {
+		err = s.redis.Publish(ctx, accessChannel, tenantID.String())
+	}
 	if err != nil && !errors.Is(err, redisx.ErrDown) {
 		slog.WarnContext(ctx, "billing: access cache not invalidated; it expires within its TTL", "tenant", tenantID, "err", err)
 	}
@@ -114,7 +125,27 @@ func (s *Service) AccessFor(ctx context.Context, tenantID uuid.UUID) (Access, er
 	return decide(in, s.now(), s.grace), nil
 }
 
+// Watch applies other instances' billing changes until ctx ends.
+func (s *Service) Watch(ctx context.Context) {
+	s.redis.Subscribe(ctx, accessChannel, func(payload string) {
+		if id, err := uuid.Parse(payload); err == nil {
+			s.access.Delete(id)
+		}
+	})
+}
+
 func (s *Service) accessInputs(ctx context.Context, tenantID uuid.UUID) (accessInputs, error) {
+	if in, ok := s.access.Get(tenantID); ok {
+		return in, nil
+	}
+	in, err := s.loadAccessInputs(ctx, tenantID)
+	if err == nil {
+		s.access.Set(tenantID, in, accessLocalTTL)
+	}
+	return in, err
+}
+
+func (s *Service) loadAccessInputs(ctx context.Context, tenantID uuid.UUID) (accessInputs, error) {
 	key := accessKey(tenantID)
 	var raw string
 	err := s.redis.Do(ctx, func(ctx context.Context, rdb redis.UniversalClient) error {

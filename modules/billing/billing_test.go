@@ -741,3 +741,33 @@ func TestPlatformOperator(t *testing.T) {
 	other := env.CreateUser(t, op, "hq_admin", nil, nil)
 	wantStatus(t, env.Do(t, apitest.Req{Method: http.MethodGet, Path: "/api/v1/platform/stats", Token: other.Token}), 404, "route.not_found")
 }
+
+// Each instance keeps its own copy of a chain's access for a few seconds;
+// a change made through another instance reaches it at once (the Redis
+// notice), so a suspended chain cannot keep writing through a warm one.
+func TestAccessChangeReachesAWarmInstanceAtOnce(t *testing.T) {
+	op := env.Signup(t)
+	if err := env.Server.Billing.GrantOperator(context.Background(), op.ID, op.AdminID); err != nil {
+		t.Fatal(err)
+	}
+	chain := env.Signup(t)
+	warm := env.Another(t, nil)
+	create := func() *apitest.Response {
+		return warm.Do(t, apitest.Req{Method: http.MethodPost, Path: "/api/v1/franchisees", Token: chain.AdminToken,
+			Body: map[string]any{"name": env.Unique("加盟商")}})
+	}
+	wantStatus(t, create(), 201, "") // the warm instance now holds "full access"
+	r := env.Do(t, apitest.Req{Method: http.MethodPost, Path: "/api/v1/platform/tenants/" + chain.ID.String() + "/suspend", Token: op.AdminToken, Body: map[string]any{"reason": "test"}})
+	wantStatus(t, r, 200, "")
+	deadline := time.Now().Add(time.Second) // well inside accessLocalTTL (5 s): only the notice explains it
+	for {
+		r := create()
+		if r.Status == 402 && r.Code() == "billing.read_only" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the warm instance still writes for a suspended chain: %d %s", r.Status, r.Body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
+	"chainstore/infra/cache"
 	"chainstore/infra/clock"
 	"chainstore/infra/config"
 	"chainstore/infra/problem"
@@ -42,12 +43,15 @@ type Service struct {
 	cancelURL     string
 	returnURL     string
 	clock         *clock.Clock
+	// access is this instance's copy of each chain's access inputs (see
+	// accessInputs for how long it is trusted).
+	access *cache.Local[uuid.UUID, accessInputs]
 }
 
 // New builds the service from the configuration. Without a Stripe secret
 // key, Stripe calls answer ErrNotConfigured and trials still work.
 func New(pool *tenant.Pool, rc *redisx.Client, cfg *config.Config, clk *clock.Clock) *Service {
-	s := &Service{pool: pool, redis: rc, clock: clk, webhookSecret: cfg.StripeWebhookSecret, grace: cfg.BillingGracePeriod,
+	s := &Service{pool: pool, redis: rc, clock: clk, access: cache.NewLocal[uuid.UUID, accessInputs](100_000), webhookSecret: cfg.StripeWebhookSecret, grace: cfg.BillingGracePeriod,
 		trialDays: cfg.BillingTrialDays, successURL: cfg.BillingSuccessURL, cancelURL: cfg.BillingCancelURL,
 		returnURL: cfg.BillingPortalReturnURL}
 	if s.grace <= 0 {

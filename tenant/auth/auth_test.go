@@ -400,3 +400,40 @@ func TestSessionRevocationFallsBackToPostgresWhenRedisIsDown(t *testing.T) {
 		t.Fatalf("revoked session accepted by the Redis instance: %d", r.Status)
 	}
 }
+
+// A session revoked on one instance is refused by another that had just
+// accepted it: at once through the Redis notice, and within the local TTL
+// (3 s) by an instance that cannot hear notices (its Redis is down).
+func TestRevocationReachesOtherInstancesWithinTheBound(t *testing.T) {
+	tn := env.Signup(t)
+	warm := env.Another(t, nil)
+	deaf := env.Another(t, map[string]string{"REDIS_URL": "redis://127.0.0.1:1/0"})
+	access, _ := env.Login(t, tn.Slug, tn.AdminEmail, apitest.Password)
+	me := apitest.Req{Method: "GET", Path: "/api/v1/me", Token: access}
+	for _, inst := range []*apitest.Env{warm, deaf} {
+		if r := inst.Do(t, me); r.Status != 200 { // each now trusts the session locally
+			t.Fatalf("before logout: %d %s", r.Status, r.Body)
+		}
+	}
+	if r := env.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/auth/logout", Token: access}); r.Status != 204 {
+		t.Fatalf("logout: %d", r.Status)
+	}
+	refusedWithin := func(inst *apitest.Env, limit time.Duration) time.Duration {
+		start := time.Now()
+		for time.Since(start) < limit {
+			if r := inst.Do(t, me); r.Status == 401 {
+				return time.Since(start)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		t.Fatalf("a revoked session was still accepted after %s", limit)
+		return 0
+	}
+	if d := refusedWithin(warm, time.Second); d > time.Second {
+		t.Errorf("the notified instance took %s", d)
+	}
+	refusedWithin(deaf, 4*time.Second) // sessionLocalTTL is 3 s
+	if r := env.Do(t, me); r.Status != 401 {
+		t.Fatalf("the revoking instance accepts the session: %d", r.Status)
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/redis/go-redis/v9"
 
+	"chainstore/infra/cache"
 	"chainstore/infra/clock"
 	"chainstore/infra/postgres"
 	"chainstore/infra/ratelimit"
@@ -38,7 +39,12 @@ type Service struct {
 	userTokenTTL time.Duration
 	afterSignup  func(ctx context.Context, tenantID uuid.UUID) error
 	billingFlags func(ctx context.Context, tenantID uuid.UUID) (Billing, error)
+	// sessions is this instance's own view of sessions it has checked:
+	// true = revoked. See CheckSession for how long each answer is kept.
+	sessions *cache.Local[sessionRef, bool]
 }
+
+type sessionRef struct{ tenantID, sessionID uuid.UUID }
 
 // Options configure the service.
 type Options struct {
@@ -58,6 +64,7 @@ type Options struct {
 func New(pool *tenant.Pool, az *authz.Authorizer, tokens *Tokens, rc *redisx.Client, opt Options) *Service {
 	return &Service{
 		pool: pool, authz: az, tokens: tokens, clock: tokens.clock, redis: rc,
+		sessions:     cache.NewLocal[sessionRef, bool](100_000),
 		perIP:        ratelimit.New(rc, opt.LoginPerIP, opt.LoginLimitWindow),
 		perAccount:   ratelimit.New(rc, opt.LoginPerAccount, opt.LoginLimitWindow),
 		refreshTTL:   opt.RefreshTTL,
@@ -343,13 +350,22 @@ func (s *Service) revokeSession(ctx context.Context, tenantID, sid uuid.UUID, re
 	return nil
 }
 
-// Session state is cached in Redis: "revoked" until every access token of
-// the session has expired, "ok" briefly. A miss, or Redis down, reads
-// PostgreSQL, which is always right.
+// Session state is kept at three levels, PostgreSQL always right:
+//   - in this instance: "ok" for sessionLocalTTL, "revoked" until every
+//     access token of the session has expired; a revocation anywhere reaches
+//     every instance at once as a Redis notice, and sessionLocalTTL bounds a
+//     missed one (Redis down): a revoked session is refused at once on the
+//     instance that revoked it, within milliseconds elsewhere, and within
+//     sessionLocalTTL at worst;
+//   - in Redis: "revoked" likewise, "ok" for sessionOKTTL (written SET NX,
+//     so it never overwrites a revocation);
+//   - a miss, or Redis down, reads PostgreSQL.
 const (
-	sessionOK      = "ok"
-	sessionRevoked = "revoked"
-	sessionOKTTL   = 30 * time.Second
+	sessionOK       = "ok"
+	sessionRevoked  = "revoked"
+	sessionOKTTL    = 30 * time.Second
+	sessionLocalTTL = 3 * time.Second
+	sessionChannel  = "auth:session_revoked"
 )
 
 func sessionKey(tenantID, sid uuid.UUID) string {
@@ -358,13 +374,34 @@ func sessionKey(tenantID, sid uuid.UUID) string {
 
 func (s *Service) denyAfterCommit(ctx context.Context, tenantID, sid uuid.UUID) {
 	tenant.AfterCommit(ctx, func(ctx context.Context) {
+		s.sessions.Set(sessionRef{tenantID, sid}, true, s.revokedTTL())
 		err := s.redis.Do(ctx, func(ctx context.Context, rdb redis.UniversalClient) error {
-			return rdb.Set(ctx, sessionKey(tenantID, sid), sessionRevoked, s.tokens.TTL()+time.Minute).Err()
+			return rdb.Set(ctx, sessionKey(tenantID, sid), sessionRevoked, s.revokedTTL()).Err()
 		})
+		if err == nil {
+			err = s.redis.Publish(ctx, sessionChannel, tenantID.String()+":"+sid.String())
+		}
 		if err != nil {
-			// A cached "ok" then lives out its TTL (at most sessionOKTTL);
-			// after it, every check reads PostgreSQL, which has the revocation.
-			slog.WarnContext(ctx, "auth: session deny-list not written to Redis; PostgreSQL remains authoritative", "err", err)
+			// Other instances' "ok" then lives out sessionLocalTTL, and
+			// Redis's sessionOKTTL; after them every check reads
+			// PostgreSQL, which has the revocation.
+			slog.WarnContext(ctx, "auth: session revocation not written to Redis; PostgreSQL remains authoritative", "err", err)
+		}
+	})
+}
+
+// revokedTTL is how long a revocation must be remembered: until the last
+// access token of the session has expired.
+func (s *Service) revokedTTL() time.Duration { return s.tokens.TTL() + time.Minute }
+
+// Watch applies other instances' session revocations until ctx ends.
+func (s *Service) Watch(ctx context.Context) {
+	s.redis.Subscribe(ctx, sessionChannel, func(payload string) {
+		t, sid, ok := strings.Cut(payload, ":")
+		tid, err1 := uuid.Parse(t)
+		id, err2 := uuid.Parse(sid)
+		if ok && err1 == nil && err2 == nil {
+			s.sessions.Set(sessionRef{tid, id}, true, s.revokedTTL())
 		}
 	})
 }
@@ -372,6 +409,13 @@ func (s *Service) denyAfterCommit(ctx context.Context, tenantID, sid uuid.UUID) 
 // CheckSession reports whether the token's session is still live, in the
 // tenant transaction of ctx (used for the PostgreSQL fallback).
 func (s *Service) CheckSession(ctx context.Context, v *Verified) error {
+	ref := sessionRef{v.TenantID, v.SessionID}
+	if revoked, ok := s.sessions.Get(ref); ok {
+		if revoked {
+			return ErrSessionRevoked
+		}
+		return nil
+	}
 	key := sessionKey(v.TenantID, v.SessionID)
 	var state string
 	err := s.redis.Do(ctx, func(ctx context.Context, rdb redis.UniversalClient) error {
@@ -381,8 +425,10 @@ func (s *Service) CheckSession(ctx context.Context, v *Verified) error {
 	})
 	switch {
 	case err == nil && state == sessionRevoked:
+		s.sessions.Set(ref, true, s.revokedTTL())
 		return ErrSessionRevoked
 	case err == nil && state == sessionOK:
+		s.sessions.Set(ref, false, sessionLocalTTL)
 		return nil
 	}
 	var row struct {
@@ -394,8 +440,10 @@ func (s *Service) CheckSession(ctx context.Context, v *Verified) error {
 		return fmt.Errorf("auth: check session: %w", err)
 	}
 	if !row.Found || row.Revoked {
+		s.sessions.Set(ref, true, s.revokedTTL())
 		return ErrSessionRevoked
 	}
+	s.sessions.Set(ref, false, sessionLocalTTL)
 	if !errors.Is(err, redisx.ErrDown) {
 		// SET NX: a concurrent revocation's "revoked" is never overwritten.
 		_ = s.redis.Do(ctx, func(ctx context.Context, rdb redis.UniversalClient) error {

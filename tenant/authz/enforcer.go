@@ -378,33 +378,12 @@ func (a *Authorizer) Invalidate(tenantID uuid.UUID) {
 // notice and a poll of tenants.policy_version for changes whose notice was
 // lost (Redis down, instance restarting).
 func (a *Authorizer) Watch(ctx context.Context, pollEvery time.Duration) {
-	go a.subscribe(ctx)
+	a.redis.Subscribe(ctx, policyChannel, func(payload string) {
+		if id, err := uuid.Parse(payload); err == nil {
+			a.Invalidate(id)
+		}
+	})
 	go a.poll(ctx, pollEvery)
-}
-
-func (a *Authorizer) subscribe(ctx context.Context) {
-	backoff := 200 * time.Millisecond
-	for ctx.Err() == nil {
-		sub := a.redis.Raw().Subscribe(ctx, policyChannel)
-		if _, err := sub.Receive(ctx); err != nil {
-			_ = sub.Close()
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(backoff):
-			}
-			backoff = min(backoff*2, 5*time.Second)
-			continue
-		}
-		backoff = 200 * time.Millisecond
-		ch := sub.Channel()
-		for msg := range ch {
-			if id, err := uuid.Parse(msg.Payload); err == nil {
-				a.Invalidate(id)
-			}
-		}
-		_ = sub.Close()
-	}
 }
 
 func (a *Authorizer) poll(ctx context.Context, every time.Duration) {
