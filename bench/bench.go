@@ -82,6 +82,10 @@ func Run(ctx context.Context, cfg *config.Config, out io.Writer) error {
 	}
 	b := &benchEnv{srv: srv, api: "http://" + apiAddr, tenantID: res.Tenant.ID, token: res.AccessToken,
 		concurrency: concurrency, duration: duration, warmup: warmup}
+	fmt.Fprintf(out, "\n── baselines ──\n")
+	if b.base, err = measureBaselines(ctx, b, out); err != nil {
+		return err
+	}
 	// BENCH_ONLY=me,catalog runs some scenarios; each prints its own figures.
 	scenarios := []struct {
 		name string
@@ -112,6 +116,7 @@ type benchEnv struct {
 	concurrency int
 	duration    time.Duration
 	warmup      time.Duration
+	base        *baselines // measured first, for every scenario's ratios
 }
 
 // run loads one target with the common settings.
