@@ -86,8 +86,11 @@
 // # The best combination
 //
 // With at most 12 candidates every subset is evaluated, as
-// a depth-first walk in pipeline order that shares prefixes and skips a
-// promotion where it would take nothing off. With more, a bounded search
+// a depth-first walk in pipeline order that shares prefixes, skips a
+// promotion where it would take nothing off, and leaves a branch once even
+// the most its remaining candidates could take off (bounded on the starting
+// nets, which only fall) cannot reach the best total found. With more, a
+// bounded search
 // evaluates the empty set, every single candidate, the greedy extension of
 // the empty set and then of each single candidate (best first): repeatedly
 // add the candidate that gives the best result, until none improves, within

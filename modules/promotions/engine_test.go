@@ -106,6 +106,9 @@ func TestPriceCarts(t *testing.T) {
 		{name: "a tie goes to fewer promotions", lines: lines(cola.n(3)),
 			promos: []Promotion{promo(1, KindAmountOff, amtOff(20)), promo(2, KindPercentOff, pctOff(1000), exclusive), promo(3, KindAmountOff, amtOff(15))},
 			total:  945, want: []string{"P2:105"}}, // 10% = 1.05 = 3 × (0.20 + 0.15); P2 runs first and locks the line
+		{name: "a tie found late still goes to fewer promotions", lines: lines(cola.n(3)),
+			promos: []Promotion{promo(1, KindAmountOff, amtOff(20)), promo(2, KindPercentOff, pctOff(1000), exclusive, prio(-1)), promo(3, KindAmountOff, amtOff(15))},
+			total:  945, want: []string{"P2:105"}}, // as above, but P1+P3 run first and are found first
 		{name: "a tie goes to the smaller id", lines: lines(item(1, 10000).n(1)),
 			promos: []Promotion{promo(2, KindSpendPercentOff, spendPct(10000, 1000)), promo(1, KindSpendAmountOff, spend(10000, 1000))},
 			total:  9000, want: []string{"P1:1000"}}, // either alone 9000; after 满减 9000 < 100 for 满折

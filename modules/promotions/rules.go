@@ -269,6 +269,7 @@ type cand struct {
 	tmpl   int   // coupons: the same number for one template; promotions: -1
 	cap    int64 // the most it may take off (MaxOff, budget), or -1
 	mask   []bool
+	lines  []int  // the lines of mask, in order
 	comp   []int8 // bundles: the component each line serves, or -1
 }
 
@@ -311,6 +312,7 @@ func (c *cand) scope(lines []Line, mask []bool) bool {
 			}
 		}
 		mask[i], any = true, true
+		c.lines = append(c.lines, i)
 	}
 	if p.Kind == KindBundle {
 		for k := range p.Rule.Components {
@@ -331,6 +333,7 @@ type outcome struct {
 	step   Step  // spend kinds: the step that applied
 	times  int64 // 每满 repeats, complete groups, or bundles
 	capped bool  // cut down to MaxOff or the remaining budget
+	shared bool  // off is to be shared over the lines by their weights in ev.w
 }
 
 // eligible reports whether line l can take c in state s.
@@ -345,13 +348,16 @@ func (ev *evaluator) eligible(c *cand, s *state, l int) bool {
 }
 
 // compute works out what candidate i takes off in state s, into ev.d (per
-// line) and ev.part (lines it works on), without changing s.
-func (ev *evaluator) compute(i int, s *state) outcome {
+// line) and ev.part (lines it works on), both valid on c.lines only,
+// without changing s. Without split it skips sharing a discount over the
+// lines (ev.d is then not to be committed): the search needs only the total
+// of the last step.
+func (ev *evaluator) compute(i int, s *state, split bool) outcome {
 	c := &ev.cands[i]
-	clear(ev.d)
-	clear(ev.w)
-	clear(ev.part)
-	ev.steps += len(ev.lines) + 1
+	for _, l := range c.lines {
+		ev.d[l], ev.w[l], ev.part[l] = 0, 0, false
+	}
+	ev.steps += len(c.lines) + 1
 	var o outcome
 	switch c.p.Kind {
 	case KindSpecialPrice, KindMemberPrice, KindPercentOff, KindAmountOff, KindTierDiscount:
@@ -363,9 +369,16 @@ func (ev *evaluator) compute(i int, s *state) outcome {
 	default:
 		ev.orderKind(c, s, &o)
 	}
+	if o.off > 0 && split && o.shared {
+		ev.shareOut(o.off, ev.w, ev.d, c.lines)
+	}
 	if o.off > 0 && c.cap >= 0 && o.off > c.cap {
-		copy(ev.w, ev.d)
-		ev.shareOut(c.cap, ev.w, ev.d)
+		if split {
+			for _, l := range c.lines {
+				ev.w[l] = ev.d[l]
+			}
+			ev.shareOut(c.cap, ev.w, ev.d, c.lines)
+		}
 		o.off, o.capped = c.cap, true
 	}
 	return o
@@ -374,8 +387,8 @@ func (ev *evaluator) compute(i int, s *state) outcome {
 // commit applies the outcome compute left in ev.d and ev.part to s.
 func (ev *evaluator) commit(i int, s *state, o outcome) {
 	c := &ev.cands[i]
-	for l, p := range ev.part {
-		if !p {
+	for _, l := range c.lines {
+		if !ev.part[l] {
 			continue
 		}
 		s.net[l] -= ev.d[l]
@@ -414,7 +427,7 @@ func (ev *evaluator) byUnitValue(s *state, idx []int) {
 func (ev *evaluator) itemKind(c *cand, s *state, o *outcome) {
 	r := &c.p.Rule
 	el := ev.idx[:0]
-	for l := range ev.lines {
+	for _, l := range c.lines {
 		if ev.lines[l].Qty > 0 && ev.eligible(c, s, l) {
 			el = append(el, l)
 		}
@@ -466,7 +479,7 @@ func (ev *evaluator) unitKind(c *cand, s *state, o *outcome) {
 	// discounted positions among the first x of a partition
 	disc := func(x int64) int64 { return x/g*free + max(0, x%g-(g-free)) }
 	el := ev.idx[:0]
-	for l := range ev.lines {
+	for _, l := range c.lines {
 		if ev.eligible(c, s, l) {
 			el = append(el, l)
 		}
@@ -518,10 +531,7 @@ func (ev *evaluator) unitKind(c *cand, s *state, o *outcome) {
 		}
 		lo = hi
 	}
-	if off > 0 {
-		ev.shareOut(off, ev.w, ev.d)
-		o.off = off
-	}
+	o.off, o.shared = off, true
 }
 
 // bundle: complete bundles of the components, dearest units first, while a
@@ -529,7 +539,7 @@ func (ev *evaluator) unitKind(c *cand, s *state, o *outcome) {
 func (ev *evaluator) bundle(c *cand, s *state, o *outcome) {
 	r := &c.p.Rule
 	el := ev.idx[:0]
-	for l := range ev.lines {
+	for _, l := range c.lines {
 		if ev.eligible(c, s, l) {
 			el = append(el, l)
 		}
@@ -609,9 +619,7 @@ func (ev *evaluator) bundle(c *cand, s *state, o *outcome) {
 	if off <= 0 {
 		return
 	}
-	o.times = n
-	ev.shareOut(off, ev.w, ev.d)
-	o.off = off
+	o.times, o.off, o.shared = n, off, true
 }
 
 // orderKind: 满减, 满折 and coupons on the current net of the eligible lines,
@@ -619,7 +627,7 @@ func (ev *evaluator) bundle(c *cand, s *state, o *outcome) {
 func (ev *evaluator) orderKind(c *cand, s *state, o *outcome) {
 	r := &c.p.Rule
 	var e int64
-	for l := range ev.lines {
+	for _, l := range c.lines {
 		if ev.eligible(c, s, l) {
 			o.lines++
 			if n := s.net[l]; n > 0 {
@@ -665,11 +673,5 @@ func (ev *evaluator) orderKind(c *cand, s *state, o *outcome) {
 			off = money.MulDiv(e, r.OffBP, 10000)
 		}
 	}
-	off = min(off, e)
-	if off <= 0 {
-		clear(ev.part)
-		return
-	}
-	ev.shareOut(off, ev.w, ev.d)
-	o.off = off
+	o.off, o.shared = max(0, min(off, e)), true
 }

@@ -50,16 +50,18 @@ type evaluator struct {
 	work  state
 
 	// scratch of compute and shareOut, one entry per line
-	d, w      []int64
-	part      []bool
-	rem       []uint64
-	idx, ridx []int
-	ids       [2][]uuid.UUID
-	applied   []int
-	steps     int // line evaluations so far, for the bounded search
+	d, w    []int64
+	part    []bool
+	rems    []remainder
+	idx     []int
+	all     []int // every line
+	ids     [2][]uuid.UUID
+	applied []int
+	steps   int // line evaluations so far, for the bounded search
 
 	chosen    []int
 	stack     []state
+	most      []int64 // most[i]: what candidates i… could take off at most, together
 	best      []int
 	bestTotal int64
 	haveBest  bool
@@ -81,9 +83,11 @@ func (ev *evaluator) newState() state {
 func newEvaluator(sale *Sale, promotions []Promotion, coupons []Coupon) (*evaluator, error) {
 	n := len(sale.Lines)
 	ev := &evaluator{sale: sale, lines: sale.Lines, gross: make([]int64, n), d: make([]int64, n), w: make([]int64, n),
-		part: make([]bool, n), rem: make([]uint64, n), idx: make([]int, 0, n), ridx: make([]int, 0, n)}
+		part: make([]bool, n), rems: make([]remainder, 0, n), idx: make([]int, 0, n)}
 	var gross int64
+	ev.all = make([]int, n)
 	for i, l := range sale.Lines {
+		ev.all[i] = i
 		ev.gross[i] = money.MulDiv(l.UnitPrice, l.Qty, 1000)
 		gross += ev.gross[i]
 	}
@@ -201,6 +205,10 @@ func (ev *evaluator) search() []int {
 // applied to a copy of the state.
 func (ev *evaluator) exhaustive() {
 	k := len(ev.cands)
+	ev.most = make([]int64, k+1)
+	for i := k - 1; i >= 0; i-- {
+		ev.most[i] = ev.most[i+1] + ev.upperBound(i)
+	}
 	ev.stack = make([]state, k+1)
 	ev.stack[0] = ev.start // never written: includes go to stack[i+1]
 	for i := 1; i <= k; i++ {
@@ -210,12 +218,20 @@ func (ev *evaluator) exhaustive() {
 }
 
 func (ev *evaluator) dfs(i int, s *state) {
+	if ev.haveBest && money.RoundTotal(s.sum-ev.most[i], ev.sale.Rounding) > ev.bestTotal {
+		return // even every remaining candidate at its most cannot win (or tie)
+	}
 	if i == len(ev.cands) {
 		ev.consider(money.RoundTotal(s.sum, ev.sale.Rounding), ev.chosen)
 		return
 	}
 	if ev.templateFree(i, ev.chosen) {
-		if o := ev.compute(i, s); o.off > 0 {
+		last := i == len(ev.cands)-1
+		if o := ev.compute(i, s, !last); o.off > 0 && last {
+			ev.chosen = append(ev.chosen, i)
+			ev.consider(money.RoundTotal(s.sum-o.off, ev.sale.Rounding), ev.chosen)
+			ev.chosen = ev.chosen[:len(ev.chosen)-1]
+		} else if o.off > 0 {
 			t := &ev.stack[i+1]
 			t.copyFrom(s)
 			ev.commit(i, t, o)
@@ -225,6 +241,57 @@ func (ev *evaluator) dfs(i int, s *state) {
 		}
 	}
 	ev.dfs(i+1, s)
+}
+
+// upperBound is the most candidate i can take off in any state of the
+// pipeline. Nets only fall as promotions apply, and each kind's discount
+// grows with its lines' nets, so a bound on the starting nets holds
+// throughout (special and member price allow 2 fen a line for rounding).
+func (ev *evaluator) upperBound(i int) int64 {
+	c := &ev.cands[i]
+	r := &c.p.Rule
+	var e, most int64
+	for _, l := range c.lines {
+		g, q := ev.gross[l], ev.lines[l].Qty
+		e += g
+		switch c.p.Kind {
+		case KindSpecialPrice:
+			most += max(0, g-money.MulDiv(r.Price, q, 1000)) + 2
+		case KindMemberPrice:
+			most += max(0, g-money.MulDiv(*ev.lines[l].MemberPrice, q, 1000)) + 2
+		case KindPercentOff, KindTierDiscount:
+			most += money.MulDiv(g, r.OffBP, 10000)
+		case KindAmountOff:
+			most += min(g, money.MulDiv(r.Amount, q, 1000))
+		}
+	}
+	switch c.p.Kind {
+	case KindBuyNGetM, KindNthItem, KindBundle:
+		most = e
+	case KindSpendAmountOff:
+		for _, st := range r.Steps {
+			most = max(most, st.Off)
+		}
+		if r.Repeat {
+			if k := e / r.Steps[0].Threshold; k <= e/r.Steps[0].Off {
+				most = k * r.Steps[0].Off
+			} else {
+				most = e
+			}
+		}
+	case KindSpendPercentOff:
+		for _, st := range r.Steps {
+			most = max(most, money.MulDiv(e, st.OffBP, 10000))
+		}
+	case KindCouponAmount:
+		most = r.Amount
+	case KindCouponPercent:
+		most = money.MulDiv(e, r.OffBP, 10000)
+	}
+	if c.cap >= 0 {
+		most = min(most, c.cap)
+	}
+	return min(most, e)
 }
 
 // bounded: the empty set, every single candidate, then greedy extensions of
@@ -302,7 +369,7 @@ func (ev *evaluator) evaluate(set []int) (int64, []int) {
 		if !ev.templateFree(i, ev.applied) {
 			continue
 		}
-		if o := ev.compute(i, s); o.off > 0 {
+		if o := ev.compute(i, s, true); o.off > 0 {
 			ev.commit(i, s, o)
 			ev.applied = append(ev.applied, i)
 		}
@@ -361,7 +428,7 @@ func (ev *evaluator) build(chosen []int) Result {
 	s.copyFrom(&ev.start)
 	for _, i := range chosen {
 		c := &ev.cands[i]
-		o := ev.compute(i, &s)
+		o := ev.compute(i, &s, true)
 		ev.commit(i, &s, o)
 		pid := c.p.ID
 		var cid *uuid.UUID
@@ -370,8 +437,8 @@ func (ev *evaluator) build(chosen []int) Result {
 			cid = &id
 		}
 		x := ev.explainer(c, o)
-		for l, a := range ev.d {
-			if a > 0 {
+		for _, l := range c.lines {
+			if a := ev.d[l]; a > 0 {
 				zh, en := x.line(l, a)
 				res.Lines[l].Discounts = append(res.Lines[l].Discounts,
 					Allocation{PromotionID: &pid, CouponID: cid, Kind: c.p.Kind, Amount: a, Label: zh, LabelEn: en})
@@ -388,9 +455,9 @@ func (ev *evaluator) build(chosen []int) Result {
 	res.Total = money.RoundTotal(s.sum, ev.sale.Rounding)
 	res.Rounding = s.sum - res.Total
 	if res.Rounding != 0 {
-		ev.shareOut(res.Rounding, s.net, ev.d)
-		for l, a := range ev.d {
-			if a != 0 {
+		ev.shareOut(res.Rounding, s.net, ev.d, ev.all)
+		for l := range ev.lines {
+			if a := ev.d[l]; a != 0 {
 				s.net[l] -= a
 				zh, en := roundingLabel(ev.sale.Rounding, a)
 				res.Lines[l].Discounts = append(res.Lines[l].Discounts, Allocation{Kind: KindRounding, Amount: a, Label: zh, LabelEn: en})
@@ -425,9 +492,9 @@ func (ev *evaluator) whyUnused(chosen []int, i int, s *state) Unused {
 		if j > i {
 			break
 		}
-		ev.commit(j, s, ev.compute(j, s))
+		ev.commit(j, s, ev.compute(j, s, true))
 	}
-	o := ev.compute(i, s)
+	o := ev.compute(i, s, false)
 	switch {
 	case o.lines == 0:
 		return ev.unusedFor(c.coupon, WhyConflict, o)
