@@ -85,19 +85,20 @@
 //
 // # The best combination
 //
-// With at most 12 candidates every subset is evaluated, as
-// a depth-first walk in pipeline order that shares prefixes, skips a
-// promotion where it would take nothing off, and leaves a branch once even
-// the most its remaining candidates could take off (bounded on the starting
-// nets, which only fall) cannot reach the best total found. With more, a
-// bounded search
-// evaluates the empty set, every single candidate, the greedy extension of
-// the empty set and then of each single candidate (best first): repeatedly
-// add the candidate that gives the best result, until none improves, within
-// a budget of 4 million line evaluations (milliseconds); so the answer is
-// never worse than any single candidate. Candidates are few in practice:
-// only promotions that pass every check and match a line count. The winner has the lowest Total (after rounding); ties go to
-// fewer promotions, then to the lexicographically smallest sorted ids.
+// Only candidates count: promotions that pass every check above and match a
+// line, so a till cart has a handful. With at most 12, every subset is
+// evaluated, as a depth-first walk in pipeline order that shares prefixes,
+// skips a promotion where it would take nothing off, and leaves a branch
+// once even the most its remaining candidates could take off (bounded on
+// the starting nets, which only fall) cannot reach the best total found.
+// With more, a bounded search evaluates the empty set and every single
+// candidate, then extends each single candidate greedily, best first (the
+// first of these is the greedy extension of the empty set): repeatedly add
+// the candidate that gives the best result, until none improves, within a
+// budget of 4 million line evaluations (a few milliseconds). So the answer
+// is never worse than any single candidate. The winner has the lowest Total
+// (after rounding); ties go to fewer promotions, then to the
+// lexicographically smallest sorted ids.
 //
 // # Rounding
 //
