@@ -121,12 +121,12 @@ import (
 
 // Errors Price returns. Each is wrapped with the detail that failed.
 var (
-	// ErrInvalidSale: a line has a negative or too large quantity or price,
-	// the cart has too many lines, or the store type or rounding rule is
-	// unknown.
+	// ErrInvalidSale is returned when a line has a negative or too large
+	// quantity or price, the cart has more than MaxLines lines, or the store
+	// type or rounding rule is unknown.
 	ErrInvalidSale = errors.New("promotions: invalid sale")
-	// ErrDuplicatePromotion: two promotions share an id, so the answer would
-	// depend on their order.
+	// ErrDuplicatePromotion is returned when two promotions share an id, as
+	// the answer would then depend on their order.
 	ErrDuplicatePromotion = errors.New("promotions: duplicate promotion id")
 	// ErrInvalidPromotion is what Validate returns, wrapped with the field.
 	ErrInvalidPromotion = errors.New("promotions: invalid promotion")
@@ -340,11 +340,11 @@ type Promotion struct {
 // KindCouponAmount or KindCouponPercent); ID is the instance the POS
 // consumes when Price uses it.
 type Coupon struct {
-	ID        uuid.UUID `json:"id"`
-	Code      string    `json:"code"`
-	ValidFrom time.Time `json:"valid_from"`  // inclusive; zero: open
-	ValidTo   time.Time `json:"valid_until"` // exclusive; zero: open
-	Promotion Promotion `json:"promotion"`
+	ID         uuid.UUID `json:"id"`
+	Code       string    `json:"code"`
+	ValidFrom  time.Time `json:"valid_from"`  // inclusive; zero: open
+	ValidUntil time.Time `json:"valid_until"` // exclusive; zero: open
+	Promotion  Promotion `json:"promotion"`
 }
 
 // Result is the priced sale. Gross − Discount − Rounding = Total, and the
@@ -438,8 +438,10 @@ type Skipped struct {
 // explained Result. It returns ErrInvalidSale for a bad line, store type,
 // rounding rule or too many lines, and ErrDuplicatePromotion when two
 // promotions share an id; invalid promotions are skipped (Result.Skipped)
-// and invalid coupons returned unused. It does not modify its arguments and is
-// safe for concurrent use.
+// and invalid coupons returned unused. A coupon presented twice (one ID) is
+// used at most once: the first presentation counts, the other comes back
+// as WhyDuplicate. Price does not modify its arguments and is safe for
+// concurrent use.
 func Price(sale Sale, promotions []Promotion, coupons []Coupon) (Result, error) {
 	if err := checkSale(&sale); err != nil {
 		return Result{}, err

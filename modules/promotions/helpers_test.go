@@ -118,7 +118,7 @@ func budget(b int64) opt      { return func(p *Promotion) { p.RemainingBudget = 
 func usesLeft(n int) opt      { return func(p *Promotion) { p.MemberUsesLeft = &n } }
 func named(zh, en string) opt { return func(p *Promotion) { p.Name, p.NameEn = zh, en } }
 func validity(from, to time.Time) func(*Coupon) {
-	return func(c *Coupon) { c.ValidFrom, c.ValidTo = from, to }
+	return func(c *Coupon) { c.ValidFrom, c.ValidUntil = from, to }
 }
 
 func promo(n int, k Kind, r Rule, opts ...opt) Promotion {

@@ -133,7 +133,7 @@ func newEvaluator(sale *Sale, promotions []Promotion, coupons []Coupon) (*evalua
 			why = WhyInvalid
 		} else if !cp.ValidFrom.IsZero() && sale.Local.Before(cp.ValidFrom) {
 			why = WhyNotStarted
-		} else if !cp.ValidTo.IsZero() && !sale.Local.Before(cp.ValidTo) {
+		} else if !cp.ValidUntil.IsZero() && !sale.Local.Before(cp.ValidUntil) {
 			why = WhyExpired
 		} else if why = admit(&cp.Promotion, sale); why == "" && !try(cand{p: &cp.Promotion, coupon: cp, id: cp.ID}) {
 			why = WhyNoItems
