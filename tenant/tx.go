@@ -54,6 +54,7 @@ type txState struct {
 	err  error // why the transaction could not start; every use reports it
 
 	afterCommit []func(context.Context)
+	afterEnd    []func(context.Context)
 	marks       map[string]bool
 	memo        map[any]any
 }
@@ -86,6 +87,11 @@ func (p *Pool) WithTx(ctx context.Context, tenantID uuid.UUID, fn func(ctx conte
 		if r := recover(); r != nil {
 			st.end(false)
 			panic(r)
+		}
+	}()
+	defer func() {
+		for _, f := range st.afterEnd {
+			runAfterCommit(ctx, f)
 		}
 	}()
 	if err := fn(st.ctx); err != nil {
@@ -192,6 +198,19 @@ func runAfterCommit(ctx context.Context, f func(context.Context)) {
 		}
 	}()
 	f(context.WithoutCancel(ctx))
+}
+
+// AfterEnd registers f to run once the outermost transaction has ended,
+// committed or rolled back, with its connection back in the pool: for a
+// record that must outlive a failed request (a wrong PIN counted), written
+// in a transaction of its own without holding a second connection.
+// Outside a transaction f runs now.
+func AfterEnd(ctx context.Context, f func(context.Context)) {
+	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+		st.afterEnd = append(st.afterEnd, f)
+		return
+	}
+	runAfterCommit(ctx, f)
 }
 
 // DB returns the tenant transaction carried by ctx, starting it on first

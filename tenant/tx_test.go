@@ -338,3 +338,31 @@ func TestUnreachableDatabaseFailsEveryStatement(t *testing.T) {
 		t.Fatal("WithTx succeeded although its transaction never started")
 	}
 }
+
+// AfterEnd runs after a rollback too, with the connection back in the pool:
+// with a pool of one, its own transaction can still write.
+func TestAfterEndRunsAfterRollbackWithoutASecondConnection(t *testing.T) {
+	pool := newPool(t, 1)
+	a := seedTenant(t, pool, 0)
+	err := pool.WithTx(context.Background(), a, func(ctx context.Context) error {
+		var n int
+		if err := tenant.DB(ctx).Raw(`SELECT 1`).Scan(&n).Error; err != nil { // hold the one connection
+			return err
+		}
+		tenant.AfterEnd(ctx, func(ctx context.Context) {
+			err := pool.WithTx(ctx, a, func(ctx context.Context) error {
+				return tenant.DB(ctx).Exec(`INSERT INTO stores (tenant_id, id, code, name, type, time_zone) VALUES (?, ?, 'AE', 'A', 'direct', 'UTC')`, a, uuid.Must(uuid.NewV7())).Error
+			})
+			if err != nil {
+				t.Errorf("after-end write: %v", err)
+			}
+		})
+		return errors.New("the request fails")
+	})
+	if err == nil {
+		t.Fatal("want the request's error")
+	}
+	if n := countStores(context.Background(), t, pool, a); n != 1 {
+		t.Fatalf("%d stores, want the one AfterEnd wrote", n)
+	}
+}

@@ -36,12 +36,17 @@ func round(d time.Duration) string {
 // Target is one request to repeat.
 type Target struct {
 	Name    string
+	Method  string // GET when empty
 	URL     string
 	Headers map[string]string
+	Body    []byte
+	// Prepare, when set, finishes each request (a fresh Idempotency-Key, a
+	// body with new ids); it runs on the worker's goroutine.
+	Prepare func(req *fasthttp.Request)
 	Expect  int // expected status
 }
 
-// Run sends GET target for duration from concurrency workers over
+// Run sends target for duration from concurrency workers over
 // keep-alive connections, after a short warm-up that is not counted.
 func Run(ctx context.Context, t Target, concurrency int, warmup, duration time.Duration) Result {
 	client := &fasthttp.Client{MaxConnsPerHost: concurrency * 2, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second}
@@ -50,8 +55,18 @@ func Run(ctx context.Context, t Target, concurrency int, warmup, duration time.D
 		defer fasthttp.ReleaseRequest(req)
 		defer fasthttp.ReleaseResponse(resp)
 		req.SetRequestURI(t.URL)
+		if t.Method != "" {
+			req.Header.SetMethod(t.Method)
+		}
 		for k, v := range t.Headers {
 			req.Header.Set(k, v)
+		}
+		if t.Body != nil {
+			req.Header.SetContentType("application/json")
+			req.SetBody(t.Body)
+		}
+		if t.Prepare != nil {
+			t.Prepare(req)
 		}
 		start := time.Now()
 		err := client.Do(req, resp)
