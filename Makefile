@@ -11,6 +11,7 @@ SHELL       := /bin/bash
 GO          ?= go
 BIN         ?= bin/chainstore
 FUZZTIME    ?= 10s
+FUZZ_JOBS   ?= 3
 TEST_FLAGS  ?= -count=1 -p 2 -timeout 15m
 # Directories never scanned for Go sources (private server data, front-end packages).
 SKIP_DIRS   := .git .data bin frontend/node_modules
@@ -37,8 +38,8 @@ test: fmt-check vet stripe-mock ## gofmt check, go vet, all tests against real P
 	$(GO) test $(TEST_FLAGS) ./...
 	@$(MAKE) --no-print-directory fuzz
 
-fuzz: ## Run each Fuzz test for FUZZTIME (default 10s, or a count: 50000x); failing inputs land in testdata/fuzz
-	@$(WITH_SERVICES) GO=$(GO) FUZZTIME=$(FUZZTIME) infra/dev/fuzz.sh
+fuzz: ## Run each Fuzz test for FUZZTIME (default 10s, or a count: 50000x), FUZZ_JOBS at a time (default 3); failing inputs land in testdata/fuzz
+	@$(WITH_SERVICES) GO=$(GO) FUZZTIME=$(FUZZTIME) FUZZ_JOBS=$(FUZZ_JOBS) infra/dev/fuzz.sh
 
 STRIPE_MOCK_VERSION ?= v0.203.0
 STRIPE_MOCK := $(shell $(GO) env GOPATH)/bin/stripe-mock
