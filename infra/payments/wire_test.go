@@ -29,10 +29,10 @@ func (a answerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// FuzzDecodeAnswers feeds any signed answer to every call: no panic, an
+// FuzzPaymentAnswers feeds any signed answer to every call: no panic, an
 // approval only of the payment asked for, refunds that fit, and the code
 // never in an error.
-func FuzzDecodeAnswers(f *testing.F) {
+func FuzzPaymentAnswers(f *testing.F) {
 	id := uuid.MustParse("01900000-0000-7000-8000-0000000000aa")
 	f.Add(201, []byte(`{"id":"01900000-0000-7000-8000-0000000000aa","method":"wechat","status":"approved","amount":100,"refunded":0,"provider_ref":"R1","paid_at":"2026-01-02T03:04:05Z"}`))
 	f.Add(200, []byte(`{"id":"01900000-0000-7000-8000-0000000000aa","method":"wechat","status":"declined","amount":100,"decline_code":"insufficient_funds","decline_message":"134567890123456789"}`))
