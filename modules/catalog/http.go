@@ -15,6 +15,7 @@ import (
 	"chainstore/infra/web"
 	"chainstore/tenant"
 	"chainstore/tenant/authz"
+	"chainstore/tenant/org"
 )
 
 // HTTP holds the handlers of /api/v1/catalog and the POS catalog routes.
@@ -464,7 +465,7 @@ func (h *HTTP) readStore(ctx context.Context, store *uuid.UUID) (*tenant.Princip
 	if store == nil {
 		return h.reader(ctx)
 	}
-	return h.authz.RequireStore(ctx, *store, authz.CatalogRead, ErrStoreNotFound)
+	return h.authz.RequireStore(ctx, *store, authz.CatalogRead, org.ErrStoreNotFound)
 }
 
 // PriceHistory: GET /catalog/skus/{id}/prices?store_id= — newest first.
@@ -509,7 +510,7 @@ func (h *HTTP) SetPrice(c *fiber.Ctx) error {
 	if in.StoreID == nil {
 		p, err = h.authz.RequireChain(ctx, authz.PricesWrite)
 	} else {
-		p, err = h.authz.RequireStore(ctx, *in.StoreID, authz.PricesWrite, ErrStoreNotFound)
+		p, err = h.authz.RequireStore(ctx, *in.StoreID, authz.PricesWrite, org.ErrStoreNotFound)
 	}
 	if err != nil {
 		return err
@@ -530,7 +531,7 @@ func (h *HTTP) GetPrice(c *fiber.Ctx) error {
 	}
 	var bad []problem.FieldError
 	store := web.QueryUUID(c, "store_id", &bad)
-	at := time.Now().UTC()
+	at := h.svc.clock.Now()
 	if raw := c.Query("at"); raw != "" {
 		t, err := time.Parse(time.RFC3339Nano, raw)
 		if err != nil {
@@ -736,11 +737,11 @@ func (h *HTTP) ExportProducts(c *fiber.Ctx) error {
 // Lookup: GET /stores/{store_id}/pos/lookup?barcode=|code=|q= .
 func (h *HTTP) Lookup(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	store, err := web.PathID(c, "store_id", ErrStoreNotFound)
+	store, err := web.PathID(c, "store_id", org.ErrStoreNotFound)
 	if err != nil {
 		return err
 	}
-	p, err := h.authz.RequireStore(ctx, store, authz.CatalogRead, ErrStoreNotFound)
+	p, err := h.authz.RequireStore(ctx, store, authz.CatalogRead, org.ErrStoreNotFound)
 	if err != nil {
 		return err
 	}
@@ -778,11 +779,11 @@ func (h *HTTP) Lookup(c *fiber.Ctx) error {
 // Changes: GET /stores/{store_id}/catalog/changes?since=&limit= — the delta feed.
 func (h *HTTP) Changes(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	store, err := web.PathID(c, "store_id", ErrStoreNotFound)
+	store, err := web.PathID(c, "store_id", org.ErrStoreNotFound)
 	if err != nil {
 		return err
 	}
-	p, err := h.authz.RequireStore(ctx, store, authz.CatalogRead, ErrStoreNotFound)
+	p, err := h.authz.RequireStore(ctx, store, authz.CatalogRead, org.ErrStoreNotFound)
 	if err != nil {
 		return err
 	}

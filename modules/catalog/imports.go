@@ -452,7 +452,7 @@ func (s *Service) CommitImport(ctx context.Context, actor *tenant.Principal, id 
 			out, err = getImport(db, actor.TenantID, id)
 			return err
 		}
-		if err := writeRows(ctx, actor, r, good); err != nil {
+		if err := writeRows(ctx, actor, r, good, s.clock.Now()); err != nil {
 			return err
 		}
 		if err := db.Exec(`UPDATE catalog_imports SET status = 'committed', processed_rows = total_rows, written_rows = ?, committed_at = now(), updated_at = now()
@@ -488,7 +488,7 @@ func (s *Service) runImport(ctx context.Context, actor *tenant.Principal, id uui
 			if err != nil {
 				return err
 			}
-			if err := writeRows(ctx, actor, r, batch); err != nil {
+			if err := writeRows(ctx, actor, r, batch, s.clock.Now()); err != nil {
 				return err
 			}
 			return tenant.DB(ctx).Exec(`UPDATE catalog_imports SET processed_rows = error_rows + ?, written_rows = ?, updated_at = now() WHERE tenant_id = ? AND id = ?`,
@@ -510,11 +510,11 @@ func (s *Service) runImport(ctx context.Context, actor *tenant.Principal, id uui
 	})
 }
 
-// writeRows upserts validated rows; the caller holds the feed lock.
-func writeRows(ctx context.Context, actor *tenant.Principal, r *refs, rows []importRow) error {
+// writeRows upserts validated rows, their prices in force from now; the
+// caller holds the feed lock.
+func writeRows(ctx context.Context, actor *tenant.Principal, r *refs, rows []importRow, now time.Time) error {
 	db := tenant.DB(ctx)
 	tid := actor.TenantID
-	now := time.Now().UTC()
 	productIDs := map[string]uuid.UUID{}
 	for _, row := range rows {
 		var brand *uuid.UUID
@@ -611,7 +611,7 @@ func (s *Service) ExportProducts(ctx context.Context, tenantID uuid.UUID, withCo
 			MemberHQ      *int64  `gorm:"column:member_hq"`
 			CostHQ        *int64  `gorm:"column:cost_hq"`
 		}
-		now := time.Now().UTC()
+		now := s.clock.Now()
 		err := tenant.DB(ctx).Raw(`SELECT p.code AS product_code, p.name AS product_name, c.code AS category_code, coalesce(b.name, '') AS brand,
 			u.code AS unit, p.weighed, p.tax_rate_bp, p.shelf_life_days,
 			CASE WHEN s.status = 'active' AND p.status = 'active' THEN 'active' ELSE 'discontinued' END AS status,

@@ -111,10 +111,10 @@ func (s *Service) Changes(ctx context.Context, tenantID, storeID uuid.UUID, sinc
 	out := Changes{NextSince: since}
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
-		if err := storeExists(db, tenantID, storeID); err != nil {
+		if err := s.storeExists(ctx, tenantID, storeID); err != nil {
 			return err
 		}
-		rows, err := items(db, tenantID, storeID, time.Now().UTC(), `s.change_seq > ? ORDER BY s.change_seq LIMIT ?`, since, limit+1)
+		rows, err := items(db, tenantID, storeID, s.clock.Now(), `s.change_seq > ? ORDER BY s.change_seq LIMIT ?`, since, limit+1)
 		if err != nil {
 			return err
 		}
@@ -148,10 +148,10 @@ func (s *Service) Lookup(ctx context.Context, tenantID, storeID uuid.UUID, q Loo
 	out := LookupResult{Data: []Item{}}
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
-		if err := storeExists(db, tenantID, storeID); err != nil {
+		if err := s.storeExists(ctx, tenantID, storeID); err != nil {
 			return err
 		}
-		now := time.Now().UTC()
+		now := s.clock.Now()
 		var err error
 		switch {
 		case q.Barcode != "":

@@ -67,17 +67,13 @@ func pick(store, hq *int64) (*int64, string) {
 
 // PriceAt returns what each SKU cost in a store at a time: the effective
 // list price (the store's override if one was in force, else HQ's), the
-// member price, the cost and the tax rate. storeID uuid.Nil asks for HQ's
+// member price, the cost and the tax rate. storeID nil asks for HQ's
 // prices. SKUs unknown to the tenant are absent from the map. One query for
 // all SKUs; the POS calls it inside its sale transaction.
-func (s *Service) PriceAt(ctx context.Context, tenantID, storeID uuid.UUID, skuIDs []uuid.UUID, at time.Time) (map[uuid.UUID]Price, error) {
+func (s *Service) PriceAt(ctx context.Context, tenantID uuid.UUID, store *uuid.UUID, skuIDs []uuid.UUID, at time.Time) (map[uuid.UUID]Price, error) {
 	out := make(map[uuid.UUID]Price, len(skuIDs))
 	if len(skuIDs) == 0 {
 		return out, nil
-	}
-	var store *uuid.UUID
-	if storeID != uuid.Nil {
-		store = &storeID
 	}
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		var rows []priceRow
@@ -109,7 +105,7 @@ func (s *Service) SetPrice(ctx context.Context, actor *tenant.Principal, skuID u
 			return ErrInvalid.WithFields(problem.FieldError{Field: "amount", Message: "is required for HQ's price (null only ends a store override)"})
 		}
 		if in.StoreID != nil {
-			if err := storeExists(db, actor.TenantID, *in.StoreID); err != nil {
+			if err := s.storeExists(ctx, actor.TenantID, *in.StoreID); err != nil {
 				return err
 			}
 		}
@@ -119,7 +115,8 @@ func (s *Service) SetPrice(ctx context.Context, actor *tenant.Principal, skuID u
 		if _, err := oneSKU(db, actor.TenantID, skuID); err != nil {
 			return err
 		}
-		eff := time.Now().UTC()
+		now := s.clock.Now()
+		eff := now
 		if in.EffectiveFrom != nil {
 			eff = in.EffectiveFrom.UTC()
 		}
@@ -138,7 +135,7 @@ func (s *Service) SetPrice(ctx context.Context, actor *tenant.Principal, skuID u
 				// The price in force at a past time is what past sales and
 				// returns were priced at: only HQ may record history (audited,
 				// as every price change); a store's change starts now or later.
-				if eff.Before(time.Now().Add(-backdateSkew)) {
+				if eff.Before(now.Add(-backdateSkew)) {
 					return ErrInvalid.WithFields(problem.FieldError{Field: "effective_from", Message: "must not be in the past for a store's own price"})
 				}
 			}
@@ -190,7 +187,7 @@ func (s *Service) PriceHistory(ctx context.Context, tenantID, skuID uuid.UUID, s
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
 		if storeID != nil {
-			if err := storeExists(db, tenantID, *storeID); err != nil {
+			if err := s.storeExists(ctx, tenantID, *storeID); err != nil {
 				return err
 			}
 		}
@@ -218,15 +215,12 @@ func (s *Service) PriceHistory(ctx context.Context, tenantID, skuID uuid.UUID, s
 func (s *Service) SKUPrice(ctx context.Context, tenantID, skuID uuid.UUID, storeID *uuid.UUID, at time.Time) (Price, error) {
 	var out Price
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
-		db := tenant.DB(ctx)
-		st := uuid.Nil
 		if storeID != nil {
-			if err := storeExists(db, tenantID, *storeID); err != nil {
+			if err := s.storeExists(ctx, tenantID, *storeID); err != nil {
 				return err
 			}
-			st = *storeID
 		}
-		m, err := s.PriceAt(ctx, tenantID, st, []uuid.UUID{skuID}, at)
+		m, err := s.PriceAt(ctx, tenantID, storeID, []uuid.UUID{skuID}, at)
 		if err != nil {
 			return err
 		}

@@ -7,26 +7,35 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
+	"chainstore/infra/clock"
 	"chainstore/infra/postgres"
 	"chainstore/infra/problem"
 	"chainstore/infra/web"
 	"chainstore/tenant"
 	"chainstore/tenant/audit"
 	"chainstore/tenant/authz"
+	"chainstore/tenant/org"
 )
 
 // Service is the catalog module's business logic.
 type Service struct {
 	pool  *tenant.Pool
 	authz *authz.Authorizer
+	clock *clock.Clock
+	org   *org.Service
 }
 
-// New builds the service.
-func New(pool *tenant.Pool, az *authz.Authorizer) *Service { return &Service{pool: pool, authz: az} }
+// New builds the service. The clock sets every business time the catalog
+// stamps or prices at (effective times, "now" at the till); org answers
+// whether a store exists.
+func New(pool *tenant.Pool, az *authz.Authorizer, clk *clock.Clock, orgs *org.Service) *Service {
+	return &Service{pool: pool, authz: az, clock: clk, org: orgs}
+}
 
 // lockFeed serialises a tenant's catalog writers until commit, so change_seq
 // values (drawn after the lock) commit in order and the delta feed never
@@ -457,7 +466,7 @@ func (s *Service) CreateProduct(ctx context.Context, actor *tenant.Principal, in
 			return fmt.Errorf("catalog: create product: %w", err)
 		}
 		for i, k := range in.SKUs {
-			if _, err := insertSKU(ctx, actor, id, k, fmt.Sprintf("skus[%d].", i)); err != nil {
+			if _, err := insertSKU(ctx, actor, id, k, fmt.Sprintf("skus[%d].", i), s.clock.Now()); err != nil {
 				return err
 			}
 		}
@@ -470,9 +479,9 @@ func (s *Service) CreateProduct(ctx context.Context, actor *tenant.Principal, in
 	return out, err
 }
 
-// insertSKU writes one SKU with its barcodes and opening prices; the
-// caller holds the feed lock.
-func insertSKU(ctx context.Context, actor *tenant.Principal, productID uuid.UUID, k CreateSKUInput, field string) (uuid.UUID, error) {
+// insertSKU writes one SKU with its barcodes and opening prices, in force
+// from now; the caller holds the feed lock.
+func insertSKU(ctx context.Context, actor *tenant.Principal, productID uuid.UUID, k CreateSKUInput, field string, now time.Time) (uuid.UUID, error) {
 	db := tenant.DB(ctx)
 	specs := Specs(k.Specs)
 	id := uuid.Must(uuid.NewV7())
@@ -503,7 +512,7 @@ func insertSKU(ctx context.Context, actor *tenant.Principal, productID uuid.UUID
 				continue
 			}
 			if err := db.Exec(`INSERT INTO price_versions (tenant_id, id, sku_id, store_id, kind, amount, effective_from, created_by)
-				VALUES (?, ?, ?, NULL, ?, ?, now(), ?)`, actor.TenantID, uuid.Must(uuid.NewV7()), id, kv.kind, *kv.amount, nilIfZero(actor.UserID)).Error; err != nil {
+				VALUES (?, ?, ?, NULL, ?, ?, ?, ?)`, actor.TenantID, uuid.Must(uuid.NewV7()), id, kv.kind, *kv.amount, now, nilIfZero(actor.UserID)).Error; err != nil {
 				return id, fmt.Errorf("catalog: opening price: %w", err)
 			}
 		}
@@ -641,7 +650,7 @@ func (s *Service) AddSKU(ctx context.Context, actor *tenant.Principal, productID
 		if n == 0 {
 			return ErrProductNotFound
 		}
-		id, err := insertSKU(ctx, actor, productID, in, "")
+		id, err := insertSKU(ctx, actor, productID, in, "", s.clock.Now())
 		if err != nil {
 			return err
 		}
@@ -765,15 +774,11 @@ func (s *Service) RemoveBarcode(ctx context.Context, actor *tenant.Principal, sk
 	})
 }
 
-// storeExists answers ErrStoreNotFound for a store the chain does not have
-// (a chain-wide role may name any id).
-func storeExists(db *gorm.DB, tenantID, storeID uuid.UUID) error {
-	var n int64
-	if err := db.Raw(`SELECT count(*) FROM stores WHERE tenant_id = ? AND id = ?`, tenantID, storeID).Scan(&n).Error; err != nil {
-		return err
-	}
-	if n == 0 {
-		return ErrStoreNotFound
-	}
-	return nil
+// storeExists answers org.ErrStoreNotFound for a store the chain does not
+// have (a chain-wide role may name any id). org reads a store's facts once
+// per transaction, so a caller that already asked (the POS's sale) pays
+// nothing.
+func (s *Service) storeExists(ctx context.Context, tenantID, storeID uuid.UUID) error {
+	_, err := s.org.Store(ctx, tenantID, storeID)
+	return err
 }
