@@ -593,23 +593,23 @@ func (s *Service) ExportProducts(ctx context.Context, tenantID uuid.UUID, withCo
 	var rows [][]string
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		var recs []struct {
-			ProductCode   string  `gorm:"column:product_code"`
-			ProductName   string  `gorm:"column:product_name"`
-			CategoryCode  string  `gorm:"column:category_code"`
-			Brand         string  `gorm:"column:brand"`
-			Unit          string  `gorm:"column:unit"`
-			Weighed       bool    `gorm:"column:weighed"`
-			TaxRateBP     int     `gorm:"column:tax_rate_bp"`
-			ShelfLifeDays *int    `gorm:"column:shelf_life_days"`
-			Status        string  `gorm:"column:status"`
-			SKUCode       string  `gorm:"column:sku_code"`
-			SKUName       string  `gorm:"column:sku_name"`
-			Specs         Specs   `gorm:"column:specs"`
-			PLU           *string `gorm:"column:plu"`
-			BarcodesCSV   string  `gorm:"column:barcodes_csv"`
-			ListHQ        *int64  `gorm:"column:list_hq"`
-			MemberHQ      *int64  `gorm:"column:member_hq"`
-			CostHQ        *int64  `gorm:"column:cost_hq"`
+			ProductCode   string
+			ProductName   string
+			CategoryCode  string
+			Brand         string
+			Unit          string
+			Weighed       bool
+			TaxRateBP     int
+			ShelfLifeDays *int
+			Status        string
+			SKUCode       string
+			SKUName       string
+			Specs         Specs
+			PLU           *string
+			BarcodesCSV   string
+			ListHQ        *int64
+			MemberHQ      *int64
+			CostHQ        *int64
 		}
 		now := s.clock.Now()
 		err := tenant.DB(ctx).Raw(`SELECT p.code AS product_code, p.name AS product_name, c.code AS category_code, coalesce(b.name, '') AS brand,

@@ -31,27 +31,27 @@ const itemSelect = `SELECT s.id AS sku_id, s.product_id, s.code, s.name, p.name 
 	WHERE s.tenant_id = ? AND `
 
 type itemRow struct {
-	SKUID         uuid.UUID  `gorm:"column:sku_id"`
-	ProductID     uuid.UUID  `gorm:"column:product_id"`
-	Code          string     `gorm:"column:code"`
-	Name          string     `gorm:"column:name"`
-	ProductName   string     `gorm:"column:product_name"`
-	Specs         Specs      `gorm:"column:specs"`
-	CategoryID    uuid.UUID  `gorm:"column:category_id"`
-	BrandID       *uuid.UUID `gorm:"column:brand_id"`
-	Unit          string     `gorm:"column:unit"`
-	UnitKind      string     `gorm:"column:unit_kind"`
-	Weighed       bool       `gorm:"column:weighed"`
-	TaxRateBP     int        `gorm:"column:tax_rate_bp"`
-	ShelfLifeDays *int       `gorm:"column:shelf_life_days"`
-	Status        string     `gorm:"column:status"`
-	PLU           *string    `gorm:"column:plu"`
-	ChangeSeq     int64      `gorm:"column:change_seq"`
-	BarcodesCSV   string     `gorm:"column:barcodes_csv"`
-	ListStore     *int64     `gorm:"column:list_store"`
-	ListHQ        *int64     `gorm:"column:list_hq"`
-	MemberStore   *int64     `gorm:"column:member_store"`
-	MemberHQ      *int64     `gorm:"column:member_hq"`
+	SKUID         uuid.UUID `gorm:"column:sku_id"`
+	ProductID     uuid.UUID
+	Code          string
+	Name          string
+	ProductName   string
+	Specs         Specs
+	CategoryID    uuid.UUID
+	BrandID       *uuid.UUID
+	Unit          string
+	UnitKind      string
+	Weighed       bool
+	TaxRateBP     int
+	ShelfLifeDays *int
+	Status        string
+	PLU           *string
+	ChangeSeq     int64
+	BarcodesCSV   string
+	ListStore     *int64
+	ListHQ        *int64
+	MemberStore   *int64
+	MemberHQ      *int64
 }
 
 // items loads the till's view of the SKUs matching where (with args), in
@@ -85,10 +85,10 @@ func items(db *gorm.DB, tenantID, storeID uuid.UUID, now time.Time, where string
 	}
 	var sched []struct {
 		SKUID         uuid.UUID `gorm:"column:sku_id"`
-		Kind          string    `gorm:"column:kind"`
-		Amount        *int64    `gorm:"column:amount"`
-		StoreOverride bool      `gorm:"column:store_override"`
-		EffectiveFrom time.Time `gorm:"column:effective_from"`
+		Kind          string
+		Amount        *int64
+		StoreOverride bool
+		EffectiveFrom time.Time
 	}
 	if err := db.Raw(`SELECT sku_id, kind, amount, store_id IS NOT NULL AS store_override, effective_from FROM price_versions
 		WHERE tenant_id = ? AND sku_id IN ? AND kind IN ('list', 'member') AND (store_id IS NULL OR store_id = ?) AND effective_from > ?

@@ -37,14 +37,14 @@ func priceArgs(store *uuid.UUID, at time.Time, withCost bool) []any {
 }
 
 type priceRow struct {
-	ID          uuid.UUID `gorm:"column:id"`
-	TaxRateBP   int       `gorm:"column:tax_rate_bp"`
-	ListStore   *int64    `gorm:"column:list_store"`
-	ListHQ      *int64    `gorm:"column:list_hq"`
-	MemberStore *int64    `gorm:"column:member_store"`
-	MemberHQ    *int64    `gorm:"column:member_hq"`
-	CostStore   *int64    `gorm:"column:cost_store"`
-	CostHQ      *int64    `gorm:"column:cost_hq"`
+	ID          uuid.UUID
+	TaxRateBP   int
+	ListStore   *int64
+	ListHQ      *int64
+	MemberStore *int64
+	MemberHQ    *int64
+	CostStore   *int64
+	CostHQ      *int64
 }
 
 func (r priceRow) price() Price {
