@@ -3,7 +3,7 @@ package catalog
 import (
 	"database/sql/driver"
 	"encoding/json"
-	"errors"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -73,23 +73,11 @@ type UnitInput struct {
 // Specs are a SKU's specification attributes (size, flavour ...).
 type Specs map[string]string
 
-// Scan reads jsonb.
+// Scan reads jsonb; NULL is no specs.
 func (s *Specs) Scan(src any) error {
-	var b []byte
-	switch v := src.(type) {
-	case []byte:
-		b = v
-	case string:
-		b = []byte(v)
-	case nil:
-		*s = Specs{}
-		return nil
-	default:
-		return errors.New("catalog: specs: unexpected type")
-	}
 	out := Specs{}
-	if err := json.Unmarshal(b, &out); err != nil {
-		return err
+	if err := scanJSON(src, &out); err != nil {
+		return fmt.Errorf("catalog: specs: %w", err)
 	}
 	*s = out
 	return nil
@@ -142,9 +130,8 @@ const skuColumns = `id, product_id, code, name, specs, status, plu, created_at, 
 
 // Barcode is one code that names a SKU.
 type Barcode struct {
-	Barcode string    `json:"barcode"`
-	Kind    string    `json:"kind"`
-	SKUID   uuid.UUID `json:"-" gorm:"column:sku_id"`
+	Barcode string `json:"barcode"`
+	Kind    string `json:"kind"`
 }
 
 // CreateProductInput creates a product with its SKUs (and their barcodes
@@ -368,21 +355,11 @@ const importColumns = `id, filename, format, status, total_rows, valid_rows, err
 // RowErrors is the stored error report.
 type RowErrors []RowError
 
-// Scan reads jsonb.
+// Scan reads jsonb; NULL is no errors.
 func (r *RowErrors) Scan(src any) error {
-	var b []byte
-	switch v := src.(type) {
-	case []byte:
-		b = v
-	case string:
-		b = []byte(v)
-	default:
-		*r = RowErrors{}
-		return nil
-	}
 	out := RowErrors{}
-	if err := json.Unmarshal(b, &out); err != nil {
-		return err
+	if err := scanJSON(src, &out); err != nil {
+		return fmt.Errorf("catalog: import errors: %w", err)
 	}
 	*r = out
 	return nil
@@ -400,4 +377,40 @@ func (r RowErrors) Value() (driver.Value, error) {
 // CommitImportInput confirms an import.
 type CommitImportInput struct {
 	AcceptErrors bool `json:"accept_errors"`
+}
+
+// scanJSON reads a json or jsonb column into dst; NULL leaves dst as it is.
+func scanJSON(src, dst any) error {
+	switch v := src.(type) {
+	case nil:
+		return nil
+	case []byte:
+		return json.Unmarshal(v, dst)
+	case string:
+		return json.Unmarshal([]byte(v), dst)
+	}
+	return fmt.Errorf("cannot read %T as JSON", src)
+}
+
+// jsonList reads a json array column (a json_agg in the query) into a
+// slice, so one statement brings a row with its list; NULL is empty.
+type jsonList[T any] []T
+
+// Scan implements sql.Scanner.
+func (l *jsonList[T]) Scan(src any) error {
+	out := []T{}
+	if err := scanJSON(src, &out); err != nil {
+		return err
+	}
+	if out == nil { // the JSON null
+		out = []T{}
+	}
+	*l = out
+	return nil
+}
+
+// Value writes the list as JSON (GORM asks a scanned type for both ways).
+func (l jsonList[T]) Value() (driver.Value, error) {
+	b, err := json.Marshal([]T(l))
+	return string(b), err
 }

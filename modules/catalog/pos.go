@@ -19,12 +19,20 @@ import (
 // MaxChangesPage is the largest delta-feed page.
 const MaxChangesPage = 5000
 
+// itemSelect reads the till's view of SKUs in one statement: product and
+// unit facts, barcodes, the store's and HQ's prices in force at a time and
+// the scheduled changes after it. Args: priceArgs(store, at), then store
+// and at for the schedule, then the tenant, then the caller's WHERE args.
 const itemSelect = `SELECT s.id AS sku_id, s.product_id, s.code, s.name, p.name AS product_name, s.specs, p.category_id, p.brand_id,
 	u.code AS unit, u.kind AS unit_kind, p.weighed, p.tax_rate_bp, p.shelf_life_days,
 	CASE WHEN s.status = 'active' AND p.status = 'active' THEN 'active' ELSE 'discontinued' END AS status,
 	s.plu, s.change_seq,
 	coalesce((SELECT string_agg(b.barcode, ',' ORDER BY b.barcode) FROM sku_barcodes b WHERE b.tenant_id = s.tenant_id AND b.sku_id = s.id), '') AS barcodes_csv,
-	` + priceCols + `
+	` + priceCols + `,
+	(SELECT json_agg(json_build_object('kind', v.kind, 'amount', v.amount, 'store_override', v.store_id IS NOT NULL,
+			'effective_from', v.effective_from) ORDER BY v.effective_from, v.id)
+		FROM price_versions v WHERE v.tenant_id = s.tenant_id AND v.sku_id = s.id AND v.kind IN ('list', 'member')
+		AND (v.store_id IS NULL OR v.store_id = ?) AND v.effective_from > ?) AS scheduled
 	FROM skus s
 	JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
 	JOIN units u ON u.tenant_id = p.tenant_id AND u.id = p.unit_id
@@ -52,20 +60,20 @@ type itemRow struct {
 	ListHQ        *int64
 	MemberStore   *int64
 	MemberHQ      *int64
+	Scheduled     jsonList[ScheduledPrice]
 }
 
 // items loads the till's view of the SKUs matching where (with args), in
-// order, priced for the store now, with scheduled price changes.
+// order, priced for the store now, with scheduled price changes: one
+// statement however many SKUs match.
 func items(db *gorm.DB, tenantID, storeID uuid.UUID, now time.Time, where string, args ...any) ([]Item, error) {
 	var rows []itemRow
-	all := append(priceArgs(&storeID, now, false), tenantID)
+	all := append(priceArgs(&storeID, now, false), storeID, now, tenantID)
 	all = append(all, args...)
 	if err := db.Raw(itemSelect+where, all...).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("catalog: items: %w", err)
 	}
 	out := make([]Item, len(rows))
-	ids := make([]uuid.UUID, len(rows))
-	index := make(map[uuid.UUID]int, len(rows))
 	for i, r := range rows {
 		it := Item{SKUID: r.SKUID, ProductID: r.ProductID, Code: r.Code, Name: r.Name, ProductName: r.ProductName, Specs: r.Specs,
 			CategoryID: r.CategoryID, BrandID: r.BrandID, Unit: r.Unit, UnitKind: r.UnitKind, Weighed: r.Weighed, TaxRateBP: r.TaxRateBP,
@@ -78,26 +86,11 @@ func items(db *gorm.DB, tenantID, storeID uuid.UUID, now time.Time, where string
 		}
 		it.ListPrice, _ = pick(r.ListStore, r.ListHQ)
 		it.MemberPrice, _ = pick(r.MemberStore, r.MemberHQ)
-		out[i], ids[i], index[r.SKUID] = it, r.SKUID, i
-	}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	var sched []struct {
-		SKUID         uuid.UUID `gorm:"column:sku_id"`
-		Kind          string
-		Amount        *int64
-		StoreOverride bool
-		EffectiveFrom time.Time
-	}
-	if err := db.Raw(`SELECT sku_id, kind, amount, store_id IS NOT NULL AS store_override, effective_from FROM price_versions
-		WHERE tenant_id = ? AND sku_id IN ? AND kind IN ('list', 'member') AND (store_id IS NULL OR store_id = ?) AND effective_from > ?
-		ORDER BY effective_from, id`, tenantID, ids, storeID, now).Scan(&sched).Error; err != nil {
-		return nil, fmt.Errorf("catalog: scheduled prices: %w", err)
-	}
-	for _, sp := range sched {
-		i := index[sp.SKUID]
-		out[i].Scheduled = append(out[i].Scheduled, ScheduledPrice{Kind: sp.Kind, Amount: sp.Amount, StoreOverride: sp.StoreOverride, EffectiveFrom: sp.EffectiveFrom.UTC()})
+		for _, sp := range r.Scheduled {
+			sp.EffectiveFrom = sp.EffectiveFrom.UTC()
+			it.Scheduled = append(it.Scheduled, sp)
+		}
+		out[i] = it
 	}
 	return out, nil
 }
@@ -174,6 +167,9 @@ func (s *Service) Lookup(ctx context.Context, tenantID, storeID uuid.UUID, q Loo
 			if len(out.Data) > 0 {
 				out.Scan = &ScanInfo{Barcode: raw, Kind: kind}
 				return nil
+			}
+			if !scaleShaped(raw) {
+				return ErrNotFoundInLookup // no layout reads it: skip reading them
 			}
 			layouts, err := scaleLayouts(db, tenantID)
 			if err != nil {

@@ -2,6 +2,7 @@ package catalog_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -13,9 +14,10 @@ import (
 
 	"chainstore/api/apitest"
 	"chainstore/modules/catalog"
+	"chainstore/tenant"
 )
 
-// statements counts the SQL statements run with a context made by counting.
+// countKey carries the counter of a context made by counting.
 type countKey struct{}
 
 var registerCounter sync.Once
@@ -68,9 +70,11 @@ func inTx(t *testing.T, tenantID uuid.UUID, fn func(ctx context.Context) error) 
 	return n.Load()
 }
 
-// TestPOSCallsCostFixedRoundTrips: the calls a checkout makes (prices of the
-// cart, its SKUs, a barcode look-up) cost the same number of statements for
-// 1, 5 or 20 SKUs.
+// TestPOSCallsCostFixedRoundTrips: the calls a checkout makes (the prices
+// of a cart, its SKUs, look-ups) and the till's feed cost a fixed number of
+// statements, the same for 1, 5 or 20 SKUs, inside a transaction that (as
+// the POS's sale does) already holds the store's facts, and one more when
+// it does not.
 func TestPOSCallsCostFixedRoundTrips(t *testing.T) {
 	b := setup(t)
 	tn := b.tn
@@ -84,39 +88,6 @@ func TestPOSCallsCostFixedRoundTrips(t *testing.T) {
 		skus = append(skus, p.SKUs[0].ID)
 		codes = append(codes, code)
 	}
-	svc := env.Server.Catalog
-	counts := map[string][]int64{}
-	for _, n := range []int{1, 5, 20} {
-		ids := skus[:n]
-		counts["PriceAt"] = append(counts["PriceAt"], inTx(t, tn.ID, func(ctx context.Context) error {
-			m, err := svc.PriceAt(ctx, tn.ID, &st, ids, time.Now().UTC())
-			if err == nil && len(m) != n {
-				err = fmt.Errorf("PriceAt answered %d of %d SKUs", len(m), n)
-			}
-			return err
-		}))
-		counts["GetSKUs"] = append(counts["GetSKUs"], inTx(t, tn.ID, func(ctx context.Context) error {
-			m, err := svc.GetSKUs(ctx, tn.ID, ids)
-			if err == nil && len(m) != n {
-				err = fmt.Errorf("GetSKUs answered %d of %d SKUs", len(m), n)
-			}
-			return err
-		}))
-	}
-	// A barcode look-up, the first in its transaction and a later one.
-	var warm int64
-	cold := inTx(t, tn.ID, func(ctx context.Context) error {
-		if _, err := svc.Lookup(ctx, tn.ID, st, catalog.LookupQuery{Barcode: codes[0]}); err != nil {
-			return err
-		}
-		n := ctx.Value(countKey{}).(*atomic.Int64).Load()
-		_, err := svc.Lookup(ctx, tn.ID, st, catalog.LookupQuery{Barcode: codes[1]})
-		warm = ctx.Value(countKey{}).(*atomic.Int64).Load() - n
-		return err
-	}) - warm
-	counts["Lookup (first, later)"] = []int64{cold, warm}
-	// A weighed-goods label: not a registered code, so the chain's scale
-	// layouts are read and the SKU found by its PLU.
 	if r := env.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/catalog/products", Token: tn.AdminToken, Body: map[string]any{
 		"code": "RT-APPLE", "name": "苹果", "category_id": b.root, "unit_id": b.kg, "weighed": true,
 		"skus": []any{map[string]any{"code": "RT-APPLE", "name": "苹果 散装", "plu": "4321", "prices": map[string]any{"list": 1290}}}}}); r.Status != 201 {
@@ -124,14 +95,105 @@ func TestPOSCallsCostFixedRoundTrips(t *testing.T) {
 	}
 	label := "2" + "004321" + "00875"
 	label += string(catalog.CheckDigit(label))
-	counts["Lookup scale label"] = []int64{inTx(t, tn.ID, func(ctx context.Context) error {
-		res, err := svc.Lookup(ctx, tn.ID, st, catalog.LookupQuery{Barcode: label})
-		if err == nil && (res.Scan == nil || !res.Scan.Weighed || len(res.Data) != 1) {
-			err = fmt.Errorf("scale label found %+v", res)
+	// A price change on every SKU, scheduled, so the look-ups and the feed
+	// carry a schedule too.
+	ctx := tenant.WithPrincipal(context.Background(), &tenant.Principal{TenantID: tn.ID, UserID: tn.AdminID})
+	for _, id := range skus {
+		at := time.Now().UTC().Add(time.Hour)
+		if _, err := env.Server.Catalog.SetPrice(ctx, &tenant.Principal{TenantID: tn.ID, UserID: tn.AdminID}, id,
+			catalog.SetPriceInput{Kind: catalog.PriceList, Amount: ptr(999), EffectiveFrom: &at}); err != nil {
+			t.Fatal(err)
 		}
-		return err
-	})}
-	for call, c := range counts {
-		t.Logf("%s statements for N = 1, 5, 20: %v", call, c)
+	}
+	svc := env.Server.Catalog
+	// warm counts fn's statements after the store's facts are in the
+	// transaction; cold, with nothing read yet.
+	measure := func(fn func(ctx context.Context) error) (cold, warm int64) {
+		t.Helper()
+		cold = inTx(t, tn.ID, fn)
+		warm = inTx(t, tn.ID, func(ctx context.Context) error {
+			if _, err := env.Server.Org.Store(ctx, tn.ID, st); err != nil {
+				return err
+			}
+			n := ctx.Value(countKey{}).(*atomic.Int64)
+			before := n.Load()
+			err := fn(ctx)
+			n.Add(-before)
+			return err
+		})
+		return cold, warm
+	}
+	want := func(call string, n int, got, want int64) {
+		t.Helper()
+		if got != want {
+			t.Errorf("%s for %d SKUs: %d statements, want %d", call, n, got, want)
+		}
+	}
+	for _, n := range []int{1, 5, 20} {
+		ids := skus[:n]
+		cold, warm := measure(func(ctx context.Context) error {
+			m, err := svc.PriceAt(ctx, tn.ID, &st, ids, time.Now().UTC())
+			if err == nil && (len(m) != n || deref(m[ids[n-1]].List) != int64(100+n-1)) {
+				err = fmt.Errorf("PriceAt answered %+v for %d SKUs", m, n)
+			}
+			return err
+		})
+		want("PriceAt", n, cold, 1)
+		want("PriceAt", n, warm, 1)
+		cold, _ = measure(func(ctx context.Context) error {
+			m, err := svc.GetSKUs(ctx, tn.ID, ids)
+			if err == nil && (len(m) != n || len(m[ids[n-1]].Barcodes) != 1) {
+				err = fmt.Errorf("GetSKUs answered %+v for %d SKUs", m, n)
+			}
+			return err
+		})
+		want("GetSKUs", n, cold, 1)
+		cold, warm = measure(func(ctx context.Context) error {
+			res, err := svc.Lookup(ctx, tn.ID, st, catalog.LookupQuery{Query: "往返", Limit: n})
+			if err == nil && (len(res.Data) != n || len(res.Data[0].Scheduled) != 1) {
+				err = fmt.Errorf("name look-up found %+v, want %d items with a schedule", res.Data, n)
+			}
+			return err
+		})
+		want("Lookup by name", n, cold, 2)
+		want("Lookup by name", n, warm, 1)
+		cold, warm = measure(func(ctx context.Context) error {
+			c, err := svc.Changes(ctx, tn.ID, st, 0, n)
+			if err == nil && len(c.Data) != n {
+				err = fmt.Errorf("feed page %+v, want %d items", c.Data, n)
+			}
+			return err
+		})
+		want("Changes", n, cold, 2)
+		want("Changes", n, warm, 1)
+	}
+	// One scan: a registered barcode; a weighed-goods label (not registered,
+	// so the chain's layouts are read and the SKU found by PLU); a code no
+	// layout can read.
+	for _, c := range []struct {
+		what       string
+		code       string
+		cold, warm int64
+		err        error
+	}{
+		{"registered barcode", codes[3], 2, 1, nil},
+		{"scale label", label, 4, 3, nil},
+		{"unknown in-store code", "NOPE42", 2, 1, catalog.ErrNotFoundInLookup},
+	} {
+		cold, warm := measure(func(ctx context.Context) error {
+			res, err := svc.Lookup(ctx, tn.ID, st, catalog.LookupQuery{Barcode: c.code})
+			if c.err != nil {
+				if !errors.Is(err, c.err) {
+					return fmt.Errorf("%s: %v, want %v", c.what, err, c.err)
+				}
+				return nil
+			}
+			if err == nil && len(res.Data) != 1 {
+				err = fmt.Errorf("%s found %+v", c.what, res.Data)
+			}
+			return err
+		})
+		want("Lookup of a "+c.what, 1, cold, c.cold)
+		want("Lookup of a "+c.what, 1, warm, c.warm)
 	}
 }

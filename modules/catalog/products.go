@@ -72,28 +72,28 @@ func getProduct(db *gorm.DB, tenantID, id uuid.UUID) (Product, error) {
 	return p, nil
 }
 
+// skuRow is a SKU with its barcodes, read in one statement.
+type skuRow struct {
+	SKU
+	BarcodeList jsonList[Barcode] `gorm:"column:barcode_list"`
+}
+
+// listSKUs reads the tenant's SKUs matching where (on skus), in id order,
+// each with its barcodes: one statement however many SKUs match.
 func listSKUs(db *gorm.DB, tenantID uuid.UUID, where string, args ...any) ([]SKU, error) {
-	skus := []SKU{}
-	if err := db.Raw(`SELECT `+skuColumns+` FROM skus WHERE tenant_id = ? AND `+where+` ORDER BY id`, append([]any{tenantID}, args...)...).Scan(&skus).Error; err != nil {
+	var rows []skuRow
+	if err := db.Raw(`SELECT `+skuColumns+`,
+		(SELECT json_agg(json_build_object('barcode', b.barcode, 'kind', b.kind) ORDER BY b.barcode)
+			FROM sku_barcodes b WHERE b.tenant_id = skus.tenant_id AND b.sku_id = skus.id) AS barcode_list
+		FROM skus WHERE tenant_id = ? AND `+where+` ORDER BY id`, append([]any{tenantID}, args...)...).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("catalog: list skus: %w", err)
 	}
-	if len(skus) == 0 {
-		return skus, nil
-	}
-	ids := make([]uuid.UUID, len(skus))
-	for i, s := range skus {
-		ids[i] = s.ID
-		skus[i].Barcodes = []Barcode{}
-	}
-	var bcs []Barcode
-	if err := db.Raw(`SELECT barcode, kind, sku_id FROM sku_barcodes WHERE tenant_id = ? AND sku_id IN ? ORDER BY barcode`, tenantID, ids).Scan(&bcs).Error; err != nil {
-		return nil, fmt.Errorf("catalog: list barcodes: %w", err)
-	}
-	for _, b := range bcs {
-		for i := range skus {
-			if skus[i].ID == b.SKUID {
-				skus[i].Barcodes = append(skus[i].Barcodes, b)
-			}
+	skus := make([]SKU, len(rows))
+	for i, r := range rows {
+		skus[i] = r.SKU
+		skus[i].Barcodes = r.BarcodeList
+		if skus[i].Barcodes == nil {
+			skus[i].Barcodes = []Barcode{}
 		}
 	}
 	return skus, nil
