@@ -36,13 +36,7 @@ func (s *Service) ListCategories(ctx context.Context, tenantID uuid.UUID, parent
 
 // GetCategory returns one category, or ErrCategoryNotFound.
 func (s *Service) GetCategory(ctx context.Context, tenantID, id uuid.UUID) (Category, error) {
-	var out Category
-	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
-		var err error
-		out, err = getCategory(tenant.DB(ctx), tenantID, id)
-		return err
-	})
-	return out, err
+	return readTx(ctx, s, tenantID, func(db *gorm.DB) (Category, error) { return getCategory(db, tenantID, id) })
 }
 
 func getCategory(db *gorm.DB, tenantID, id uuid.UUID) (Category, error) {
@@ -85,15 +79,9 @@ func (s *Service) UpdateCategory(ctx context.Context, actor *tenant.Principal, i
 			return err
 		}
 		set := map[string]any{}
-		if in.Code != nil {
-			set["code"] = *in.Code
-		}
-		if in.Name != nil {
-			set["name"] = *in.Name
-		}
-		if in.SortOrder != nil {
-			set["sort_order"] = *in.SortOrder
-		}
+		put(set, "code", in.Code)
+		put(set, "name", in.Name)
+		put(set, "sort_order", in.SortOrder)
 		if len(set) > 0 {
 			set["updated_at"] = gorm.Expr("now()")
 			err := db.Table("categories").Where("tenant_id = ? AND id = ?", actor.TenantID, id).Updates(set).Error

@@ -3,7 +3,6 @@ package catalog
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -327,6 +326,22 @@ func validateFile(t *sheet.Table, r *refs) ([]importRow, []RowError, int, error)
 	return good, errs, bad, nil
 }
 
+// checkFile validates every row of t against the chain as it is now, in
+// the caller's transaction: the chain's rows it was checked against, the
+// good rows, the report of the bad ones and how many are bad. A file
+// without the required columns is ErrImportFile.
+func checkFile(db *gorm.DB, tenantID uuid.UUID, t *sheet.Table) (*refs, []importRow, RowErrors, int, error) {
+	r, err := loadRefs(db, tenantID)
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	good, errs, bad, err := validateFile(t, r)
+	if err != nil {
+		return nil, nil, nil, 0, ErrImportFile.WithDetail("%s", err.Error())
+	}
+	return r, good, RowErrors(errs), bad, nil
+}
+
 // CreateImport reads an uploaded product file (CSV or XLSX), validates every
 // row without writing any product (a dry run) and stores the file with its
 // report, status validated. An unreadable file is ErrImportFile.
@@ -342,22 +357,14 @@ func (s *Service) CreateImport(ctx context.Context, actor *tenant.Principal, fil
 	var out Import
 	err = s.pool.WithTx(ctx, actor.TenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
-		r, err := loadRefs(db, actor.TenantID)
+		_, good, errs, bad, err := checkFile(db, actor.TenantID, t)
 		if err != nil {
 			return err
 		}
-		good, errs, bad, err := validateFile(t, r)
-		if err != nil {
-			return ErrImportFile.WithDetail("%s", err.Error())
-		}
-		if errs == nil {
-			errs = []RowError{}
-		}
-		ej, _ := json.Marshal(errs)
 		id := uuid.Must(uuid.NewV7())
 		if err := db.Exec(`INSERT INTO catalog_imports (tenant_id, id, filename, format, status, data, total_rows, valid_rows, error_rows, errors, created_by)
 			VALUES (?, ?, ?, ?, 'validated', ?, ?, ?, ?, ?::jsonb, ?)`, actor.TenantID, id, filename, format, data, len(t.Rows), len(good), bad,
-			string(ej), nilIfZero(actor.UserID)).Error; err != nil {
+			errs, nilIfZero(actor.UserID)).Error; err != nil {
 			return fmt.Errorf("catalog: store import: %w", err)
 		}
 		out, err = getImport(db, actor.TenantID, id)
@@ -368,13 +375,7 @@ func (s *Service) CreateImport(ctx context.Context, actor *tenant.Principal, fil
 
 // GetImport returns an import with its report and progress.
 func (s *Service) GetImport(ctx context.Context, tenantID, id uuid.UUID) (Import, error) {
-	var out Import
-	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
-		var err error
-		out, err = getImport(tenant.DB(ctx), tenantID, id)
-		return err
-	})
-	return out, err
+	return readTx(ctx, s, tenantID, func(db *gorm.DB) (Import, error) { return getImport(db, tenantID, id) })
 }
 
 func getImport(db *gorm.DB, tenantID, id uuid.UUID) (Import, error) {
@@ -424,23 +425,15 @@ func (s *Service) CommitImport(ctx context.Context, actor *tenant.Principal, id 
 		if err := lockFeed(ctx, actor.TenantID); err != nil {
 			return err
 		}
-		r, err := loadRefs(db, actor.TenantID)
+		r, good, errs, bad, err := checkFile(db, actor.TenantID, t)
 		if err != nil {
 			return err
-		}
-		good, errs, bad, err := validateFile(t, r)
-		if err != nil {
-			return ErrImportFile.WithDetail("%s", err.Error())
 		}
 		if bad > 0 && !acceptErrors {
 			return ErrImportHasErrors.WithDetail("%d of %d rows are bad", bad, len(t.Rows))
 		}
-		if errs == nil {
-			errs = []RowError{}
-		}
-		ej, _ := json.Marshal(errs)
 		if err := db.Exec(`UPDATE catalog_imports SET valid_rows = ?, error_rows = ?, errors = ?::jsonb, accepted_errors = ?, status = 'committing', updated_at = now()
-			WHERE tenant_id = ? AND id = ?`, len(good), bad, string(ej), acceptErrors, actor.TenantID, id).Error; err != nil {
+			WHERE tenant_id = ? AND id = ?`, len(good), bad, errs, acceptErrors, actor.TenantID, id).Error; err != nil {
 			return err
 		}
 		if err := audit.Record(ctx, audit.Entry{Action: "catalog.import", ObjectType: "catalog_import", ObjectID: id.String(),

@@ -240,13 +240,7 @@ func scaleLayouts(db *gorm.DB, tenantID uuid.UUID) ([]ScaleLayout, error) {
 // ScaleLayouts returns the chain's weighed-goods barcode layouts (the
 // default when it has set none).
 func (s *Service) ScaleLayouts(ctx context.Context, tenantID uuid.UUID) ([]ScaleLayout, error) {
-	var out []ScaleLayout
-	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
-		var err error
-		out, err = scaleLayouts(tenant.DB(ctx), tenantID)
-		return err
-	})
-	return out, err
+	return readTx(ctx, s, tenantID, func(db *gorm.DB) ([]ScaleLayout, error) { return scaleLayouts(db, tenantID) })
 }
 
 // SetScaleLayouts replaces the chain's layouts (audited). Prefixes must be

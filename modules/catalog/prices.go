@@ -165,19 +165,31 @@ func checkBounds(db *gorm.DB, tenantID, skuID uuid.UUID, amount *int64) error {
 	if amount == nil {
 		return nil // ending an override returns to HQ's price: always allowed
 	}
-	var b []PriceBounds
-	if err := db.Raw(`SELECT sku_id, min_amount, max_amount, updated_at FROM price_bounds WHERE tenant_id = ? AND sku_id = ?`, tenantID, skuID).Scan(&b).Error; err != nil {
+	b, err := bounds(db, tenantID, skuID)
+	if err != nil {
 		return err
 	}
-	if len(b) == 0 {
+	if b == nil {
 		return ErrOutOfBounds.WithDetail("HQ has set no bounds for this SKU, so only HQ sets its store prices").
 			WithFields(problem.FieldError{Field: "amount", Message: "HQ allows no store price for this SKU"})
 	}
-	if *amount < b[0].MinAmount || *amount > b[0].MaxAmount {
-		return ErrOutOfBounds.WithDetail("HQ allows %d to %d", b[0].MinAmount, b[0].MaxAmount).
-			WithFields(problem.FieldError{Field: "amount", Message: fmt.Sprintf("must be between %d and %d", b[0].MinAmount, b[0].MaxAmount)})
+	if *amount < b.MinAmount || *amount > b.MaxAmount {
+		return ErrOutOfBounds.WithDetail("HQ allows %d to %d", b.MinAmount, b.MaxAmount).
+			WithFields(problem.FieldError{Field: "amount", Message: fmt.Sprintf("must be between %d and %d", b.MinAmount, b.MaxAmount)})
 	}
 	return nil
+}
+
+// bounds reads HQ's bounds for a SKU (nil when none are set).
+func bounds(db *gorm.DB, tenantID, skuID uuid.UUID) (*PriceBounds, error) {
+	var b []PriceBounds
+	if err := db.Raw(`SELECT sku_id, min_amount, max_amount, updated_at FROM price_bounds WHERE tenant_id = ? AND sku_id = ?`, tenantID, skuID).Scan(&b).Error; err != nil {
+		return nil, fmt.Errorf("catalog: price bounds: %w", err)
+	}
+	if len(b) == 0 {
+		return nil, nil
+	}
+	return &b[0], nil
 }
 
 // PriceHistory lists a SKU's price versions newest first (by id): HQ's,
@@ -242,14 +254,9 @@ func (s *Service) GetBounds(ctx context.Context, tenantID, skuID uuid.UUID) (*Pr
 		if _, err := oneSKU(db, tenantID, skuID); err != nil {
 			return err
 		}
-		var b []PriceBounds
-		if err := db.Raw(`SELECT sku_id, min_amount, max_amount, updated_at FROM price_bounds WHERE tenant_id = ? AND sku_id = ?`, tenantID, skuID).Scan(&b).Error; err != nil {
-			return err
-		}
-		if len(b) > 0 {
-			out = &b[0]
-		}
-		return nil
+		var err error
+		out, err = bounds(db, tenantID, skuID)
+		return err
 	})
 	return out, err
 }

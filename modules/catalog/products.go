@@ -50,13 +50,7 @@ func (s *Service) ListProducts(ctx context.Context, tenantID uuid.UUID, f Produc
 
 // GetProduct returns a product with its SKUs and their barcodes.
 func (s *Service) GetProduct(ctx context.Context, tenantID, id uuid.UUID) (Product, error) {
-	var out Product
-	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
-		var err error
-		out, err = getProduct(tenant.DB(ctx), tenantID, id)
-		return err
-	})
-	return out, err
+	return readTx(ctx, s, tenantID, func(db *gorm.DB) (Product, error) { return getProduct(db, tenantID, id) })
 }
 
 func getProduct(db *gorm.DB, tenantID, id uuid.UUID) (Product, error) {
@@ -296,38 +290,20 @@ func (s *Service) UpdateProduct(ctx context.Context, actor *tenant.Principal, id
 			return err
 		}
 		set := map[string]any{}
-		if in.Code != nil {
-			set["code"] = *in.Code
-		}
-		if in.Name != nil {
-			set["name"] = *in.Name
-		}
-		if in.CategoryID != nil {
-			set["category_id"] = *in.CategoryID
-		}
+		put(set, "code", in.Code)
+		put(set, "name", in.Name)
+		put(set, "category_id", in.CategoryID)
 		if in.BrandID != nil {
 			set["brand_id"] = *in.BrandID
 		} else if in.ClearBrand {
 			set["brand_id"] = nil
 		}
-		if in.UnitID != nil {
-			set["unit_id"] = *in.UnitID
-		}
-		if in.TaxRateBP != nil {
-			set["tax_rate_bp"] = *in.TaxRateBP
-		}
-		if in.ShelfLifeDays != nil {
-			set["shelf_life_days"] = *in.ShelfLifeDays
-		}
-		if in.Weighed != nil {
-			set["weighed"] = *in.Weighed
-		}
-		if in.Status != nil {
-			set["status"] = *in.Status
-		}
-		if in.Description != nil {
-			set["description"] = *in.Description
-		}
+		put(set, "unit_id", in.UnitID)
+		put(set, "tax_rate_bp", in.TaxRateBP)
+		put(set, "shelf_life_days", in.ShelfLifeDays)
+		put(set, "weighed", in.Weighed)
+		put(set, "status", in.Status)
+		put(set, "description", in.Description)
 		if len(set) == 0 {
 			out = cur
 			return nil
@@ -394,15 +370,11 @@ func (s *Service) UpdateSKU(ctx context.Context, actor *tenant.Principal, id uui
 			return err
 		}
 		set := map[string]any{}
-		if in.Name != nil {
-			set["name"] = *in.Name
-		}
+		put(set, "name", in.Name)
 		if in.Specs != nil {
 			set["specs"] = gorm.Expr("?::jsonb", Specs(*in.Specs))
 		}
-		if in.Status != nil {
-			set["status"] = *in.Status
-		}
+		put(set, "status", in.Status)
 		if in.PLU != nil {
 			set["plu"] = normPLU(in.PLU)
 		} else if in.ClearPLU {

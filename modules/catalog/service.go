@@ -21,6 +21,7 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
+	"gorm.io/gorm"
 
 	"chainstore/infra/clock"
 	"chainstore/tenant"
@@ -60,6 +61,18 @@ func bump(ctx context.Context, tenantID uuid.UUID, where string, args ...any) er
 	return nil
 }
 
+// readTx runs fn in the tenant's transaction (joining the one ctx carries)
+// and returns what it read.
+func readTx[T any](ctx context.Context, s *Service, tenantID uuid.UUID, fn func(db *gorm.DB) (T, error)) (T, error) {
+	var out T
+	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		var err error
+		out, err = fn(tenant.DB(ctx))
+		return err
+	})
+	return out, err
+}
+
 // storeExists answers org.ErrStoreNotFound for a store the chain does not
 // have (a chain-wide role may name any id). org reads a store's facts once
 // per transaction, so a caller that already asked (the POS's sale) pays
@@ -74,6 +87,13 @@ func nilIfZero(id uuid.UUID) *uuid.UUID {
 		return nil
 	}
 	return &id
+}
+
+// put sets column col to *v in a PATCH's change set when v is given.
+func put[T any](set map[string]any, col string, v *T) {
+	if v != nil {
+		set[col] = *v
+	}
 }
 
 func keys(m map[string]any) []string {
