@@ -23,18 +23,21 @@ var env *apitest.Env
 
 func TestMain(m *testing.M) { apitest.Main(m, "catalog", &env) }
 
-// base is one chain's catalog skeleton.
+// base is one chain's catalog skeleton: what signup gives a chain (the
+// default units and root categories), the test's own count unit and a
+// child category.
 type base struct {
-	tn               *apitest.Tenant
-	pcs, kg          uuid.UUID
-	root, child      uuid.UUID
-	rootCode, child2 string
+	tn          *apitest.Tenant
+	pcs, kg     uuid.UUID
+	root, child uuid.UUID // 食品 (a default root) > 饮料
+	daily       uuid.UUID // 日用百货, the other default root
 }
 
 func setup(t *testing.T) *base {
 	t.Helper()
 	tn := env.Signup(t)
 	b := &base{tn: tn}
+	seedDefaults(t, tn)
 	mk := func(path string, body map[string]any) uuid.UUID {
 		t.Helper()
 		r := env.Do(t, apitest.Req{Method: "POST", Path: path, Token: tn.AdminToken, Body: body})
@@ -46,10 +49,40 @@ func setup(t *testing.T) *base {
 		return x.ID
 	}
 	b.pcs = mk("/api/v1/catalog/units", map[string]any{"code": "pcs", "name": "个", "kind": "count"})
-	b.kg = mk("/api/v1/catalog/units", map[string]any{"code": "kg", "name": "千克", "kind": "weight"})
-	b.root = mk("/api/v1/catalog/categories", map[string]any{"code": "FOOD", "name": "食品"})
+	b.kg = idOf(t, tn, "/api/v1/catalog/units", "kg")
+	roots := "/api/v1/catalog/categories?roots=true"
+	b.root, b.daily = idOf(t, tn, roots, "FOOD"), idOf(t, tn, roots, "DAILY")
 	b.child = mk("/api/v1/catalog/categories", map[string]any{"code": "DRINK", "name": "饮料", "parent_id": b.root})
 	return b
+}
+
+// seedDefaults gives a chain what signup gives it (idempotent, so it holds
+// whether or not signup has run it already).
+func seedDefaults(t *testing.T, tn *apitest.Tenant) {
+	t.Helper()
+	if err := env.Server.Catalog.SeedDefaults(context.Background(), tn.ID); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// idOf is the id of the object with code in the list at path (units,
+// categories).
+func idOf(t *testing.T, tn *apitest.Tenant, path, code string) uuid.UUID {
+	t.Helper()
+	var list struct {
+		Data []struct {
+			ID   uuid.UUID
+			Code string
+		}
+	}
+	env.Do(t, apitest.Req{Method: "GET", Path: path, Token: tn.AdminToken}).JSON(t, &list)
+	for _, x := range list.Data {
+		if x.Code == code {
+			return x.ID
+		}
+	}
+	t.Fatalf("no %s in %s: %+v", code, path, list.Data)
+	return uuid.Nil
 }
 
 // ean13 makes a valid EAN-13 from 12 digits.
