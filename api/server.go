@@ -93,11 +93,12 @@ func Wire(ctx context.Context, cfg *config.Config, ks *keys.Set, log *slog.Logge
 	})
 	au.Watch(watchCtx)
 	fin := finance.New(pool, az)
+	orgs := org.New(pool, az)
 	s.Deps = Deps{
 		Config: cfg, Clock: clk, Pool: pool, Redis: rc, Authz: az, Auth: au,
-		Org: org.New(pool, az), Users: users.New(pool, az, au), Log: log,
+		Org: orgs, Users: users.New(pool, az, au), Log: log,
 		// Modules, one line each.
-		Catalog:   catalog.New(pool, az),
+		Catalog:   catalog.New(pool, az, clk, orgs),
 		Inventory: inventory.New(pool, az, fin),
 		Members:   members.New(pool, az, rc, ks, fin),
 		Finance:   fin,

@@ -7,28 +7,45 @@ import (
 
 	"github.com/google/uuid"
 
+	"chainstore/infra/web"
 	"chainstore/modules/catalog"
 )
 
 // seedCatalog adds the demo chain's catalog through the service (runs
-// inside the seed's transaction): a small category tree, units, brands,
-// about twenty products with valid EAN-13 barcodes and HQ prices, a weighed
-// product with a PLU, price bounds and a franchise store's own price.
+// inside the seed's transaction): the units and root categories every new
+// chain starts with (catalog.SeedDefaults, idempotent, so it does not
+// matter whether signup gave them already), a small category tree under
+// them, brands, about twenty products with valid EAN-13 barcodes and HQ
+// prices, a weighed product with a PLU, price bounds and a franchise
+// store's own price.
 func seedCatalog(ctx context.Context, d demo) error {
 	svc := d.srv.Catalog
 	a := d.admin
+	if err := svc.SeedDefaults(ctx, a.TenantID); err != nil {
+		return err
+	}
+	us, err := svc.ListUnits(ctx, a.TenantID)
+	if err != nil {
+		return err
+	}
 	units := map[string]uuid.UUID{}
-	for _, u := range []catalog.UnitInput{{Code: "pcs", Name: "个", Kind: "count"}, {Code: "box", Name: "箱", Kind: "count"}, {Code: "kg", Name: "千克", Kind: "weight"}} {
-		x, err := svc.CreateUnit(ctx, a, u)
-		if err != nil {
-			return fmt.Errorf("unit %s: %w", u.Code, err)
-		}
-		units[u.Code] = x.ID
+	for _, u := range us {
+		units[u.Code] = u.ID
+	}
+	roots, err := svc.ListCategories(ctx, a.TenantID, nil, true, web.Page{Limit: 100})
+	if err != nil {
+		return err
 	}
 	cats := map[string]uuid.UUID{}
+	for _, c := range roots {
+		cats[c.Code] = c.ID
+	}
 	for _, c := range []struct{ code, name, parent string }{
 		{"FOOD", "食品", ""}, {"DRINK", "饮料", "FOOD"}, {"SNACK", "休闲零食", "FOOD"}, {"FRESH", "生鲜", ""}, {"FRUIT", "水果", "FRESH"}, {"DAILY", "日用百货", ""},
 	} {
+		if _, ok := cats[c.code]; ok {
+			continue // a default root
+		}
 		in := catalog.CreateCategoryInput{Code: c.code, Name: c.name}
 		if c.parent != "" {
 			p := cats[c.parent]
@@ -78,7 +95,7 @@ func seedCatalog(ctx context.Context, d demo) error {
 	for i, it := range items {
 		body := fmt.Sprintf("6901234%05d", 100+i)
 		list, member, cost := it.list, it.member, it.cost
-		in := catalog.CreateProductInput{Code: "P-" + it.code, Name: it.name, CategoryID: cats[it.cat], UnitID: units["pcs"],
+		in := catalog.CreateProductInput{Code: "P-" + it.code, Name: it.name, CategoryID: cats[it.cat], UnitID: units["ge"],
 			SKUs: []catalog.CreateSKUInput{{Code: it.code, Name: it.name, Barcodes: []string{body + string(catalog.CheckDigit(body))},
 				Prices: &catalog.OpeningPrices{List: &list, Member: &member, Cost: &cost}}}}
 		if it.brand != "" {

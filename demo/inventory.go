@@ -46,7 +46,7 @@ func seedInventory(ctx context.Context, d demo) error {
 	}
 	for si, code := range codes {
 		store := d.stores[code]
-		prices, err := cat.PriceAt(ctx, tenantID, store, ids, now)
+		prices, err := cat.PriceAt(ctx, tenantID, &store, ids, now)
 		if err != nil {
 			return err
 		}

@@ -121,6 +121,11 @@ func (l ScaleLayout) Check() error {
 	return nil
 }
 
+// scaleShaped reports whether some valid layout could read the code as a
+// weighed-goods code: 13 or 18 digits (what Check allows), before the
+// chain's layouts are known.
+func scaleShaped(s string) bool { return isDigits(s) && (len(s) == 13 || len(s) == 18) }
+
 // Scanned is what a scanned code means.
 type Scanned struct {
 	Code     string // the code to look up in sku_barcodes (normalised)

@@ -112,8 +112,9 @@ func TestParseYuan(t *testing.T) {
 }
 
 // FuzzParseScan: any scanned input parses or is refused, never panics; a
-// weighed result always has a PLU and a value, and its code passes the
-// check digit; a normalised ordinary code is one NormalizeBarcode accepts.
+// weighed result always has a PLU and a value, its code passes the check
+// digit and is scale-shaped (the look-up reads layouts only for those); a
+// normalised ordinary code is one NormalizeBarcode accepts.
 func FuzzParseScan(f *testing.F) {
 	layouts := []ScaleLayout{
 		{Prefix: "27", PLULength: 5, ValueKind: "price", ValueLength: 5},
@@ -136,6 +137,9 @@ func FuzzParseScan(f *testing.F) {
 			}
 			if sc.Quantity != nil && *sc.Quantity < 0 || sc.Amount != nil && *sc.Amount < 0 {
 				t.Fatalf("negative value from %q: %+v", in, sc)
+			}
+			if !scaleShaped(strings.TrimSpace(in)) {
+				t.Fatalf("%q read as weighed goods, but the look-up skips codes of its shape", in)
 			}
 			return
 		}

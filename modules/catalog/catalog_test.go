@@ -23,18 +23,21 @@ var env *apitest.Env
 
 func TestMain(m *testing.M) { apitest.Main(m, "catalog", &env) }
 
-// base is one chain's catalog skeleton.
+// base is one chain's catalog skeleton: what signup gives a chain (the
+// default units and root categories), the test's own count unit and a
+// child category.
 type base struct {
-	tn               *apitest.Tenant
-	pcs, kg          uuid.UUID
-	root, child      uuid.UUID
-	rootCode, child2 string
+	tn          *apitest.Tenant
+	pcs, kg     uuid.UUID
+	root, child uuid.UUID // 食品 (a default root) > 饮料
+	daily       uuid.UUID // 日用百货, the other default root
 }
 
 func setup(t *testing.T) *base {
 	t.Helper()
 	tn := env.Signup(t)
 	b := &base{tn: tn}
+	seedDefaults(t, tn)
 	mk := func(path string, body map[string]any) uuid.UUID {
 		t.Helper()
 		r := env.Do(t, apitest.Req{Method: "POST", Path: path, Token: tn.AdminToken, Body: body})
@@ -46,10 +49,40 @@ func setup(t *testing.T) *base {
 		return x.ID
 	}
 	b.pcs = mk("/api/v1/catalog/units", map[string]any{"code": "pcs", "name": "个", "kind": "count"})
-	b.kg = mk("/api/v1/catalog/units", map[string]any{"code": "kg", "name": "千克", "kind": "weight"})
-	b.root = mk("/api/v1/catalog/categories", map[string]any{"code": "FOOD", "name": "食品"})
+	b.kg = idOf(t, tn, "/api/v1/catalog/units", "kg")
+	roots := "/api/v1/catalog/categories?roots=true"
+	b.root, b.daily = idOf(t, tn, roots, "FOOD"), idOf(t, tn, roots, "DAILY")
 	b.child = mk("/api/v1/catalog/categories", map[string]any{"code": "DRINK", "name": "饮料", "parent_id": b.root})
 	return b
+}
+
+// seedDefaults gives a chain what signup gives it (idempotent, so it holds
+// whether or not signup has run it already).
+func seedDefaults(t *testing.T, tn *apitest.Tenant) {
+	t.Helper()
+	if err := env.Server.Catalog.SeedDefaults(context.Background(), tn.ID); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// idOf is the id of the object with code in the list at path (units,
+// categories).
+func idOf(t *testing.T, tn *apitest.Tenant, path, code string) uuid.UUID {
+	t.Helper()
+	var list struct {
+		Data []struct {
+			ID   uuid.UUID
+			Code string
+		}
+	}
+	env.Do(t, apitest.Req{Method: "GET", Path: path, Token: tn.AdminToken}).JSON(t, &list)
+	for _, x := range list.Data {
+		if x.Code == code {
+			return x.ID
+		}
+	}
+	t.Fatalf("no %s in %s: %+v", code, path, list.Data)
+	return uuid.Nil
 }
 
 // ean13 makes a valid EAN-13 from 12 digits.
@@ -281,7 +314,7 @@ func TestPriceInForceAtPastTime(t *testing.T) {
 	// The service answers many SKUs at once, as the POS asks.
 	other := b.product(t, "P-OIL", "花生油", b.root, map[string]any{"code": "OIL-1", "name": "花生油 1L", "prices": map[string]any{"list": 2590}})
 	ctx := tenant.WithPrincipal(context.Background(), &tenant.Principal{TenantID: tn.ID})
-	m, err := env.Server.Catalog.PriceAt(ctx, tn.ID, uuid.Nil, []uuid.UUID{skuID, other.SKUs[0].ID, uuid.New()}, time.Now().UTC())
+	m, err := env.Server.Catalog.PriceAt(ctx, tn.ID, nil, []uuid.UUID{skuID, other.SKUs[0].ID, uuid.New()}, time.Now().UTC())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +322,7 @@ func TestPriceInForceAtPastTime(t *testing.T) {
 		t.Fatalf("PriceAt now: %+v", m)
 	}
 	// Before the opening price of the second SKU, it had none.
-	m, err = env.Server.Catalog.PriceAt(ctx, tn.ID, uuid.Nil, []uuid.UUID{skuID, other.SKUs[0].ID}, t2.Add(-time.Hour))
+	m, err = env.Server.Catalog.PriceAt(ctx, tn.ID, nil, []uuid.UUID{skuID, other.SKUs[0].ID}, t2.Add(-time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -895,5 +928,50 @@ func TestCatalog404OtherTenant(t *testing.T) {
 	}
 	if n := env.Count(t, `SELECT count(*) FROM price_versions WHERE tenant_id = $1`, b.tn.ID); n != 1 {
 		t.Fatalf("tenant B has %d price versions, want 1", n)
+	}
+}
+
+// TestPricesFollowTheClock: the catalog's "now" is the server's one clock:
+// a price set without an effective time starts at the clock's time, and
+// the till's look-up and feed price at it, so moving the clock past a
+// scheduled change brings that price into force.
+func TestPricesFollowTheClock(t *testing.T) {
+	b := setup(t)
+	tn := b.tn
+	st := env.CreateStore(t, tn, nil)
+	code := ean13("690123456300")
+	p := b.product(t, "P-TEA", "绿茶", b.root, map[string]any{"code": "TEA-500", "name": "绿茶 500ml", "barcodes": []string{code},
+		"prices": map[string]any{"list": 300}})
+	sku := p.SKUs[0].ID
+	soon := time.Now().UTC().Add(72 * time.Hour).Truncate(time.Second)
+	if r := env.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/catalog/skus/" + sku.String() + "/prices", Token: tn.AdminToken,
+		Body: map[string]any{"kind": "list", "amount": 350, "effective_from": soon}}); r.Status != 201 {
+		t.Fatalf("schedule: %d %s", r.Status, r.Body)
+	}
+	svc := env.Server.Catalog
+	ctx := tenant.WithPrincipal(context.Background(), &tenant.Principal{TenantID: tn.ID, UserID: tn.AdminID})
+	later := soon.Add(24 * time.Hour)
+	env.Server.Clock.Freeze(later)
+	t.Cleanup(func() { env.Server.Clock.Set(nil) })
+	res, err := svc.Lookup(ctx, tn.ID, st, catalog.LookupQuery{Barcode: code})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it := res.Data[0]; deref(it.ListPrice) != int64(350) || len(it.Scheduled) != 0 {
+		t.Fatalf("look-up a day after the scheduled change: %+v", it)
+	}
+	feed, err := svc.Changes(ctx, tn.ID, st, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(feed.Data) != 1 || deref(feed.Data[0].ListPrice) != int64(350) {
+		t.Fatalf("feed a day after the scheduled change: %+v", feed.Data)
+	}
+	v, err := svc.SetPrice(ctx, &tenant.Principal{TenantID: tn.ID, UserID: tn.AdminID}, sku, catalog.SetPriceInput{Kind: catalog.PriceMember, Amount: ptr(320)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !v.EffectiveFrom.Equal(later) {
+		t.Fatalf("a price set now starts at %s, want the clock's %s", v.EffectiveFrom, later)
 	}
 }

@@ -19,7 +19,6 @@ var (
 	ErrBarcodeNotFound  = problem.New(404, "barcodes.not_found", "Barcode not found")
 	ErrInvalid          = problem.New(422, "catalog.invalid", "The catalog data is invalid")
 	ErrOutOfBounds      = problem.New(422, "prices.out_of_bounds", "The price is outside the bounds HQ allows for this store")
-	ErrStoreNotFound    = problem.New(404, "stores.not_found", "Store not found")
 	ErrImportNotFound   = problem.New(404, "imports.not_found", "Import not found")
 	ErrImportFile       = problem.New(422, "imports.unreadable", "The file cannot be read as CSV or XLSX")
 	ErrImportState      = problem.New(409, "imports.not_committable", "The import is not waiting to be committed")

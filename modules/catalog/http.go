@@ -15,6 +15,7 @@ import (
 	"chainstore/infra/web"
 	"chainstore/tenant"
 	"chainstore/tenant/authz"
+	"chainstore/tenant/org"
 )
 
 // HTTP holds the handlers of /api/v1/catalog and the POS catalog routes.
@@ -33,8 +34,111 @@ func (h *HTTP) reader(ctx context.Context) (*tenant.Principal, error) {
 	return p, err
 }
 
+// writer: catalog writes are chain work.
 func (h *HTTP) writer(ctx context.Context) (*tenant.Principal, error) {
 	return h.authz.RequireChain(ctx, authz.CatalogWrite)
+}
+
+// priceSetter: HQ's prices and bounds are chain work.
+func (h *HTTP) priceSetter(ctx context.Context) (*tenant.Principal, error) {
+	return h.authz.RequireChain(ctx, authz.PricesWrite)
+}
+
+// The shapes most handlers share, each in one place. A handler that names
+// an object by its path id reads the id first (a malformed id is that
+// object's 404), then authorises, then decodes the body.
+
+// allow authorises a request and returns who makes it.
+type allow func(context.Context) (*tenant.Principal, error)
+
+// create answers a POST that makes an object: authorise, decode, call, 201.
+func create[In, Out any](c *fiber.Ctx, may allow, call func(context.Context, *tenant.Principal, In) (Out, error)) error {
+	ctx := c.UserContext()
+	p, err := may(ctx)
+	if err != nil {
+		return err
+	}
+	var in In
+	if err := web.Decode(c, &in); err != nil {
+		return err
+	}
+	out, err := call(ctx, p, in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(out)
+}
+
+// whole answers a GET of a short list read whole (no pages), under key.
+func whole[Out any](c *fiber.Ctx, key string, may allow, call func(ctx context.Context, tenantID uuid.UUID) (Out, error)) error {
+	ctx := c.UserContext()
+	p, err := may(ctx)
+	if err != nil {
+		return err
+	}
+	out, err := call(ctx, p.TenantID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{key: out})
+}
+
+// read answers a GET of the object named by the path id.
+func read[Out any](c *fiber.Ctx, notFound *problem.Error, may allow, call func(ctx context.Context, tenantID, id uuid.UUID) (Out, error)) error {
+	ctx := c.UserContext()
+	id, err := web.PathID(c, "id", notFound)
+	if err != nil {
+		return err
+	}
+	p, err := may(ctx)
+	if err != nil {
+		return err
+	}
+	out, err := call(ctx, p.TenantID, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+// change answers a write with a body to the object named by the path id
+// (a PATCH, or a POST that adds to it), with status.
+func change[In, Out any](c *fiber.Ctx, notFound *problem.Error, may allow, status int, call func(context.Context, *tenant.Principal, uuid.UUID, In) (Out, error)) error {
+	ctx := c.UserContext()
+	id, err := web.PathID(c, "id", notFound)
+	if err != nil {
+		return err
+	}
+	p, err := may(ctx)
+	if err != nil {
+		return err
+	}
+	var in In
+	if err := web.Decode(c, &in); err != nil {
+		return err
+	}
+	out, err := call(ctx, p, id, in)
+	if err != nil {
+		return err
+	}
+	return c.Status(status).JSON(out)
+}
+
+// remove answers a DELETE of the object named by the path id: 204.
+func remove(c *fiber.Ctx, notFound *problem.Error, may allow, call func(context.Context, *tenant.Principal, uuid.UUID) error) error {
+	ctx := c.UserContext()
+	id, err := web.PathID(c, "id", notFound)
+	if err != nil {
+		return err
+	}
+	p, err := may(ctx)
+	if err != nil {
+		return err
+	}
+	if err := call(ctx, p, id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
 }
 
 // seesCost: HQ price setters and finance see cost prices chain-wide; a
@@ -83,91 +187,25 @@ func (h *HTTP) ListCategories(c *fiber.Ctx) error {
 
 // CategoryTree: GET /catalog/categories/tree — the whole tree, nested.
 func (h *HTTP) CategoryTree(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	p, err := h.reader(ctx)
-	if err != nil {
-		return err
-	}
-	tree, err := h.svc.CategoryTree(ctx, p.TenantID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"data": tree})
+	return whole(c, "data", h.reader, h.svc.CategoryTree)
 }
 
 // CreateCategory: POST /catalog/categories.
-func (h *HTTP) CreateCategory(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	p, err := h.writer(ctx)
-	if err != nil {
-		return err
-	}
-	var in CreateCategoryInput
-	if err := web.Decode(c, &in); err != nil {
-		return err
-	}
-	out, err := h.svc.CreateCategory(ctx, p, in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(out)
-}
+func (h *HTTP) CreateCategory(c *fiber.Ctx) error { return create(c, h.writer, h.svc.CreateCategory) }
 
 // GetCategory: GET /catalog/categories/{id}.
 func (h *HTTP) GetCategory(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	id, err := web.PathID(c, "id", ErrCategoryNotFound)
-	if err != nil {
-		return err
-	}
-	p, err := h.reader(ctx)
-	if err != nil {
-		return err
-	}
-	out, err := h.svc.GetCategory(ctx, p.TenantID, id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(out)
+	return read(c, ErrCategoryNotFound, h.reader, h.svc.GetCategory)
 }
 
 // UpdateCategory: PATCH /catalog/categories/{id}.
 func (h *HTTP) UpdateCategory(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	id, err := web.PathID(c, "id", ErrCategoryNotFound)
-	if err != nil {
-		return err
-	}
-	p, err := h.writer(ctx)
-	if err != nil {
-		return err
-	}
-	var in UpdateCategoryInput
-	if err := web.Decode(c, &in); err != nil {
-		return err
-	}
-	out, err := h.svc.UpdateCategory(ctx, p, id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(out)
+	return change(c, ErrCategoryNotFound, h.writer, fiber.StatusOK, h.svc.UpdateCategory)
 }
 
 // DeleteCategory: DELETE /catalog/categories/{id} — only an empty one.
 func (h *HTTP) DeleteCategory(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	id, err := web.PathID(c, "id", ErrCategoryNotFound)
-	if err != nil {
-		return err
-	}
-	p, err := h.writer(ctx)
-	if err != nil {
-		return err
-	}
-	if err := h.svc.DeleteCategory(ctx, p, id); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return remove(c, ErrCategoryNotFound, h.writer, h.svc.DeleteCategory)
 }
 
 // ── brands and units ──
@@ -195,76 +233,18 @@ func (h *HTTP) ListBrands(c *fiber.Ctx) error {
 }
 
 // CreateBrand: POST /catalog/brands.
-func (h *HTTP) CreateBrand(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	p, err := h.writer(ctx)
-	if err != nil {
-		return err
-	}
-	var in BrandInput
-	if err := web.Decode(c, &in); err != nil {
-		return err
-	}
-	out, err := h.svc.CreateBrand(ctx, p, in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(out)
-}
+func (h *HTTP) CreateBrand(c *fiber.Ctx) error { return create(c, h.writer, h.svc.CreateBrand) }
 
 // UpdateBrand: PATCH /catalog/brands/{id}.
 func (h *HTTP) UpdateBrand(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	id, err := web.PathID(c, "id", ErrBrandNotFound)
-	if err != nil {
-		return err
-	}
-	p, err := h.writer(ctx)
-	if err != nil {
-		return err
-	}
-	var in BrandInput
-	if err := web.Decode(c, &in); err != nil {
-		return err
-	}
-	out, err := h.svc.UpdateBrand(ctx, p, id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(out)
+	return change(c, ErrBrandNotFound, h.writer, fiber.StatusOK, h.svc.UpdateBrand)
 }
 
 // ListUnits: GET /catalog/units.
-func (h *HTTP) ListUnits(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	p, err := h.reader(ctx)
-	if err != nil {
-		return err
-	}
-	rows, err := h.svc.ListUnits(ctx, p.TenantID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"data": rows})
-}
+func (h *HTTP) ListUnits(c *fiber.Ctx) error { return whole(c, "data", h.reader, h.svc.ListUnits) }
 
 // CreateUnit: POST /catalog/units.
-func (h *HTTP) CreateUnit(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	p, err := h.writer(ctx)
-	if err != nil {
-		return err
-	}
-	var in UnitInput
-	if err := web.Decode(c, &in); err != nil {
-		return err
-	}
-	out, err := h.svc.CreateUnit(ctx, p, in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(out)
-}
+func (h *HTTP) CreateUnit(c *fiber.Ctx) error { return create(c, h.writer, h.svc.CreateUnit) }
 
 // ── products and SKUs ──
 
@@ -298,162 +278,41 @@ func (h *HTTP) ListProducts(c *fiber.Ctx) error {
 }
 
 // CreateProduct: POST /catalog/products — with SKUs, barcodes and opening prices.
-func (h *HTTP) CreateProduct(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	p, err := h.writer(ctx)
-	if err != nil {
-		return err
-	}
-	var in CreateProductInput
-	if err := web.Decode(c, &in); err != nil {
-		return err
-	}
-	out, err := h.svc.CreateProduct(ctx, p, in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(out)
-}
+func (h *HTTP) CreateProduct(c *fiber.Ctx) error { return create(c, h.writer, h.svc.CreateProduct) }
 
 // GetProduct: GET /catalog/products/{id}.
 func (h *HTTP) GetProduct(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	id, err := web.PathID(c, "id", ErrProductNotFound)
-	if err != nil {
-		return err
-	}
-	p, err := h.reader(ctx)
-	if err != nil {
-		return err
-	}
-	out, err := h.svc.GetProduct(ctx, p.TenantID, id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(out)
+	return read(c, ErrProductNotFound, h.reader, h.svc.GetProduct)
 }
 
 // UpdateProduct: PATCH /catalog/products/{id}.
 func (h *HTTP) UpdateProduct(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	id, err := web.PathID(c, "id", ErrProductNotFound)
-	if err != nil {
-		return err
-	}
-	p, err := h.writer(ctx)
-	if err != nil {
-		return err
-	}
-	var in UpdateProductInput
-	if err := web.Decode(c, &in); err != nil {
-		return err
-	}
-	out, err := h.svc.UpdateProduct(ctx, p, id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(out)
+	return change(c, ErrProductNotFound, h.writer, fiber.StatusOK, h.svc.UpdateProduct)
 }
 
 // AddSKU: POST /catalog/products/{id}/skus.
 func (h *HTTP) AddSKU(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	id, err := web.PathID(c, "id", ErrProductNotFound)
-	if err != nil {
-		return err
-	}
-	p, err := h.writer(ctx)
-	if err != nil {
-		return err
-	}
-	var in CreateSKUInput
-	if err := web.Decode(c, &in); err != nil {
-		return err
-	}
-	out, err := h.svc.AddSKU(ctx, p, id, in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(out)
+	return change(c, ErrProductNotFound, h.writer, fiber.StatusCreated, h.svc.AddSKU)
 }
 
 // GetSKU: GET /catalog/skus/{id}.
-func (h *HTTP) GetSKU(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	id, err := web.PathID(c, "id", ErrSKUNotFound)
-	if err != nil {
-		return err
-	}
-	p, err := h.reader(ctx)
-	if err != nil {
-		return err
-	}
-	out, err := h.svc.GetSKU(ctx, p.TenantID, id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(out)
-}
+func (h *HTTP) GetSKU(c *fiber.Ctx) error { return read(c, ErrSKUNotFound, h.reader, h.svc.GetSKU) }
 
 // UpdateSKU: PATCH /catalog/skus/{id}.
 func (h *HTTP) UpdateSKU(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	id, err := web.PathID(c, "id", ErrSKUNotFound)
-	if err != nil {
-		return err
-	}
-	p, err := h.writer(ctx)
-	if err != nil {
-		return err
-	}
-	var in UpdateSKUInput
-	if err := web.Decode(c, &in); err != nil {
-		return err
-	}
-	out, err := h.svc.UpdateSKU(ctx, p, id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(out)
+	return change(c, ErrSKUNotFound, h.writer, fiber.StatusOK, h.svc.UpdateSKU)
 }
 
 // AddBarcode: POST /catalog/skus/{id}/barcodes.
 func (h *HTTP) AddBarcode(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	id, err := web.PathID(c, "id", ErrSKUNotFound)
-	if err != nil {
-		return err
-	}
-	p, err := h.writer(ctx)
-	if err != nil {
-		return err
-	}
-	var in BarcodeInput
-	if err := web.Decode(c, &in); err != nil {
-		return err
-	}
-	out, err := h.svc.AddBarcode(ctx, p, id, in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(out)
+	return change(c, ErrSKUNotFound, h.writer, fiber.StatusCreated, h.svc.AddBarcode)
 }
 
 // RemoveBarcode: DELETE /catalog/skus/{id}/barcodes/{barcode}.
 func (h *HTTP) RemoveBarcode(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	id, err := web.PathID(c, "id", ErrSKUNotFound)
-	if err != nil {
-		return err
-	}
-	p, err := h.writer(ctx)
-	if err != nil {
-		return err
-	}
-	if err := h.svc.RemoveBarcode(ctx, p, id, c.Params("barcode")); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return remove(c, ErrSKUNotFound, h.writer, func(ctx context.Context, p *tenant.Principal, id uuid.UUID) error {
+		return h.svc.RemoveBarcode(ctx, p, id, c.Params("barcode"))
+	})
 }
 
 // ── prices ──
@@ -464,7 +323,7 @@ func (h *HTTP) readStore(ctx context.Context, store *uuid.UUID) (*tenant.Princip
 	if store == nil {
 		return h.reader(ctx)
 	}
-	return h.authz.RequireStore(ctx, *store, authz.CatalogRead, ErrStoreNotFound)
+	return h.authz.RequireStore(ctx, *store, authz.CatalogRead, org.ErrStoreNotFound)
 }
 
 // PriceHistory: GET /catalog/skus/{id}/prices?store_id= — newest first.
@@ -507,9 +366,9 @@ func (h *HTTP) SetPrice(c *fiber.Ctx) error {
 	}
 	var p *tenant.Principal
 	if in.StoreID == nil {
-		p, err = h.authz.RequireChain(ctx, authz.PricesWrite)
+		p, err = h.priceSetter(ctx)
 	} else {
-		p, err = h.authz.RequireStore(ctx, *in.StoreID, authz.PricesWrite, ErrStoreNotFound)
+		p, err = h.authz.RequireStore(ctx, *in.StoreID, authz.PricesWrite, org.ErrStoreNotFound)
 	}
 	if err != nil {
 		return err
@@ -530,7 +389,7 @@ func (h *HTTP) GetPrice(c *fiber.Ctx) error {
 	}
 	var bad []problem.FieldError
 	store := web.QueryUUID(c, "store_id", &bad)
-	at := time.Now().UTC()
+	at := h.svc.clock.Now()
 	if raw := c.Query("at"); raw != "" {
 		t, err := time.Parse(time.RFC3339Nano, raw)
 		if err != nil {
@@ -557,61 +416,25 @@ func (h *HTTP) GetPrice(c *fiber.Ctx) error {
 
 // GetBounds: GET /catalog/skus/{id}/price-bounds.
 func (h *HTTP) GetBounds(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	id, err := web.PathID(c, "id", ErrSKUNotFound)
-	if err != nil {
-		return err
-	}
-	p, err := h.reader(ctx)
-	if err != nil {
-		return err
-	}
-	b, err := h.svc.GetBounds(ctx, p.TenantID, id)
-	if err != nil {
-		return err
-	}
-	if b == nil {
-		return ErrBoundsNotSet
-	}
-	return c.JSON(b)
+	return read(c, ErrSKUNotFound, h.reader, func(ctx context.Context, tenantID, id uuid.UUID) (*PriceBounds, error) {
+		b, err := h.svc.GetBounds(ctx, tenantID, id)
+		if err == nil && b == nil {
+			err = ErrBoundsNotSet
+		}
+		return b, err
+	})
 }
 
 // SetBounds: PUT /catalog/skus/{id}/price-bounds — HQ only.
 func (h *HTTP) SetBounds(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	id, err := web.PathID(c, "id", ErrSKUNotFound)
-	if err != nil {
-		return err
-	}
-	p, err := h.authz.RequireChain(ctx, authz.PricesWrite)
-	if err != nil {
-		return err
-	}
-	var in PriceBoundsInput
-	if err := web.Decode(c, &in); err != nil {
-		return err
-	}
-	out, err := h.svc.SetBounds(ctx, p, id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(out)
+	return change(c, ErrSKUNotFound, h.priceSetter, fiber.StatusOK, h.svc.SetBounds)
 }
 
 // ── scale barcode layouts ──
 
 // GetScaleLayouts: GET /catalog/scale-layouts.
 func (h *HTTP) GetScaleLayouts(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	p, err := h.reader(ctx)
-	if err != nil {
-		return err
-	}
-	out, err := h.svc.ScaleLayouts(ctx, p.TenantID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"layouts": out})
+	return whole(c, "layouts", h.reader, h.svc.ScaleLayouts)
 }
 
 // SetScaleLayouts: PUT /catalog/scale-layouts.
@@ -666,20 +489,7 @@ func (h *HTTP) CreateImport(c *fiber.Ctx) error {
 
 // GetImport: GET /catalog/imports/{id}.
 func (h *HTTP) GetImport(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	id, err := web.PathID(c, "id", ErrImportNotFound)
-	if err != nil {
-		return err
-	}
-	p, err := h.writer(ctx)
-	if err != nil {
-		return err
-	}
-	out, err := h.svc.GetImport(ctx, p.TenantID, id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(out)
+	return read(c, ErrImportNotFound, h.writer, h.svc.GetImport)
 }
 
 // CommitImport: POST /catalog/imports/{id}/commit.
@@ -733,14 +543,21 @@ func (h *HTTP) ExportProducts(c *fiber.Ctx) error {
 
 // ── POS ──
 
+// till reads the store of a POS path and authorises reading the catalog
+// there (a store outside the caller's scope is not found).
+func (h *HTTP) till(c *fiber.Ctx) (uuid.UUID, *tenant.Principal, error) {
+	store, err := web.PathID(c, "store_id", org.ErrStoreNotFound)
+	if err != nil {
+		return uuid.Nil, nil, err
+	}
+	p, err := h.authz.RequireStore(c.UserContext(), store, authz.CatalogRead, org.ErrStoreNotFound)
+	return store, p, err
+}
+
 // Lookup: GET /stores/{store_id}/pos/lookup?barcode=|code=|q= .
 func (h *HTTP) Lookup(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	store, err := web.PathID(c, "store_id", ErrStoreNotFound)
-	if err != nil {
-		return err
-	}
-	p, err := h.authz.RequireStore(ctx, store, authz.CatalogRead, ErrStoreNotFound)
+	store, p, err := h.till(c)
 	if err != nil {
 		return err
 	}
@@ -778,11 +595,7 @@ func (h *HTTP) Lookup(c *fiber.Ctx) error {
 // Changes: GET /stores/{store_id}/catalog/changes?since=&limit= — the delta feed.
 func (h *HTTP) Changes(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	store, err := web.PathID(c, "store_id", ErrStoreNotFound)
-	if err != nil {
-		return err
-	}
-	p, err := h.authz.RequireStore(ctx, store, authz.CatalogRead, ErrStoreNotFound)
+	store, p, err := h.till(c)
 	if err != nil {
 		return err
 	}

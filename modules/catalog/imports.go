@@ -3,7 +3,6 @@ package catalog
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -327,6 +326,22 @@ func validateFile(t *sheet.Table, r *refs) ([]importRow, []RowError, int, error)
 	return good, errs, bad, nil
 }
 
+// checkFile validates every row of t against the chain as it is now, in
+// the caller's transaction: the chain's rows it was checked against, the
+// good rows, the report of the bad ones and how many are bad. A file
+// without the required columns is ErrImportFile.
+func checkFile(db *gorm.DB, tenantID uuid.UUID, t *sheet.Table) (*refs, []importRow, RowErrors, int, error) {
+	r, err := loadRefs(db, tenantID)
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	good, errs, bad, err := validateFile(t, r)
+	if err != nil {
+		return nil, nil, nil, 0, ErrImportFile.WithDetail("%s", err.Error())
+	}
+	return r, good, RowErrors(errs), bad, nil
+}
+
 // CreateImport reads an uploaded product file (CSV or XLSX), validates every
 // row without writing any product (a dry run) and stores the file with its
 // report, status validated. An unreadable file is ErrImportFile.
@@ -342,22 +357,14 @@ func (s *Service) CreateImport(ctx context.Context, actor *tenant.Principal, fil
 	var out Import
 	err = s.pool.WithTx(ctx, actor.TenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
-		r, err := loadRefs(db, actor.TenantID)
+		_, good, errs, bad, err := checkFile(db, actor.TenantID, t)
 		if err != nil {
 			return err
 		}
-		good, errs, bad, err := validateFile(t, r)
-		if err != nil {
-			return ErrImportFile.WithDetail("%s", err.Error())
-		}
-		if errs == nil {
-			errs = []RowError{}
-		}
-		ej, _ := json.Marshal(errs)
 		id := uuid.Must(uuid.NewV7())
 		if err := db.Exec(`INSERT INTO catalog_imports (tenant_id, id, filename, format, status, data, total_rows, valid_rows, error_rows, errors, created_by)
 			VALUES (?, ?, ?, ?, 'validated', ?, ?, ?, ?, ?::jsonb, ?)`, actor.TenantID, id, filename, format, data, len(t.Rows), len(good), bad,
-			string(ej), nilIfZero(actor.UserID)).Error; err != nil {
+			errs, nilIfZero(actor.UserID)).Error; err != nil {
 			return fmt.Errorf("catalog: store import: %w", err)
 		}
 		out, err = getImport(db, actor.TenantID, id)
@@ -368,13 +375,7 @@ func (s *Service) CreateImport(ctx context.Context, actor *tenant.Principal, fil
 
 // GetImport returns an import with its report and progress.
 func (s *Service) GetImport(ctx context.Context, tenantID, id uuid.UUID) (Import, error) {
-	var out Import
-	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
-		var err error
-		out, err = getImport(tenant.DB(ctx), tenantID, id)
-		return err
-	})
-	return out, err
+	return readTx(ctx, s, tenantID, func(db *gorm.DB) (Import, error) { return getImport(db, tenantID, id) })
 }
 
 func getImport(db *gorm.DB, tenantID, id uuid.UUID) (Import, error) {
@@ -424,23 +425,15 @@ func (s *Service) CommitImport(ctx context.Context, actor *tenant.Principal, id 
 		if err := lockFeed(ctx, actor.TenantID); err != nil {
 			return err
 		}
-		r, err := loadRefs(db, actor.TenantID)
+		r, good, errs, bad, err := checkFile(db, actor.TenantID, t)
 		if err != nil {
 			return err
-		}
-		good, errs, bad, err := validateFile(t, r)
-		if err != nil {
-			return ErrImportFile.WithDetail("%s", err.Error())
 		}
 		if bad > 0 && !acceptErrors {
 			return ErrImportHasErrors.WithDetail("%d of %d rows are bad", bad, len(t.Rows))
 		}
-		if errs == nil {
-			errs = []RowError{}
-		}
-		ej, _ := json.Marshal(errs)
 		if err := db.Exec(`UPDATE catalog_imports SET valid_rows = ?, error_rows = ?, errors = ?::jsonb, accepted_errors = ?, status = 'committing', updated_at = now()
-			WHERE tenant_id = ? AND id = ?`, len(good), bad, string(ej), acceptErrors, actor.TenantID, id).Error; err != nil {
+			WHERE tenant_id = ? AND id = ?`, len(good), bad, errs, acceptErrors, actor.TenantID, id).Error; err != nil {
 			return err
 		}
 		if err := audit.Record(ctx, audit.Entry{Action: "catalog.import", ObjectType: "catalog_import", ObjectID: id.String(),
@@ -452,7 +445,7 @@ func (s *Service) CommitImport(ctx context.Context, actor *tenant.Principal, id 
 			out, err = getImport(db, actor.TenantID, id)
 			return err
 		}
-		if err := writeRows(ctx, actor, r, good); err != nil {
+		if err := writeRows(ctx, actor, r, good, s.clock.Now()); err != nil {
 			return err
 		}
 		if err := db.Exec(`UPDATE catalog_imports SET status = 'committed', processed_rows = total_rows, written_rows = ?, committed_at = now(), updated_at = now()
@@ -488,7 +481,7 @@ func (s *Service) runImport(ctx context.Context, actor *tenant.Principal, id uui
 			if err != nil {
 				return err
 			}
-			if err := writeRows(ctx, actor, r, batch); err != nil {
+			if err := writeRows(ctx, actor, r, batch, s.clock.Now()); err != nil {
 				return err
 			}
 			return tenant.DB(ctx).Exec(`UPDATE catalog_imports SET processed_rows = error_rows + ?, written_rows = ?, updated_at = now() WHERE tenant_id = ? AND id = ?`,
@@ -510,11 +503,11 @@ func (s *Service) runImport(ctx context.Context, actor *tenant.Principal, id uui
 	})
 }
 
-// writeRows upserts validated rows; the caller holds the feed lock.
-func writeRows(ctx context.Context, actor *tenant.Principal, r *refs, rows []importRow) error {
+// writeRows upserts validated rows, their prices in force from now; the
+// caller holds the feed lock.
+func writeRows(ctx context.Context, actor *tenant.Principal, r *refs, rows []importRow, now time.Time) error {
 	db := tenant.DB(ctx)
 	tid := actor.TenantID
-	now := time.Now().UTC()
 	productIDs := map[string]uuid.UUID{}
 	for _, row := range rows {
 		var brand *uuid.UUID
@@ -593,25 +586,25 @@ func (s *Service) ExportProducts(ctx context.Context, tenantID uuid.UUID, withCo
 	var rows [][]string
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		var recs []struct {
-			ProductCode   string  `gorm:"column:product_code"`
-			ProductName   string  `gorm:"column:product_name"`
-			CategoryCode  string  `gorm:"column:category_code"`
-			Brand         string  `gorm:"column:brand"`
-			Unit          string  `gorm:"column:unit"`
-			Weighed       bool    `gorm:"column:weighed"`
-			TaxRateBP     int     `gorm:"column:tax_rate_bp"`
-			ShelfLifeDays *int    `gorm:"column:shelf_life_days"`
-			Status        string  `gorm:"column:status"`
-			SKUCode       string  `gorm:"column:sku_code"`
-			SKUName       string  `gorm:"column:sku_name"`
-			Specs         Specs   `gorm:"column:specs"`
-			PLU           *string `gorm:"column:plu"`
-			BarcodesCSV   string  `gorm:"column:barcodes_csv"`
-			ListHQ        *int64  `gorm:"column:list_hq"`
-			MemberHQ      *int64  `gorm:"column:member_hq"`
-			CostHQ        *int64  `gorm:"column:cost_hq"`
+			ProductCode   string
+			ProductName   string
+			CategoryCode  string
+			Brand         string
+			Unit          string
+			Weighed       bool
+			TaxRateBP     int
+			ShelfLifeDays *int
+			Status        string
+			SKUCode       string
+			SKUName       string
+			Specs         Specs
+			PLU           *string
+			BarcodesCSV   string
+			ListHQ        *int64
+			MemberHQ      *int64
+			CostHQ        *int64
 		}
-		now := time.Now().UTC()
+		now := s.clock.Now()
 		err := tenant.DB(ctx).Raw(`SELECT p.code AS product_code, p.name AS product_name, c.code AS category_code, coalesce(b.name, '') AS brand,
 			u.code AS unit, p.weighed, p.tax_rate_bp, p.shelf_life_days,
 			CASE WHEN s.status = 'active' AND p.status = 'active' THEN 'active' ELSE 'discontinued' END AS status,

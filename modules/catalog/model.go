@@ -3,7 +3,7 @@ package catalog
 import (
 	"database/sql/driver"
 	"encoding/json"
-	"errors"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -11,85 +11,73 @@ import (
 
 // Category is a node of the chain's category tree.
 type Category struct {
-	ID        uuid.UUID  `json:"id" gorm:"column:id"`
-	ParentID  *uuid.UUID `json:"parent_id" gorm:"column:parent_id"`
-	Code      string     `json:"code" gorm:"column:code"`
-	Name      string     `json:"name" gorm:"column:name"`
-	Depth     int        `json:"depth" gorm:"column:depth"` // 1 for a root
-	SortOrder int        `json:"sort_order" gorm:"column:sort_order"`
-	CreatedAt time.Time  `json:"created_at" gorm:"column:created_at"`
-	UpdatedAt time.Time  `json:"updated_at" gorm:"column:updated_at"`
+	ID        uuid.UUID  `json:"id"`
+	ParentID  *uuid.UUID `json:"parent_id"`
+	Code      string     `json:"code"`
+	Name      string     `json:"name"`
+	Depth     int        `json:"depth"` // 1 for a root
+	SortOrder int        `json:"sort_order"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
 }
 
 const categoryColumns = `id, parent_id, code, name, cardinality(path) AS depth, sort_order, created_at, updated_at`
 
 // CreateCategoryInput adds a category under ParentID (a root when nil).
 type CreateCategoryInput struct {
-	Code      string     `json:"code" validate:"required,max=32,catcode" gorm:"column:code"`
-	Name      string     `json:"name" validate:"required,min=1,max=100,text" gorm:"column:name"`
-	ParentID  *uuid.UUID `json:"parent_id" gorm:"column:parent_id"`
-	SortOrder int        `json:"sort_order" validate:"min=-100000,max=100000" gorm:"column:sort_order"`
+	Code      string     `json:"code" validate:"required,max=32,catcode"`
+	Name      string     `json:"name" validate:"required,min=1,max=100,text"`
+	ParentID  *uuid.UUID `json:"parent_id"`
+	SortOrder int        `json:"sort_order" validate:"min=-100000,max=100000"`
 }
 
 // UpdateCategoryInput changes a category; nil fields stay. MoveToRoot
 // moves it to the top level; ParentID moves it (with its subtree) under
 // another category.
 type UpdateCategoryInput struct {
-	Code       *string    `json:"code" validate:"omitnil,max=32,catcode" gorm:"column:code"`
-	Name       *string    `json:"name" validate:"omitnil,min=1,max=100,text" gorm:"column:name"`
-	ParentID   *uuid.UUID `json:"parent_id" gorm:"column:parent_id"`
-	MoveToRoot bool       `json:"move_to_root" gorm:"column:move_to_root"`
-	SortOrder  *int       `json:"sort_order" validate:"omitnil,min=-100000,max=100000" gorm:"column:sort_order"`
+	Code       *string    `json:"code" validate:"omitnil,max=32,catcode"`
+	Name       *string    `json:"name" validate:"omitnil,min=1,max=100,text"`
+	ParentID   *uuid.UUID `json:"parent_id"`
+	MoveToRoot bool       `json:"move_to_root"`
+	SortOrder  *int       `json:"sort_order" validate:"omitnil,min=-100000,max=100000"`
 }
 
 // Brand is a product brand.
 type Brand struct {
-	ID        uuid.UUID `json:"id" gorm:"column:id"`
-	Name      string    `json:"name" gorm:"column:name"`
-	CreatedAt time.Time `json:"created_at" gorm:"column:created_at"`
+	ID        uuid.UUID `json:"id"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // BrandInput names a brand.
 type BrandInput struct {
-	Name string `json:"name" validate:"required,min=1,max=100,text" gorm:"column:name"`
+	Name string `json:"name" validate:"required,min=1,max=100,text"`
 }
 
 // Unit is a unit of sale: count (thousandths of a piece) or weight (grams).
 type Unit struct {
-	ID        uuid.UUID `json:"id" gorm:"column:id"`
-	Code      string    `json:"code" gorm:"column:code"`
-	Name      string    `json:"name" gorm:"column:name"`
-	Kind      string    `json:"kind" gorm:"column:kind"`
-	CreatedAt time.Time `json:"created_at" gorm:"column:created_at"`
+	ID        uuid.UUID `json:"id"`
+	Code      string    `json:"code"`
+	Name      string    `json:"name"`
+	Kind      string    `json:"kind"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // UnitInput adds a unit.
 type UnitInput struct {
-	Code string `json:"code" validate:"required,max=16,unitcode" gorm:"column:code"`
-	Name string `json:"name" validate:"required,min=1,max=50,text" gorm:"column:name"`
-	Kind string `json:"kind" validate:"required,oneof=count weight" gorm:"column:kind"`
+	Code string `json:"code" validate:"required,max=16,unitcode"`
+	Name string `json:"name" validate:"required,min=1,max=50,text"`
+	Kind string `json:"kind" validate:"required,oneof=count weight"`
 }
 
 // Specs are a SKU's specification attributes (size, flavour ...).
 type Specs map[string]string
 
-// Scan reads jsonb.
+// Scan reads jsonb; NULL is no specs.
 func (s *Specs) Scan(src any) error {
-	var b []byte
-	switch v := src.(type) {
-	case []byte:
-		b = v
-	case string:
-		b = []byte(v)
-	case nil:
-		*s = Specs{}
-		return nil
-	default:
-		return errors.New("catalog: specs: unexpected type")
-	}
 	out := Specs{}
-	if err := json.Unmarshal(b, &out); err != nil {
-		return err
+	if err := scanJSON(src, &out); err != nil {
+		return fmt.Errorf("catalog: specs: %w", err)
 	}
 	*s = out
 	return nil
@@ -106,19 +94,19 @@ func (s Specs) Value() (driver.Value, error) {
 
 // Product is what the chain sells, in one or more SKUs.
 type Product struct {
-	ID            uuid.UUID  `json:"id" gorm:"column:id"`
-	Code          string     `json:"code" gorm:"column:code"`
-	Name          string     `json:"name" gorm:"column:name"`
-	CategoryID    uuid.UUID  `json:"category_id" gorm:"column:category_id"`
-	BrandID       *uuid.UUID `json:"brand_id" gorm:"column:brand_id"`
-	UnitID        uuid.UUID  `json:"unit_id" gorm:"column:unit_id"`
-	TaxRateBP     int        `json:"tax_rate_bp" gorm:"column:tax_rate_bp"`
-	ShelfLifeDays *int       `json:"shelf_life_days" gorm:"column:shelf_life_days"`
-	Weighed       bool       `json:"weighed" gorm:"column:weighed"`
-	Status        string     `json:"status" gorm:"column:status"`
-	Description   string     `json:"description" gorm:"column:description"`
-	CreatedAt     time.Time  `json:"created_at" gorm:"column:created_at"`
-	UpdatedAt     time.Time  `json:"updated_at" gorm:"column:updated_at"`
+	ID            uuid.UUID  `json:"id"`
+	Code          string     `json:"code"`
+	Name          string     `json:"name"`
+	CategoryID    uuid.UUID  `json:"category_id"`
+	BrandID       *uuid.UUID `json:"brand_id"`
+	UnitID        uuid.UUID  `json:"unit_id"`
+	TaxRateBP     int        `json:"tax_rate_bp"`
+	ShelfLifeDays *int       `json:"shelf_life_days"`
+	Weighed       bool       `json:"weighed"`
+	Status        string     `json:"status"`
+	Description   string     `json:"description"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
 	SKUs          []SKU      `json:"skus" gorm:"-"`
 }
 
@@ -126,87 +114,86 @@ const productColumns = `id, code, name, category_id, brand_id, unit_id, tax_rate
 
 // SKU is one sellable specification of a product.
 type SKU struct {
-	ID        uuid.UUID `json:"id" gorm:"column:id"`
-	ProductID uuid.UUID `json:"product_id" gorm:"column:product_id"`
-	Code      string    `json:"code" gorm:"column:code"`
-	Name      string    `json:"name" gorm:"column:name"`
-	Specs     Specs     `json:"specs" gorm:"column:specs"`
-	Status    string    `json:"status" gorm:"column:status"`
-	PLU       *string   `json:"plu" gorm:"column:plu"`
+	ID        uuid.UUID `json:"id"`
+	ProductID uuid.UUID `json:"product_id"`
+	Code      string    `json:"code"`
+	Name      string    `json:"name"`
+	Specs     Specs     `json:"specs"`
+	Status    string    `json:"status"`
+	PLU       *string   `json:"plu"`
 	Barcodes  []Barcode `json:"barcodes" gorm:"-"`
-	CreatedAt time.Time `json:"created_at" gorm:"column:created_at"`
-	UpdatedAt time.Time `json:"updated_at" gorm:"column:updated_at"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 const skuColumns = `id, product_id, code, name, specs, status, plu, created_at, updated_at`
 
 // Barcode is one code that names a SKU.
 type Barcode struct {
-	Barcode string    `json:"barcode" gorm:"column:barcode"`
-	Kind    string    `json:"kind" gorm:"column:kind"`
-	SKUID   uuid.UUID `json:"-" gorm:"column:sku_id"`
+	Barcode string `json:"barcode"`
+	Kind    string `json:"kind"`
 }
 
 // CreateProductInput creates a product with its SKUs (and their barcodes
 // and opening HQ prices) in one go.
 type CreateProductInput struct {
-	Code          string           `json:"code" validate:"required,max=40,itemcode" gorm:"column:code"`
-	Name          string           `json:"name" validate:"required,min=1,max=200,text" gorm:"column:name"`
-	CategoryID    uuid.UUID        `json:"category_id" validate:"required" gorm:"column:category_id"`
-	BrandID       *uuid.UUID       `json:"brand_id" gorm:"column:brand_id"`
-	UnitID        uuid.UUID        `json:"unit_id" validate:"required" gorm:"column:unit_id"`
-	TaxRateBP     *int             `json:"tax_rate_bp" validate:"omitnil,min=0,max=10000" gorm:"column:tax_rate_bp"`
-	ShelfLifeDays *int             `json:"shelf_life_days" validate:"omitnil,min=1,max=36500" gorm:"column:shelf_life_days"`
-	Weighed       bool             `json:"weighed" gorm:"column:weighed"`
-	Description   string           `json:"description" validate:"max=2000,text" gorm:"column:description"`
-	SKUs          []CreateSKUInput `json:"skus" validate:"required,min=1,max=100,dive" gorm:"column:skus"`
+	Code          string           `json:"code" validate:"required,max=40,itemcode"`
+	Name          string           `json:"name" validate:"required,min=1,max=200,text"`
+	CategoryID    uuid.UUID        `json:"category_id" validate:"required"`
+	BrandID       *uuid.UUID       `json:"brand_id"`
+	UnitID        uuid.UUID        `json:"unit_id" validate:"required"`
+	TaxRateBP     *int             `json:"tax_rate_bp" validate:"omitnil,min=0,max=10000"`
+	ShelfLifeDays *int             `json:"shelf_life_days" validate:"omitnil,min=1,max=36500"`
+	Weighed       bool             `json:"weighed"`
+	Description   string           `json:"description" validate:"max=2000,text"`
+	SKUs          []CreateSKUInput `json:"skus" validate:"required,min=1,max=100,dive"`
 }
 
 // CreateSKUInput is one SKU of a new product, or a SKU added to one.
 type CreateSKUInput struct {
-	Code     string            `json:"code" validate:"required,max=40,itemcode" gorm:"column:code"`
-	Name     string            `json:"name" validate:"required,min=1,max=200,text" gorm:"column:name"`
-	Specs    map[string]string `json:"specs" validate:"max=20,dive,keys,min=1,max=40,text,endkeys,max=100,text" gorm:"column:specs"`
-	PLU      *string           `json:"plu" validate:"omitnil,numeric,min=1,max=6" gorm:"column:plu"`
-	Barcodes []string          `json:"barcodes" validate:"max=20" gorm:"column:barcodes"`
-	Prices   *OpeningPrices    `json:"prices" gorm:"column:prices"`
+	Code     string            `json:"code" validate:"required,max=40,itemcode"`
+	Name     string            `json:"name" validate:"required,min=1,max=200,text"`
+	Specs    map[string]string `json:"specs" validate:"max=20,dive,keys,min=1,max=40,text,endkeys,max=100,text"`
+	PLU      *string           `json:"plu" validate:"omitnil,numeric,min=1,max=6"`
+	Barcodes []string          `json:"barcodes" validate:"max=20"`
+	Prices   *OpeningPrices    `json:"prices"`
 }
 
 // OpeningPrices are HQ prices of a new SKU, in force at once.
 type OpeningPrices struct {
-	List   *int64 `json:"list" validate:"omitnil,min=0,max=100000000000" gorm:"column:list"`
-	Member *int64 `json:"member" validate:"omitnil,min=0,max=100000000000" gorm:"column:member"`
-	Cost   *int64 `json:"cost" validate:"omitnil,min=0,max=100000000000" gorm:"column:cost"`
+	List   *int64 `json:"list" validate:"omitnil,min=0,max=100000000000"`
+	Member *int64 `json:"member" validate:"omitnil,min=0,max=100000000000"`
+	Cost   *int64 `json:"cost" validate:"omitnil,min=0,max=100000000000"`
 }
 
 // UpdateProductInput changes a product; nil fields stay. Discontinuing a
 // product takes every SKU off the tills.
 type UpdateProductInput struct {
-	Code          *string    `json:"code" validate:"omitnil,max=40,itemcode" gorm:"column:code"`
-	Name          *string    `json:"name" validate:"omitnil,min=1,max=200,text" gorm:"column:name"`
-	CategoryID    *uuid.UUID `json:"category_id" gorm:"column:category_id"`
-	BrandID       *uuid.UUID `json:"brand_id" gorm:"column:brand_id"`
-	ClearBrand    bool       `json:"clear_brand" gorm:"column:clear_brand"`
-	UnitID        *uuid.UUID `json:"unit_id" gorm:"column:unit_id"`
-	TaxRateBP     *int       `json:"tax_rate_bp" validate:"omitnil,min=0,max=10000" gorm:"column:tax_rate_bp"`
-	ShelfLifeDays *int       `json:"shelf_life_days" validate:"omitnil,min=1,max=36500" gorm:"column:shelf_life_days"`
-	Weighed       *bool      `json:"weighed" gorm:"column:weighed"`
-	Status        *string    `json:"status" validate:"omitnil,oneof=active discontinued" gorm:"column:status"`
-	Description   *string    `json:"description" validate:"omitnil,max=2000,text" gorm:"column:description"`
+	Code          *string    `json:"code" validate:"omitnil,max=40,itemcode"`
+	Name          *string    `json:"name" validate:"omitnil,min=1,max=200,text"`
+	CategoryID    *uuid.UUID `json:"category_id"`
+	BrandID       *uuid.UUID `json:"brand_id"`
+	ClearBrand    bool       `json:"clear_brand"`
+	UnitID        *uuid.UUID `json:"unit_id"`
+	TaxRateBP     *int       `json:"tax_rate_bp" validate:"omitnil,min=0,max=10000"`
+	ShelfLifeDays *int       `json:"shelf_life_days" validate:"omitnil,min=1,max=36500"`
+	Weighed       *bool      `json:"weighed"`
+	Status        *string    `json:"status" validate:"omitnil,oneof=active discontinued"`
+	Description   *string    `json:"description" validate:"omitnil,max=2000,text"`
 }
 
 // UpdateSKUInput changes a SKU; nil fields stay.
 type UpdateSKUInput struct {
-	Name     *string            `json:"name" validate:"omitnil,min=1,max=200,text" gorm:"column:name"`
-	Specs    *map[string]string `json:"specs" validate:"omitnil,max=20,dive,keys,min=1,max=40,text,endkeys,max=100,text" gorm:"column:specs"`
-	Status   *string            `json:"status" validate:"omitnil,oneof=active discontinued" gorm:"column:status"`
-	PLU      *string            `json:"plu" validate:"omitnil,numeric,min=1,max=6" gorm:"column:plu"`
-	ClearPLU bool               `json:"clear_plu" gorm:"column:clear_plu"`
+	Name     *string            `json:"name" validate:"omitnil,min=1,max=200,text"`
+	Specs    *map[string]string `json:"specs" validate:"omitnil,max=20,dive,keys,min=1,max=40,text,endkeys,max=100,text"`
+	Status   *string            `json:"status" validate:"omitnil,oneof=active discontinued"`
+	PLU      *string            `json:"plu" validate:"omitnil,numeric,min=1,max=6"`
+	ClearPLU bool               `json:"clear_plu"`
 }
 
 // BarcodeInput adds a barcode to a SKU.
 type BarcodeInput struct {
-	Barcode string `json:"barcode" validate:"required,max=32" gorm:"column:barcode"`
+	Barcode string `json:"barcode" validate:"required,max=32"`
 }
 
 // ProductFilter narrows the product list.
@@ -230,22 +217,22 @@ const (
 // ends a store override. EffectiveFrom nil is now; a future time schedules
 // the change.
 type SetPriceInput struct {
-	Kind          string     `json:"kind" validate:"required,oneof=list member cost" gorm:"column:kind"`
-	Amount        *int64     `json:"amount" validate:"omitnil,min=0,max=100000000000" gorm:"column:amount"`
-	StoreID       *uuid.UUID `json:"store_id" gorm:"column:store_id"`
-	EffectiveFrom *time.Time `json:"effective_from" gorm:"column:effective_from"`
+	Kind          string     `json:"kind" validate:"required,oneof=list member cost"`
+	Amount        *int64     `json:"amount" validate:"omitnil,min=0,max=100000000000"`
+	StoreID       *uuid.UUID `json:"store_id"`
+	EffectiveFrom *time.Time `json:"effective_from"`
 }
 
 // PriceVersion is one recorded price.
 type PriceVersion struct {
-	ID            uuid.UUID  `json:"id" gorm:"column:id"`
+	ID            uuid.UUID  `json:"id"`
 	SKUID         uuid.UUID  `json:"sku_id" gorm:"column:sku_id"`
-	StoreID       *uuid.UUID `json:"store_id" gorm:"column:store_id"`
-	Kind          string     `json:"kind" gorm:"column:kind"`
-	Amount        *int64     `json:"amount" gorm:"column:amount"`
-	EffectiveFrom time.Time  `json:"effective_from" gorm:"column:effective_from"`
-	CreatedBy     *uuid.UUID `json:"created_by" gorm:"column:created_by"`
-	CreatedAt     time.Time  `json:"created_at" gorm:"column:created_at"`
+	StoreID       *uuid.UUID `json:"store_id"`
+	Kind          string     `json:"kind"`
+	Amount        *int64     `json:"amount"`
+	EffectiveFrom time.Time  `json:"effective_from"`
+	CreatedBy     *uuid.UUID `json:"created_by"`
+	CreatedAt     time.Time  `json:"created_at"`
 }
 
 const priceVersionColumns = `id, sku_id, store_id, kind, amount, effective_from, created_by, created_at`
@@ -253,114 +240,114 @@ const priceVersionColumns = `id, sku_id, store_id, kind, amount, effective_from,
 // PriceBounds are HQ's limits for a franchise store's own prices of a SKU.
 type PriceBounds struct {
 	SKUID     uuid.UUID `json:"sku_id" gorm:"column:sku_id"`
-	MinAmount int64     `json:"min_amount" gorm:"column:min_amount"`
-	MaxAmount int64     `json:"max_amount" gorm:"column:max_amount"`
-	UpdatedAt time.Time `json:"updated_at" gorm:"column:updated_at"`
+	MinAmount int64     `json:"min_amount"`
+	MaxAmount int64     `json:"max_amount"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // PriceBoundsInput sets the bounds.
 type PriceBoundsInput struct {
-	MinAmount int64 `json:"min_amount" validate:"min=0,max=100000000000" gorm:"column:min_amount"`
-	MaxAmount int64 `json:"max_amount" validate:"min=0,max=100000000000,gtefield=MinAmount" gorm:"column:max_amount"`
+	MinAmount int64 `json:"min_amount" validate:"min=0,max=100000000000"`
+	MaxAmount int64 `json:"max_amount" validate:"min=0,max=100000000000,gtefield=MinAmount"`
 }
 
 // Price is what a SKU costs in a store at a time: the store's override if
 // one is in force, else HQ's. Nil amounts have never been set.
 type Price struct {
-	SKUID        uuid.UUID `json:"sku_id" gorm:"column:sku_id"`
-	List         *int64    `json:"list" gorm:"column:list"`
-	ListSource   string    `json:"list_source" gorm:"column:list_source"` // "store", "hq" or "" (no price)
-	Member       *int64    `json:"member" gorm:"column:member"`
-	MemberSource string    `json:"member_source" gorm:"column:member_source"`
-	Cost         *int64    `json:"cost" gorm:"column:cost"`
-	TaxRateBP    int       `json:"tax_rate_bp" gorm:"column:tax_rate_bp"`
+	SKUID        uuid.UUID `json:"sku_id"`
+	List         *int64    `json:"list"`
+	ListSource   string    `json:"list_source"` // "store", "hq" or "" (no price)
+	Member       *int64    `json:"member"`
+	MemberSource string    `json:"member_source"`
+	Cost         *int64    `json:"cost"`
+	TaxRateBP    int       `json:"tax_rate_bp"`
 }
 
 // ScheduledPrice is a future price version a till applies at its time.
 type ScheduledPrice struct {
-	Kind          string    `json:"kind" gorm:"column:kind"`
-	Amount        *int64    `json:"amount" gorm:"column:amount"`
-	StoreOverride bool      `json:"store_override" gorm:"column:store_override"`
-	EffectiveFrom time.Time `json:"effective_from" gorm:"column:effective_from"`
+	Kind          string    `json:"kind"`
+	Amount        *int64    `json:"amount"`
+	StoreOverride bool      `json:"store_override"`
+	EffectiveFrom time.Time `json:"effective_from"`
 }
 
 // Item is a SKU as a till needs it: product facts, barcodes and the store's
 // prices in force now, plus scheduled changes. Status is discontinued when
 // the SKU or its product is (a till removes it: the tombstone).
 type Item struct {
-	SKUID         uuid.UUID        `json:"sku_id" gorm:"column:sku_id"`
-	ProductID     uuid.UUID        `json:"product_id" gorm:"column:product_id"`
-	Code          string           `json:"code" gorm:"column:code"`
-	Name          string           `json:"name" gorm:"column:name"`
-	ProductName   string           `json:"product_name" gorm:"column:product_name"`
-	Specs         Specs            `json:"specs" gorm:"column:specs"`
-	CategoryID    uuid.UUID        `json:"category_id" gorm:"column:category_id"`
-	BrandID       *uuid.UUID       `json:"brand_id" gorm:"column:brand_id"`
-	Unit          string           `json:"unit" gorm:"column:unit"`
-	UnitKind      string           `json:"unit_kind" gorm:"column:unit_kind"`
-	Weighed       bool             `json:"weighed" gorm:"column:weighed"`
-	TaxRateBP     int              `json:"tax_rate_bp" gorm:"column:tax_rate_bp"`
-	ShelfLifeDays *int             `json:"shelf_life_days" gorm:"column:shelf_life_days"`
-	Status        string           `json:"status" gorm:"column:status"`
-	PLU           *string          `json:"plu" gorm:"column:plu"`
-	Barcodes      []string         `json:"barcodes" gorm:"column:barcodes"`
-	ListPrice     *int64           `json:"list_price" gorm:"column:list_price"`
-	MemberPrice   *int64           `json:"member_price" gorm:"column:member_price"`
-	Scheduled     []ScheduledPrice `json:"scheduled_prices" gorm:"column:scheduled_prices"`
-	ChangeSeq     int64            `json:"change_seq" gorm:"column:change_seq"`
+	SKUID         uuid.UUID        `json:"sku_id"`
+	ProductID     uuid.UUID        `json:"product_id"`
+	Code          string           `json:"code"`
+	Name          string           `json:"name"`
+	ProductName   string           `json:"product_name"`
+	Specs         Specs            `json:"specs"`
+	CategoryID    uuid.UUID        `json:"category_id"`
+	BrandID       *uuid.UUID       `json:"brand_id"`
+	Unit          string           `json:"unit"`
+	UnitKind      string           `json:"unit_kind"`
+	Weighed       bool             `json:"weighed"`
+	TaxRateBP     int              `json:"tax_rate_bp"`
+	ShelfLifeDays *int             `json:"shelf_life_days"`
+	Status        string           `json:"status"`
+	PLU           *string          `json:"plu"`
+	Barcodes      []string         `json:"barcodes"`
+	ListPrice     *int64           `json:"list_price"`
+	MemberPrice   *int64           `json:"member_price"`
+	Scheduled     []ScheduledPrice `json:"scheduled_prices"`
+	ChangeSeq     int64            `json:"change_seq"`
 }
 
 // Changes is a page of the delta feed.
 type Changes struct {
-	Data      []Item `json:"data" gorm:"column:data"`
-	NextSince int64  `json:"next_since" gorm:"column:next_since"`
-	HasMore   bool   `json:"has_more" gorm:"column:has_more"`
+	Data      []Item `json:"data"`
+	NextSince int64  `json:"next_since"`
+	HasMore   bool   `json:"has_more"`
 }
 
 // ScanInfo is what a scanned barcode said.
 type ScanInfo struct {
-	Barcode  string `json:"barcode" gorm:"column:barcode"`
-	Kind     string `json:"kind" gorm:"column:kind"`
-	Weighed  bool   `json:"weighed" gorm:"column:weighed"`
-	PLU      string `json:"plu,omitempty" gorm:"column:plu"`
-	Quantity *int64 `json:"quantity" gorm:"column:quantity"`
-	Amount   *int64 `json:"amount" gorm:"column:amount"`
+	Barcode  string `json:"barcode"`
+	Kind     string `json:"kind"`
+	Weighed  bool   `json:"weighed"`
+	PLU      string `json:"plu,omitempty"`
+	Quantity *int64 `json:"quantity"`
+	Amount   *int64 `json:"amount"`
 	// QuantityDerived: the code embedded only a price; Quantity is an
 	// estimate, that price at the item's list price in force per unit.
-	QuantityDerived bool `json:"quantity_derived" gorm:"column:quantity_derived"`
+	QuantityDerived bool `json:"quantity_derived"`
 }
 
 // LookupResult is the POS look-up answer: the items found and, for a
 // barcode, what it encoded.
 type LookupResult struct {
-	Data []Item    `json:"data" gorm:"column:data"`
-	Scan *ScanInfo `json:"scan" gorm:"column:scan"`
+	Data []Item    `json:"data"`
+	Scan *ScanInfo `json:"scan"`
 }
 
 // RowError is one problem of one imported row.
 type RowError struct {
-	Line    int    `json:"line" gorm:"column:line"`
-	Field   string `json:"field" gorm:"column:field"`
-	Message string `json:"message" gorm:"column:message"`
+	Line    int    `json:"line"`
+	Field   string `json:"field"`
+	Message string `json:"message"`
 }
 
 // Import is an uploaded product file with its dry-run report and progress.
 type Import struct {
-	ID             uuid.UUID  `json:"id" gorm:"column:id"`
-	Filename       string     `json:"filename" gorm:"column:filename"`
-	Format         string     `json:"format" gorm:"column:format"`
-	Status         string     `json:"status" gorm:"column:status"`
-	TotalRows      int        `json:"total_rows" gorm:"column:total_rows"`
-	ValidRows      int        `json:"valid_rows" gorm:"column:valid_rows"`
-	ErrorRows      int        `json:"error_rows" gorm:"column:error_rows"`
-	ProcessedRows  int        `json:"processed_rows" gorm:"column:processed_rows"`
-	WrittenRows    int        `json:"written_rows" gorm:"column:written_rows"`
-	Errors         RowErrors  `json:"errors" gorm:"column:errors"`
-	AcceptedErrors bool       `json:"accepted_errors" gorm:"column:accepted_errors"`
-	Failure        string     `json:"failure" gorm:"column:failure"`
-	CreatedAt      time.Time  `json:"created_at" gorm:"column:created_at"`
-	UpdatedAt      time.Time  `json:"updated_at" gorm:"column:updated_at"`
-	CommittedAt    *time.Time `json:"committed_at" gorm:"column:committed_at"`
+	ID             uuid.UUID  `json:"id"`
+	Filename       string     `json:"filename"`
+	Format         string     `json:"format"`
+	Status         string     `json:"status"`
+	TotalRows      int        `json:"total_rows"`
+	ValidRows      int        `json:"valid_rows"`
+	ErrorRows      int        `json:"error_rows"`
+	ProcessedRows  int        `json:"processed_rows"`
+	WrittenRows    int        `json:"written_rows"`
+	Errors         RowErrors  `json:"errors"`
+	AcceptedErrors bool       `json:"accepted_errors"`
+	Failure        string     `json:"failure"`
+	CreatedAt      time.Time  `json:"created_at"`
+	UpdatedAt      time.Time  `json:"updated_at"`
+	CommittedAt    *time.Time `json:"committed_at"`
 }
 
 const importColumns = `id, filename, format, status, total_rows, valid_rows, error_rows, processed_rows, written_rows, errors, accepted_errors, failure, created_at, updated_at, committed_at`
@@ -368,21 +355,11 @@ const importColumns = `id, filename, format, status, total_rows, valid_rows, err
 // RowErrors is the stored error report.
 type RowErrors []RowError
 
-// Scan reads jsonb.
+// Scan reads jsonb; NULL is no errors.
 func (r *RowErrors) Scan(src any) error {
-	var b []byte
-	switch v := src.(type) {
-	case []byte:
-		b = v
-	case string:
-		b = []byte(v)
-	default:
-		*r = RowErrors{}
-		return nil
-	}
 	out := RowErrors{}
-	if err := json.Unmarshal(b, &out); err != nil {
-		return err
+	if err := scanJSON(src, &out); err != nil {
+		return fmt.Errorf("catalog: import errors: %w", err)
 	}
 	*r = out
 	return nil
@@ -399,5 +376,41 @@ func (r RowErrors) Value() (driver.Value, error) {
 
 // CommitImportInput confirms an import.
 type CommitImportInput struct {
-	AcceptErrors bool `json:"accept_errors" gorm:"column:accept_errors"`
+	AcceptErrors bool `json:"accept_errors"`
+}
+
+// scanJSON reads a json or jsonb column into dst; NULL leaves dst as it is.
+func scanJSON(src, dst any) error {
+	switch v := src.(type) {
+	case nil:
+		return nil
+	case []byte:
+		return json.Unmarshal(v, dst)
+	case string:
+		return json.Unmarshal([]byte(v), dst)
+	}
+	return fmt.Errorf("cannot read %T as JSON", src)
+}
+
+// jsonList reads a json array column (a json_agg in the query) into a
+// slice, so one statement brings a row with its list; NULL is empty.
+type jsonList[T any] []T
+
+// Scan implements sql.Scanner.
+func (l *jsonList[T]) Scan(src any) error {
+	out := []T{}
+	if err := scanJSON(src, &out); err != nil {
+		return err
+	}
+	if out == nil { // the JSON null
+		out = []T{}
+	}
+	*l = out
+	return nil
+}
+
+// Value writes the list as JSON (GORM asks a scanned type for both ways).
+func (l jsonList[T]) Value() (driver.Value, error) {
+	b, err := json.Marshal([]T(l))
+	return string(b), err
 }

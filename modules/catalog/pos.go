@@ -19,53 +19,61 @@ import (
 // MaxChangesPage is the largest delta-feed page.
 const MaxChangesPage = 5000
 
+// itemSelect reads the till's view of SKUs in one statement: product and
+// unit facts, barcodes, the store's and HQ's prices in force at a time and
+// the scheduled changes after it. Args: priceArgs(store, at), then store
+// and at for the schedule, then the tenant, then the caller's WHERE args.
 const itemSelect = `SELECT s.id AS sku_id, s.product_id, s.code, s.name, p.name AS product_name, s.specs, p.category_id, p.brand_id,
 	u.code AS unit, u.kind AS unit_kind, p.weighed, p.tax_rate_bp, p.shelf_life_days,
 	CASE WHEN s.status = 'active' AND p.status = 'active' THEN 'active' ELSE 'discontinued' END AS status,
 	s.plu, s.change_seq,
 	coalesce((SELECT string_agg(b.barcode, ',' ORDER BY b.barcode) FROM sku_barcodes b WHERE b.tenant_id = s.tenant_id AND b.sku_id = s.id), '') AS barcodes_csv,
-	` + priceCols + `
+	` + priceCols + `,
+	(SELECT json_agg(json_build_object('kind', v.kind, 'amount', v.amount, 'store_override', v.store_id IS NOT NULL,
+			'effective_from', v.effective_from) ORDER BY v.effective_from, v.id)
+		FROM price_versions v WHERE v.tenant_id = s.tenant_id AND v.sku_id = s.id AND v.kind IN ('list', 'member')
+		AND (v.store_id IS NULL OR v.store_id = ?) AND v.effective_from > ?) AS scheduled
 	FROM skus s
 	JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
 	JOIN units u ON u.tenant_id = p.tenant_id AND u.id = p.unit_id
 	WHERE s.tenant_id = ? AND `
 
 type itemRow struct {
-	SKUID         uuid.UUID  `gorm:"column:sku_id"`
-	ProductID     uuid.UUID  `gorm:"column:product_id"`
-	Code          string     `gorm:"column:code"`
-	Name          string     `gorm:"column:name"`
-	ProductName   string     `gorm:"column:product_name"`
-	Specs         Specs      `gorm:"column:specs"`
-	CategoryID    uuid.UUID  `gorm:"column:category_id"`
-	BrandID       *uuid.UUID `gorm:"column:brand_id"`
-	Unit          string     `gorm:"column:unit"`
-	UnitKind      string     `gorm:"column:unit_kind"`
-	Weighed       bool       `gorm:"column:weighed"`
-	TaxRateBP     int        `gorm:"column:tax_rate_bp"`
-	ShelfLifeDays *int       `gorm:"column:shelf_life_days"`
-	Status        string     `gorm:"column:status"`
-	PLU           *string    `gorm:"column:plu"`
-	ChangeSeq     int64      `gorm:"column:change_seq"`
-	BarcodesCSV   string     `gorm:"column:barcodes_csv"`
-	ListStore     *int64     `gorm:"column:list_store"`
-	ListHQ        *int64     `gorm:"column:list_hq"`
-	MemberStore   *int64     `gorm:"column:member_store"`
-	MemberHQ      *int64     `gorm:"column:member_hq"`
+	SKUID         uuid.UUID `gorm:"column:sku_id"`
+	ProductID     uuid.UUID
+	Code          string
+	Name          string
+	ProductName   string
+	Specs         Specs
+	CategoryID    uuid.UUID
+	BrandID       *uuid.UUID
+	Unit          string
+	UnitKind      string
+	Weighed       bool
+	TaxRateBP     int
+	ShelfLifeDays *int
+	Status        string
+	PLU           *string
+	ChangeSeq     int64
+	BarcodesCSV   string
+	ListStore     *int64
+	ListHQ        *int64
+	MemberStore   *int64
+	MemberHQ      *int64
+	Scheduled     jsonList[ScheduledPrice]
 }
 
 // items loads the till's view of the SKUs matching where (with args), in
-// order, priced for the store now, with scheduled price changes.
+// order, priced for the store now, with scheduled price changes: one
+// statement however many SKUs match.
 func items(db *gorm.DB, tenantID, storeID uuid.UUID, now time.Time, where string, args ...any) ([]Item, error) {
 	var rows []itemRow
-	all := append(priceArgs(&storeID, now, false), tenantID)
+	all := append(priceArgs(&storeID, now, false), storeID, now, tenantID)
 	all = append(all, args...)
 	if err := db.Raw(itemSelect+where, all...).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("catalog: items: %w", err)
 	}
 	out := make([]Item, len(rows))
-	ids := make([]uuid.UUID, len(rows))
-	index := make(map[uuid.UUID]int, len(rows))
 	for i, r := range rows {
 		it := Item{SKUID: r.SKUID, ProductID: r.ProductID, Code: r.Code, Name: r.Name, ProductName: r.ProductName, Specs: r.Specs,
 			CategoryID: r.CategoryID, BrandID: r.BrandID, Unit: r.Unit, UnitKind: r.UnitKind, Weighed: r.Weighed, TaxRateBP: r.TaxRateBP,
@@ -78,26 +86,11 @@ func items(db *gorm.DB, tenantID, storeID uuid.UUID, now time.Time, where string
 		}
 		it.ListPrice, _ = pick(r.ListStore, r.ListHQ)
 		it.MemberPrice, _ = pick(r.MemberStore, r.MemberHQ)
-		out[i], ids[i], index[r.SKUID] = it, r.SKUID, i
-	}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	var sched []struct {
-		SKUID         uuid.UUID `gorm:"column:sku_id"`
-		Kind          string    `gorm:"column:kind"`
-		Amount        *int64    `gorm:"column:amount"`
-		StoreOverride bool      `gorm:"column:store_override"`
-		EffectiveFrom time.Time `gorm:"column:effective_from"`
-	}
-	if err := db.Raw(`SELECT sku_id, kind, amount, store_id IS NOT NULL AS store_override, effective_from FROM price_versions
-		WHERE tenant_id = ? AND sku_id IN ? AND kind IN ('list', 'member') AND (store_id IS NULL OR store_id = ?) AND effective_from > ?
-		ORDER BY effective_from, id`, tenantID, ids, storeID, now).Scan(&sched).Error; err != nil {
-		return nil, fmt.Errorf("catalog: scheduled prices: %w", err)
-	}
-	for _, sp := range sched {
-		i := index[sp.SKUID]
-		out[i].Scheduled = append(out[i].Scheduled, ScheduledPrice{Kind: sp.Kind, Amount: sp.Amount, StoreOverride: sp.StoreOverride, EffectiveFrom: sp.EffectiveFrom.UTC()})
+		for _, sp := range r.Scheduled {
+			sp.EffectiveFrom = sp.EffectiveFrom.UTC()
+			it.Scheduled = append(it.Scheduled, sp)
+		}
+		out[i] = it
 	}
 	return out, nil
 }
@@ -111,10 +104,10 @@ func (s *Service) Changes(ctx context.Context, tenantID, storeID uuid.UUID, sinc
 	out := Changes{NextSince: since}
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
-		if err := storeExists(db, tenantID, storeID); err != nil {
+		if err := s.storeExists(ctx, tenantID, storeID); err != nil {
 			return err
 		}
-		rows, err := items(db, tenantID, storeID, time.Now().UTC(), `s.change_seq > ? ORDER BY s.change_seq LIMIT ?`, since, limit+1)
+		rows, err := items(db, tenantID, storeID, s.clock.Now(), `s.change_seq > ? ORDER BY s.change_seq LIMIT ?`, since, limit+1)
 		if err != nil {
 			return err
 		}
@@ -148,10 +141,10 @@ func (s *Service) Lookup(ctx context.Context, tenantID, storeID uuid.UUID, q Loo
 	out := LookupResult{Data: []Item{}}
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
-		if err := storeExists(db, tenantID, storeID); err != nil {
+		if err := s.storeExists(ctx, tenantID, storeID); err != nil {
 			return err
 		}
-		now := time.Now().UTC()
+		now := s.clock.Now()
 		var err error
 		switch {
 		case q.Barcode != "":
@@ -174,6 +167,9 @@ func (s *Service) Lookup(ctx context.Context, tenantID, storeID uuid.UUID, q Loo
 			if len(out.Data) > 0 {
 				out.Scan = &ScanInfo{Barcode: raw, Kind: kind}
 				return nil
+			}
+			if !scaleShaped(raw) {
+				return ErrNotFoundInLookup // no layout reads it: skip reading them
 			}
 			layouts, err := scaleLayouts(db, tenantID)
 			if err != nil {
@@ -244,13 +240,7 @@ func scaleLayouts(db *gorm.DB, tenantID uuid.UUID) ([]ScaleLayout, error) {
 // ScaleLayouts returns the chain's weighed-goods barcode layouts (the
 // default when it has set none).
 func (s *Service) ScaleLayouts(ctx context.Context, tenantID uuid.UUID) ([]ScaleLayout, error) {
-	var out []ScaleLayout
-	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
-		var err error
-		out, err = scaleLayouts(tenant.DB(ctx), tenantID)
-		return err
-	})
-	return out, err
+	return readTx(ctx, s, tenantID, func(db *gorm.DB) ([]ScaleLayout, error) { return scaleLayouts(db, tenantID) })
 }
 
 // SetScaleLayouts replaces the chain's layouts (audited). Prefixes must be

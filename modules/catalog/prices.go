@@ -37,14 +37,14 @@ func priceArgs(store *uuid.UUID, at time.Time, withCost bool) []any {
 }
 
 type priceRow struct {
-	ID          uuid.UUID `gorm:"column:id"`
-	TaxRateBP   int       `gorm:"column:tax_rate_bp"`
-	ListStore   *int64    `gorm:"column:list_store"`
-	ListHQ      *int64    `gorm:"column:list_hq"`
-	MemberStore *int64    `gorm:"column:member_store"`
-	MemberHQ    *int64    `gorm:"column:member_hq"`
-	CostStore   *int64    `gorm:"column:cost_store"`
-	CostHQ      *int64    `gorm:"column:cost_hq"`
+	ID          uuid.UUID
+	TaxRateBP   int
+	ListStore   *int64
+	ListHQ      *int64
+	MemberStore *int64
+	MemberHQ    *int64
+	CostStore   *int64
+	CostHQ      *int64
 }
 
 func (r priceRow) price() Price {
@@ -67,17 +67,13 @@ func pick(store, hq *int64) (*int64, string) {
 
 // PriceAt returns what each SKU cost in a store at a time: the effective
 // list price (the store's override if one was in force, else HQ's), the
-// member price, the cost and the tax rate. storeID uuid.Nil asks for HQ's
+// member price, the cost and the tax rate. storeID nil asks for HQ's
 // prices. SKUs unknown to the tenant are absent from the map. One query for
 // all SKUs; the POS calls it inside its sale transaction.
-func (s *Service) PriceAt(ctx context.Context, tenantID, storeID uuid.UUID, skuIDs []uuid.UUID, at time.Time) (map[uuid.UUID]Price, error) {
+func (s *Service) PriceAt(ctx context.Context, tenantID uuid.UUID, store *uuid.UUID, skuIDs []uuid.UUID, at time.Time) (map[uuid.UUID]Price, error) {
 	out := make(map[uuid.UUID]Price, len(skuIDs))
 	if len(skuIDs) == 0 {
 		return out, nil
-	}
-	var store *uuid.UUID
-	if storeID != uuid.Nil {
-		store = &storeID
 	}
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		var rows []priceRow
@@ -109,7 +105,7 @@ func (s *Service) SetPrice(ctx context.Context, actor *tenant.Principal, skuID u
 			return ErrInvalid.WithFields(problem.FieldError{Field: "amount", Message: "is required for HQ's price (null only ends a store override)"})
 		}
 		if in.StoreID != nil {
-			if err := storeExists(db, actor.TenantID, *in.StoreID); err != nil {
+			if err := s.storeExists(ctx, actor.TenantID, *in.StoreID); err != nil {
 				return err
 			}
 		}
@@ -119,7 +115,8 @@ func (s *Service) SetPrice(ctx context.Context, actor *tenant.Principal, skuID u
 		if _, err := oneSKU(db, actor.TenantID, skuID); err != nil {
 			return err
 		}
-		eff := time.Now().UTC()
+		now := s.clock.Now()
+		eff := now
 		if in.EffectiveFrom != nil {
 			eff = in.EffectiveFrom.UTC()
 		}
@@ -138,7 +135,7 @@ func (s *Service) SetPrice(ctx context.Context, actor *tenant.Principal, skuID u
 				// The price in force at a past time is what past sales and
 				// returns were priced at: only HQ may record history (audited,
 				// as every price change); a store's change starts now or later.
-				if eff.Before(time.Now().Add(-backdateSkew)) {
+				if eff.Before(now.Add(-backdateSkew)) {
 					return ErrInvalid.WithFields(problem.FieldError{Field: "effective_from", Message: "must not be in the past for a store's own price"})
 				}
 			}
@@ -168,19 +165,31 @@ func checkBounds(db *gorm.DB, tenantID, skuID uuid.UUID, amount *int64) error {
 	if amount == nil {
 		return nil // ending an override returns to HQ's price: always allowed
 	}
-	var b []PriceBounds
-	if err := db.Raw(`SELECT sku_id, min_amount, max_amount, updated_at FROM price_bounds WHERE tenant_id = ? AND sku_id = ?`, tenantID, skuID).Scan(&b).Error; err != nil {
+	b, err := bounds(db, tenantID, skuID)
+	if err != nil {
 		return err
 	}
-	if len(b) == 0 {
+	if b == nil {
 		return ErrOutOfBounds.WithDetail("HQ has set no bounds for this SKU, so only HQ sets its store prices").
 			WithFields(problem.FieldError{Field: "amount", Message: "HQ allows no store price for this SKU"})
 	}
-	if *amount < b[0].MinAmount || *amount > b[0].MaxAmount {
-		return ErrOutOfBounds.WithDetail("HQ allows %d to %d", b[0].MinAmount, b[0].MaxAmount).
-			WithFields(problem.FieldError{Field: "amount", Message: fmt.Sprintf("must be between %d and %d", b[0].MinAmount, b[0].MaxAmount)})
+	if *amount < b.MinAmount || *amount > b.MaxAmount {
+		return ErrOutOfBounds.WithDetail("HQ allows %d to %d", b.MinAmount, b.MaxAmount).
+			WithFields(problem.FieldError{Field: "amount", Message: fmt.Sprintf("must be between %d and %d", b.MinAmount, b.MaxAmount)})
 	}
 	return nil
+}
+
+// bounds reads HQ's bounds for a SKU (nil when none are set).
+func bounds(db *gorm.DB, tenantID, skuID uuid.UUID) (*PriceBounds, error) {
+	var b []PriceBounds
+	if err := db.Raw(`SELECT sku_id, min_amount, max_amount, updated_at FROM price_bounds WHERE tenant_id = ? AND sku_id = ?`, tenantID, skuID).Scan(&b).Error; err != nil {
+		return nil, fmt.Errorf("catalog: price bounds: %w", err)
+	}
+	if len(b) == 0 {
+		return nil, nil
+	}
+	return &b[0], nil
 }
 
 // PriceHistory lists a SKU's price versions newest first (by id): HQ's,
@@ -190,7 +199,7 @@ func (s *Service) PriceHistory(ctx context.Context, tenantID, skuID uuid.UUID, s
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
 		if storeID != nil {
-			if err := storeExists(db, tenantID, *storeID); err != nil {
+			if err := s.storeExists(ctx, tenantID, *storeID); err != nil {
 				return err
 			}
 		}
@@ -218,15 +227,12 @@ func (s *Service) PriceHistory(ctx context.Context, tenantID, skuID uuid.UUID, s
 func (s *Service) SKUPrice(ctx context.Context, tenantID, skuID uuid.UUID, storeID *uuid.UUID, at time.Time) (Price, error) {
 	var out Price
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
-		db := tenant.DB(ctx)
-		st := uuid.Nil
 		if storeID != nil {
-			if err := storeExists(db, tenantID, *storeID); err != nil {
+			if err := s.storeExists(ctx, tenantID, *storeID); err != nil {
 				return err
 			}
-			st = *storeID
 		}
-		m, err := s.PriceAt(ctx, tenantID, st, []uuid.UUID{skuID}, at)
+		m, err := s.PriceAt(ctx, tenantID, storeID, []uuid.UUID{skuID}, at)
 		if err != nil {
 			return err
 		}
@@ -248,14 +254,9 @@ func (s *Service) GetBounds(ctx context.Context, tenantID, skuID uuid.UUID) (*Pr
 		if _, err := oneSKU(db, tenantID, skuID); err != nil {
 			return err
 		}
-		var b []PriceBounds
-		if err := db.Raw(`SELECT sku_id, min_amount, max_amount, updated_at FROM price_bounds WHERE tenant_id = ? AND sku_id = ?`, tenantID, skuID).Scan(&b).Error; err != nil {
-			return err
-		}
-		if len(b) > 0 {
-			out = &b[0]
-		}
-		return nil
+		var err error
+		out, err = bounds(db, tenantID, skuID)
+		return err
 	})
 	return out, err
 }

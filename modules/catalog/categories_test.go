@@ -30,7 +30,7 @@ func names(ns []treeNode) string {
 // readable by a cashier, empty for a chain without categories and for
 // another tenant.
 func TestCategoryTree(t *testing.T) {
-	b := setup(t) // 食品 (root) > 饮料
+	b := setup(t) // 食品 (a default root) > 饮料; 日用百货
 	mk := func(code, name string, parent *uuid.UUID, sort int) uuid.UUID {
 		t.Helper()
 		body := map[string]any{"code": code, "name": name, "sort_order": sort}
@@ -45,8 +45,12 @@ func TestCategoryTree(t *testing.T) {
 		r.JSON(t, &x)
 		return x.ID
 	}
-	// Roots: 日用 (sort -1) first, then 食品 and 生鲜 (sort 0) by name, then 烟酒 (sort 5).
-	mk("DAILY", "日用", nil, -1)
+	// Roots: 日用 (the default 日用百货, renamed, sort -1) first, then 食品
+	// and 生鲜 (sort 0) by name, then 烟酒 (sort 5).
+	if r := env.Do(t, apitest.Req{Method: "PATCH", Path: "/api/v1/catalog/categories/" + b.daily.String(), Token: b.tn.AdminToken,
+		Body: map[string]any{"name": "日用", "sort_order": -1}}); r.Status != 200 {
+		t.Fatalf("rename 日用百货: %d %s", r.Status, r.Body)
+	}
 	mk("SMOKE", "烟酒", nil, 5)
 	fresh := mk("FRESH", "生鲜", nil, 0)
 	mk("JUICE", "B果汁", &b.child, 0)
@@ -82,11 +86,24 @@ func TestCategoryTree(t *testing.T) {
 		}
 	}
 
-	// Another tenant (and a chain without categories) sees an empty tree.
+	// Another tenant sees its own default roots only; once it removes them,
+	// a chain without categories has an empty tree.
 	other := env.Signup(t)
+	seedDefaults(t, other)
+	var tree struct{ Data []treeNode }
 	r := env.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/catalog/categories/tree", Token: other.AdminToken})
-	if r.Status != 200 || strings.TrimSpace(string(r.Body)) != `{"data":[]}` {
+	if r.JSON(t, &tree); r.Status != 200 || names(tree.Data) != "日用百货,食品" || len(tree.Data[0].Children)+len(tree.Data[1].Children) != 0 ||
+		strings.Contains(string(r.Body), b.root.String()) {
 		t.Fatalf("another tenant's tree: %d %s", r.Status, r.Body)
+	}
+	for _, n := range tree.Data {
+		if r := env.Do(t, apitest.Req{Method: "DELETE", Path: "/api/v1/catalog/categories/" + n.ID.String(), Token: other.AdminToken}); r.Status != 204 {
+			t.Fatalf("delete default root %s: %d %s", n.Name, r.Status, r.Body)
+		}
+	}
+	r = env.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/catalog/categories/tree", Token: other.AdminToken})
+	if r.Status != 200 || strings.TrimSpace(string(r.Body)) != `{"data":[]}` {
+		t.Fatalf("a chain without categories: %d %s", r.Status, r.Body)
 	}
 	if r := env.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/catalog/categories/tree"}); r.Status != 401 {
 		t.Fatalf("without a token: %d", r.Status)
