@@ -100,7 +100,7 @@ func Wire(ctx context.Context, cfg *config.Config, ks *keys.Set, log *slog.Logge
 		// Modules, one line each.
 		Catalog:   catalog.New(pool, az, clk, orgs),
 		Inventory: inventory.New(pool, az, fin),
-		Members:   members.New(pool, az, rc, ks, fin),
+		Members:   members.New(pool, az, rc, ks, clk, orgs, fin),
 		Finance:   fin,
 		Billing:   bill,
 	}

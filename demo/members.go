@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"chainstore/infra/doc"
 	"chainstore/modules/members"
 )
 
@@ -49,12 +50,12 @@ func seedMembers(ctx context.Context, d demo) error {
 			return fmt.Errorf("member %s: %w", name, err)
 		}
 		spend := int64((i + 1) * 15000)
-		if _, err := svc.EarnPoints(ctx, tid, members.EarnInput{MemberID: m.ID, StoreID: &store, Source: members.Source{Type: "seed_sale", ID: m.ID.String()},
+		if _, err := svc.EarnPoints(ctx, tid, members.EarnInput{MemberID: m.ID, StoreID: store, Source: doc.Of("seed_sale", m.ID),
 			Lines: []members.EarnLine{{Amount: spend}}}); err != nil {
 			return err
 		}
 		if i%2 == 0 {
-			if _, err := svc.TopUp(ctx, tid, m.ID, &store, int64(10000*(1+i%5)), "cash", members.Source{Type: "seed_topup", ID: m.ID.String()}); err != nil {
+			if _, err := svc.TopUp(ctx, tid, m.ID, &store, int64(10000*(1+i%5)), "cash", doc.Of("seed_topup", m.ID)); err != nil {
 				return err
 			}
 		}

@@ -2,14 +2,13 @@ package members
 
 import "chainstore/infra/problem"
 
-// Errors of the members module.
+// Errors of the members module. An unknown store is org.ErrStoreNotFound.
 var (
 	ErrNotFound            = problem.New(404, "members.not_found", "Member not found")
 	ErrTierNotFound        = problem.New(404, "members.tier_not_found", "Member tier not found")
 	ErrGiftNotFound        = problem.New(404, "members.gift_not_found", "Gift not found")
 	ErrRuleNotFound        = problem.New(404, "members.rule_not_found", "Rule not found")
 	ErrEntryNotFound       = problem.New(404, "members.entry_not_found", "Ledger entry not found")
-	ErrStoreNotFound       = problem.New(404, "stores.not_found", "Store not found")
 	ErrPhoneTaken          = problem.New(409, "members.phone_taken", "Another member of this chain has this phone number")
 	ErrCardTaken           = problem.New(409, "members.card_taken", "Another card has this number")
 	ErrTierTaken           = problem.New(409, "members.tier_taken", "Another tier has this code or rank")

@@ -39,37 +39,24 @@ func (s *Service) ExportList(ctx context.Context, tenantID uuid.UUID, f Filter) 
 	var out [][]string
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
-		where, args := s.filterWhere(tenantID, f)
-		cond := strings.Join(where, " AND ")
 		var n int64
-		if err := db.Raw(`SELECT count(*) FROM members m WHERE `+cond, args...).Scan(&n).Error; err != nil {
+		if err := s.filtered(db, tenantID, f).Count(&n).Error; err != nil {
 			return fmt.Errorf("members: export count: %w", err)
 		}
 		if n > int64(maxExportRows) {
 			return ErrExportTooLarge.WithDetail("%d members match; at most %d go in one file: filter by store, tier or tag", n, maxExportRows)
 		}
-		var zone string
-		if err := db.Raw(`SELECT time_zone FROM tenants WHERE id = ?`, tenantID).Scan(&zone).Error; err != nil {
-			return fmt.Errorf("members: export time zone: %w", err)
-		}
-		loc, err := time.LoadLocation(zone)
+		loc, err := s.org.ChainLocation(ctx, tenantID)
 		if err != nil {
-			loc = time.UTC
-		}
-		var stores []struct {
-			ID   uuid.UUID
-			Code string
-		}
-		if err := db.Raw(`SELECT id, code FROM stores WHERE tenant_id = ?`, tenantID).Scan(&stores).Error; err != nil {
-			return fmt.Errorf("members: export stores: %w", err)
-		}
-		storeCode := make(map[uuid.UUID]string, len(stores))
-		for _, st := range stores {
-			storeCode[st.ID] = st.Code
+			return err
 		}
 		var rows []snapshotRow
-		if err := db.Raw(snapshotSelect+"WHERE "+cond+" ORDER BY m.id", args...).Scan(&rows).Error; err != nil {
+		if err := snapshots(s.filtered(db, tenantID, f)).Scan(&rows).Error; err != nil {
 			return fmt.Errorf("members: export: %w", err)
+		}
+		storeCode, err := s.storeCodes(ctx, tenantID, rows)
+		if err != nil {
+			return err
 		}
 		out = make([][]string, 0, len(rows))
 		for _, r := range rows {
@@ -83,6 +70,30 @@ func (s *Service) ExportList(ctx context.Context, tenantID uuid.UUID, f Filter) 
 			Detail: map[string]any{"filter": f.audited(), "members": len(out)}})
 	})
 	return out, err
+}
+
+// storeCodes are the codes of the stores the members registered at.
+func (s *Service) storeCodes(ctx context.Context, tenantID uuid.UUID, rows []snapshotRow) (map[uuid.UUID]string, error) {
+	var ids []uuid.UUID
+	seen := map[uuid.UUID]bool{}
+	for _, r := range rows {
+		if r.RegisterStoreID != nil && !seen[*r.RegisterStoreID] {
+			seen[*r.RegisterStoreID] = true
+			ids = append(ids, *r.RegisterStoreID)
+		}
+	}
+	out := make(map[uuid.UUID]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	facts, err := s.org.Stores(ctx, tenantID, ids)
+	if err != nil {
+		return nil, err
+	}
+	for id, f := range facts {
+		out[id] = f.Code
+	}
+	return out, nil
 }
 
 // audited is the filter as the audit log keeps it: a phone is personal

@@ -23,7 +23,7 @@ func TestExportMembers(t *testing.T) {
 	a := createMember(t, tn, p1, map[string]any{"name": "王小明", "tags": []string{"vip", "常客"}})
 	createMember(t, tn, p2, map[string]any{"name": "李华", "tags": []string{"new"}})
 	createMember(t, tn, p3, map[string]any{"name": "赵敏", "tags": []string{"vip"}})
-	if _, err := svc().TopUp(ctx, tn.ID, a.ID, nil, 2050, "cash", members.Source{Type: "test", ID: "t1"}); err != nil {
+	if _, err := svc().TopUp(ctx, tn.ID, a.ID, nil, 2050, "cash", source("test", "t1")); err != nil {
 		t.Fatal(err)
 	}
 	export := func(tok, query string) (*apitest.Response, *sheet.Table) {

@@ -2,6 +2,7 @@ package members
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -12,7 +13,7 @@ func FuzzParseImport(f *testing.F) {
 	f.Add([]byte("手机号,姓名,生日\n13812345678,张三,1990-01-02\n"))
 	f.Add([]byte("phone,tags,marketing_consent\n+4420794609,a;b,是\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rows, errs, err := ParseImport(data)
+		rows, errs, err := ParseImport(data, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
 		if err == nil && len(rows)+len(errs) < 0 {
 			t.Fatal("impossible")
 		}
@@ -25,7 +26,7 @@ func FuzzParseQR(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	s := New(nil, nil, nil, ks, nil)
+	s := New(nil, nil, nil, ks, nil, nil, nil)
 	f.Add("AAAA.BBBB")
 	f.Add("")
 	f.Fuzz(func(t *testing.T, tok string) {

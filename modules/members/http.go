@@ -10,16 +10,19 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
 
+	"chainstore/infra/doc"
 	"chainstore/infra/pii"
 	"chainstore/infra/problem"
 	"chainstore/infra/sheet"
 	"chainstore/infra/web"
 	"chainstore/tenant"
 	"chainstore/tenant/authz"
+	"chainstore/tenant/org"
 )
 
-// HTTP holds the members handlers: HQ screens under /api/v1/members... and
-// the POS under /api/v1/stores/{store_id}/pos/members.
+// HTTP holds the members handlers: HQ screens under /api/v1/members...,
+// /member-tiers, /member-gifts, /topup-rules and /points-rules (this file)
+// and the POS under /api/v1/stores/{store_id}/pos/members (http_pos.go).
 type HTTP struct {
 	svc   *Service
 	authz *authz.Authorizer
@@ -43,11 +46,11 @@ func (h *HTTP) chain(ctx context.Context, perm authz.Permission) (*tenant.Princi
 // see full personal data there.
 func (h *HTTP) store(c *fiber.Ctx, perm authz.Permission) (*tenant.Principal, uuid.UUID, bool, error) {
 	ctx := c.UserContext()
-	storeID, err := web.PathID(c, "store_id", ErrStoreNotFound)
+	storeID, err := web.PathID(c, "store_id", org.ErrStoreNotFound)
 	if err != nil {
 		return nil, storeID, false, err
 	}
-	p, err := h.authz.RequireStore(ctx, storeID, perm, ErrStoreNotFound)
+	p, err := h.authz.RequireStore(ctx, storeID, perm, org.ErrStoreNotFound)
 	if err != nil {
 		return nil, storeID, false, err
 	}
@@ -324,14 +327,14 @@ func (h *HTTP) RedeemGift(c *fiber.Ctx) error {
 	}
 	var p *tenant.Principal
 	if in.StoreID != nil {
-		p, err = h.authz.RequireStore(ctx, *in.StoreID, authz.MembersWrite, ErrStoreNotFound)
+		p, err = h.authz.RequireStore(ctx, *in.StoreID, authz.MembersWrite, org.ErrStoreNotFound)
 	} else {
 		p, err = h.authz.RequireChain(ctx, authz.MembersWrite)
 	}
 	if err != nil {
 		return err
 	}
-	e, err := h.svc.RedeemGift(ctx, p.TenantID, id, in.GiftID, in.StoreID, Source{Type: "gift_redemption", ID: uuid.Must(uuid.NewV7()).String()})
+	e, err := h.svc.RedeemGift(ctx, p.TenantID, id, in.GiftID, in.StoreID, doc.Of("gift_redemption", uuid.Must(uuid.NewV7())))
 	if err != nil {
 		return err
 	}
@@ -501,107 +504,113 @@ func (h *HTTP) ListTopupRules(c *fiber.Ctx) error { return chainList(h, c, h.svc
 // CreateTopupRule: POST /topup-rules.
 func (h *HTTP) CreateTopupRule(c *fiber.Ctx) error { return chainCreate(h, c, h.svc.CreateTopupRule) }
 
-// PosLookup: GET /stores/{store_id}/pos/members/lookup?phone=|card=|qr=.
-func (h *HTTP) PosLookup(c *fiber.Ctx) error {
-	p, storeID, full, err := h.store(c, authz.MembersRead)
-	if err != nil {
-		return err
-	}
-	q := Lookup{Phone: c.Query("phone"), Card: c.Query("card"), QR: c.Query("qr")}
-	n := 0
-	for _, v := range []string{q.Phone, q.Card, q.QR} {
-		if v != "" {
-			n++
-		}
-	}
-	if n != 1 {
-		return problem.ErrBadQuery.WithFields(problem.FieldError{Field: "phone", Message: "give exactly one of phone, card or qr"})
-	}
-	if q.Phone != "" {
-		if _, ok := pii.NormalizePhone(q.Phone); !ok {
-			return problem.ErrBadQuery.WithFields(problem.FieldError{Field: "phone", Message: "is not a phone number"})
-		}
-	}
-	if len(q.Card) > 32 || len(q.QR) > 200 {
-		return problem.ErrBadQuery.WithFields(problem.FieldError{Field: "card", Message: "is too long"})
-	}
-	m, err := h.svc.Lookup(c.UserContext(), p.TenantID, &storeID, q, full)
-	if err != nil {
-		return err
-	}
-	return c.JSON(m)
+type reverseInput struct {
+	Note string `json:"note" validate:"required,min=1,max=200,text"`
 }
 
-// PosRegister: POST /stores/{store_id}/pos/members — registration at the counter.
-func (h *HTTP) PosRegister(c *fiber.Ctx) error {
-	p, storeID, full, err := h.store(c, authz.MembersWrite)
-	if err != nil {
-		return err
-	}
-	var in CreateInput
-	if err := web.Decode(c, &in); err != nil {
-		return err
-	}
-	in.Channel, in.RegisterStoreID = "store", &storeID
-	m, err := h.svc.Create(c.UserContext(), p.TenantID, in, full)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(m)
-}
-
-type moneyInput struct {
-	Amount     int64  `json:"amount" validate:"required,min=1,max=10000000000"`
-	SourceType string `json:"source_type" validate:"required,min=1,max=40,key"`
-	SourceID   string `json:"source_id" validate:"required,min=1,max=100,text"`
-}
-
-type topUpInput struct {
-	Amount        int64  `json:"amount" validate:"required,min=1,max=10000000000"`
-	PaymentMethod string `json:"payment_method" validate:"required,oneof=cash card wechat alipay"`
-	SourceType    string `json:"source_type" validate:"required,min=1,max=40,key"`
-	SourceID      string `json:"source_id" validate:"required,min=1,max=100,text"`
-}
-
-// PosTopUp: POST /stores/{store_id}/pos/members/{id}/topup — money taken by
-// payment_method at this store; finance posts it in the same transaction.
-func (h *HTTP) PosTopUp(c *fiber.Ctx) error {
-	p, storeID, _, err := h.store(c, authz.MembersWrite)
-	if err != nil {
-		return err
-	}
+// ReversePoints: POST /members/{id}/points-entries/{entry_id}/reverse — HQ's correction.
+func (h *HTTP) ReversePoints(c *fiber.Ctx) error {
+	ctx := c.UserContext()
 	id, err := memberID(c)
 	if err != nil {
 		return err
 	}
-	var in topUpInput
+	entryID, err := web.PathID(c, "entry_id", ErrEntryNotFound)
+	if err != nil {
+		return err
+	}
+	p, err := h.authz.RequireChain(ctx, authz.MembersWrite)
+	if err != nil {
+		return err
+	}
+	var in reverseInput
 	if err := web.Decode(c, &in); err != nil {
 		return err
 	}
-	e, err := h.svc.TopUp(c.UserContext(), p.TenantID, id, &storeID, in.Amount, in.PaymentMethod, Source{Type: in.SourceType, ID: in.SourceID})
+	e, err := h.svc.CorrectPoints(ctx, p.TenantID, id, entryID, in.Note)
 	if err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(e)
 }
 
-// PosPay: POST /stores/{store_id}/pos/members/{id}/pay — pay from stored value.
-func (h *HTTP) PosPay(c *fiber.Ctx) error {
-	p, storeID, _, err := h.store(c, authz.MembersWrite)
+// activeParam reads the {action} of .../activate and .../deactivate.
+func activeParam(c *fiber.Ctx) (bool, error) {
+	switch c.Params("action") {
+	case "activate":
+		return true, nil
+	case "deactivate":
+		return false, nil
+	}
+	return false, problem.ErrRouteNotFound
+}
+
+// TierActive: POST /member-tiers/{id}/{activate|deactivate}.
+func (h *HTTP) TierActive(c *fiber.Ctx) error {
+	return chainSetActive(h, c, ErrTierNotFound, h.svc.SetTierActive)
+}
+
+// GiftActive: POST /member-gifts/{id}/{activate|deactivate}.
+func (h *HTTP) GiftActive(c *fiber.Ctx) error {
+	return chainSetActive(h, c, ErrGiftNotFound, h.svc.SetGiftActive)
+}
+
+// TopupRuleActive: POST /topup-rules/{id}/{activate|deactivate}.
+func (h *HTTP) TopupRuleActive(c *fiber.Ctx) error {
+	return chainSetActive(h, c, ErrRuleNotFound, h.svc.SetTopupRuleActive)
+}
+
+// The chain's member settings (tiers, gifts, top-up rules) share their
+// handlers: members:read to list, members:write to add or switch on and off.
+
+func chainList[T any](h *HTTP, c *fiber.Ctx, list func(context.Context, uuid.UUID) ([]T, error)) error {
+	ctx := c.UserContext()
+	p, _, err := h.chain(ctx, authz.MembersRead)
 	if err != nil {
 		return err
 	}
-	id, err := memberID(c)
+	rows, err := list(ctx, p.TenantID)
 	if err != nil {
 		return err
 	}
-	var in moneyInput
+	return c.JSON(fiber.Map{"data": rows})
+}
+
+func chainCreate[In, Out any](h *HTTP, c *fiber.Ctx, create func(context.Context, uuid.UUID, In) (Out, error)) error {
+	ctx := c.UserContext()
+	p, _, err := h.chain(ctx, authz.MembersWrite)
+	if err != nil {
+		return err
+	}
+	var in In
 	if err := web.Decode(c, &in); err != nil {
 		return err
 	}
-	e, err := h.svc.TenderStoredValue(c.UserContext(), p.TenantID, id, storeID, in.Amount, Source{Type: in.SourceType, ID: in.SourceID})
+	out, err := create(ctx, p.TenantID, in)
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(e)
+	return c.Status(fiber.StatusCreated).JSON(out)
+}
+
+// chainSetActive serves POST .../{id}/{activate|deactivate}.
+func chainSetActive[T any](h *HTTP, c *fiber.Ctx, notFound *problem.Error, set func(context.Context, uuid.UUID, uuid.UUID, bool) (T, error)) error {
+	ctx := c.UserContext()
+	id, err := web.PathID(c, "id", notFound)
+	if err != nil {
+		return err
+	}
+	active, err := activeParam(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.authz.RequireChain(ctx, authz.MembersWrite)
+	if err != nil {
+		return err
+	}
+	out, err := set(ctx, p.TenantID, id, active)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
 }

@@ -52,9 +52,9 @@ var importColumns = map[string][]string{
 }
 
 // ParseImport reads a CSV/XLSX member file into valid rows and per-row
-// errors (duplicate phones within the file are errors on the later rows).
-// It touches no database; it is fuzzed.
-func ParseImport(data []byte) ([]ImportRow, []ImportError, error) {
+// errors (duplicate phones within the file are errors on the later rows;
+// a birthday must be before now). It touches no database; it is fuzzed.
+func ParseImport(data []byte, now time.Time) ([]ImportRow, []ImportError, error) {
 	t, err := sheet.Read(data)
 	if err != nil {
 		return nil, nil, err
@@ -132,7 +132,7 @@ func ParseImport(data []byte) ([]ImportRow, []ImportError, error) {
 			}
 		}
 		if in.Birthday != "" {
-			if d, err := time.Parse("2006-01-02", in.Birthday); err == nil && (d.After(time.Now()) || d.Year() < 1900) {
+			if d, err := time.Parse("2006-01-02", in.Birthday); err == nil && (d.After(now) || d.Year() < 1900) {
 				bad("birthday", "must be a past date")
 			}
 		}
@@ -157,7 +157,7 @@ func splitValidation(err error) []string {
 // unless acceptErrors, when only the valid rows are created. Audited.
 func (s *Service) Import(ctx context.Context, tenantID uuid.UUID, data []byte, commit, acceptErrors bool) (ImportReport, error) {
 	rep := ImportReport{Errors: []ImportError{}, ExistingAt: []int{}}
-	rows, errs, err := ParseImport(data)
+	rows, errs, err := ParseImport(data, s.clock.Now())
 	if errors.Is(err, sheet.ErrFormat) {
 		return rep, ErrImportInvalid.WithFields(problem.FieldError{Field: "file", Message: err.Error()})
 	}
@@ -168,13 +168,13 @@ func (s *Service) Import(ctx context.Context, tenantID uuid.UUID, data []byte, c
 	rep.Total = len(rows) + countLines(errs)
 	err = s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
+		taken, err := s.phonesTaken(ctx, tenantID, rows)
+		if err != nil {
+			return err
+		}
 		var fresh []ImportRow
 		for _, r := range rows {
-			var n int64
-			if err := db.Raw(`SELECT count(*) FROM members WHERE tenant_id = ? AND phone_index = ?`, tenantID, s.PhoneIndex(tenantID, r.Phone)).Scan(&n).Error; err != nil {
-				return err
-			}
-			if n > 0 {
+			if taken[r.Phone] {
 				rep.Existing++
 				rep.ExistingAt = append(rep.ExistingAt, r.Line)
 				continue

@@ -89,7 +89,7 @@ func posSale(t *testing.T, tn *apitest.Tenant, memberID, store uuid.UUID, amount
 	var pay members.ValueEntry
 	err := env.Server.Pool.WithTx(context.Background(), tn.ID, func(ctx context.Context) error {
 		var err error
-		if pay, err = svc().PayStoredValue(ctx, tn.ID, memberID, &store, amount, members.Source{Type: "sale", ID: src}); err != nil {
+		if pay, err = svc().PayStoredValue(ctx, tn.ID, memberID, store, amount, source("sale", src)); err != nil {
 			return err
 		}
 		_, err = env.Server.Finance.PostSale(ctx, tn.ID, finance.SaleEvent{Source: doc.Of("sale", pay.ID), StoreID: store, BusinessDate: time.Now(),
@@ -107,7 +107,7 @@ func posReturn(t *testing.T, tn *apitest.Tenant, pay members.ValueEntry, amount 
 	var ref members.ValueEntry
 	err := env.Server.Pool.WithTx(context.Background(), tn.ID, func(ctx context.Context) error {
 		var err error
-		if ref, err = svc().RefundStoredValue(ctx, tn.ID, pay.ID, amount, members.Source{Type: "return", ID: src}); err != nil {
+		if ref, err = svc().RefundStoredValue(ctx, tn.ID, pay.ID, amount, source("return", src)); err != nil {
 			return err
 		}
 		_, err = env.Server.Finance.PostReturn(ctx, tn.ID, finance.SaleEvent{Source: doc.Of("return", ref.ID), StoreID: *pay.StoreID, BusinessDate: time.Now(),
@@ -133,7 +133,7 @@ func TestTopUpRefundCashOutPostToLedger(t *testing.T) {
 
 	// Top-up by WeChat at the till: money in, principal and bonus owed.
 	r := env.Do(t, apitest.Req{Method: "POST", Path: base + "/topup", Token: cashier.Token,
-		Body: map[string]any{"amount": 10000, "payment_method": "wechat", "source_type": "topup_order", "source_id": "T1"}})
+		Body: map[string]any{"amount": 10000, "payment_method": "wechat", "source_type": "topup_order", "source_id": sid("T1")}})
 	var top members.ValueEntry
 	if r.JSON(t, &top); r.Status != 201 || top.Principal != 10000 || top.Bonus != 1000 {
 		t.Fatalf("top-up: %d %s", r.Status, r.Body)
@@ -145,7 +145,7 @@ func TestTopUpRefundCashOutPostToLedger(t *testing.T) {
 	checkBooks(t, tn.ID, "after top-up")
 	// A retry (same source) neither loads nor posts twice.
 	r = env.Do(t, apitest.Req{Method: "POST", Path: base + "/topup", Token: cashier.Token,
-		Body: map[string]any{"amount": 10000, "payment_method": "wechat", "source_type": "topup_order", "source_id": "T1"}})
+		Body: map[string]any{"amount": 10000, "payment_method": "wechat", "source_type": "topup_order", "source_id": sid("T1")}})
 	var again members.ValueEntry
 	if r.JSON(t, &again); r.Status != 201 || again.ID != top.ID {
 		t.Fatalf("repeated top-up: %d %s", r.Status, r.Body)
@@ -167,7 +167,7 @@ func TestTopUpRefundCashOutPostToLedger(t *testing.T) {
 	checkBooks(t, tn.ID, "after a sale")
 
 	// Refund onto the card: members:write + pos:refund in the payment's store.
-	refund := map[string]any{"payment_id": pay.ID, "amount": 1100, "source_type": "return", "source_id": "R1"}
+	refund := map[string]any{"payment_id": pay.ID, "amount": 1100, "source_type": "return", "source_id": sid("R1")}
 	if r := env.Do(t, apitest.Req{Method: "POST", Path: base + "/stored-value-refunds", Token: cashier.Token, Body: refund}); r.Status != 403 {
 		t.Fatalf("cashier refund: %d %s", r.Status, r.Body)
 	}
@@ -215,7 +215,7 @@ func TestTopUpRefundCashOutPostToLedger(t *testing.T) {
 	checkBooks(t, tn.ID, "after a refund")
 
 	// Cash-out (退卡): principal 60.00 back in cash, bonus 6.00 forfeited.
-	cash := map[string]any{"payment_method": "cash", "source_type": "cash_out", "source_id": "C1"}
+	cash := map[string]any{"payment_method": "cash", "source_type": "cash_out", "source_id": sid("C1")}
 	if r := env.Do(t, apitest.Req{Method: "POST", Path: base + "/cash-out", Token: cashier.Token, Body: cash}); r.Status != 403 {
 		t.Fatalf("cashier cash-out: %d %s", r.Status, r.Body)
 	}
@@ -236,7 +236,7 @@ func TestTopUpRefundCashOutPostToLedger(t *testing.T) {
 	if r.JSON(t, &again); r.Status != 201 || again.ID != out.ID {
 		t.Fatalf("repeated cash-out: %d %s", r.Status, r.Body)
 	}
-	cash["source_id"] = "C2"
+	cash["source_id"] = sid("C2")
 	if r := env.Do(t, apitest.Req{Method: "POST", Path: base + "/cash-out", Token: manager.Token, Body: cash}); r.Status != 409 || r.Code() != "members.insufficient_balance" {
 		t.Fatalf("cash-out of nothing: %d %s", r.Status, r.Body)
 	}
@@ -267,7 +267,7 @@ func TestLedgerInvariantRandomMix(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 7))
-	methods := members.PaymentMethods
+	methods := customerMethods()
 	var pays []members.ValueEntry
 	counts := map[string]int{}
 	for i := 0; i < 80; i++ {
@@ -277,7 +277,7 @@ func TestLedgerInvariantRandomMix(t *testing.T) {
 		op := rng.IntN(10)
 		switch {
 		case op < 4:
-			_, err = svc().TopUp(ctx, tn.ID, m, &st, int64(1+rng.IntN(60000)), methods[rng.IntN(len(methods))], members.Source{Type: "topup_order", ID: src})
+			_, err = svc().TopUp(ctx, tn.ID, m, &st, int64(1+rng.IntN(60000)), methods[rng.IntN(len(methods))], source("topup_order", src))
 			counts["topup"]++
 		case op < 7:
 			var pay members.ValueEntry
@@ -294,7 +294,7 @@ func TestLedgerInvariantRandomMix(t *testing.T) {
 			if rng.IntN(2) == 0 {
 				st2 = &st
 			}
-			_, err = svc().CashOut(ctx, tn.ID, m, st2, methods[rng.IntN(len(methods))], members.Source{Type: "cash_out", ID: src})
+			_, err = svc().CashOut(ctx, tn.ID, m, st2, methods[rng.IntN(len(methods))], source("cash_out", src))
 			counts["cash_out"]++
 		}
 		if err != nil {
@@ -384,7 +384,7 @@ func TestPointsReverseByHQ(t *testing.T) {
 	cashier := env.CreateUser(t, tn, "cashier", &store, nil)
 	ctx := context.Background()
 	m, o := createMember(t, tn, newPhone(), nil), createMember(t, tn, newPhone(), nil)
-	earn, err := svc().EarnPoints(ctx, tn.ID, members.EarnInput{MemberID: m.ID, StoreID: &store, Source: members.Source{Type: "sale", ID: "E1"},
+	earn, err := svc().EarnPoints(ctx, tn.ID, members.EarnInput{MemberID: m.ID, StoreID: store, Source: source("sale", "E1"),
 		Lines: []members.EarnLine{{Amount: 12300}}})
 	if err != nil || earn.Points != 123 {
 		t.Fatalf("earn: %+v %v", earn, err)
@@ -451,7 +451,7 @@ func TestDeactivateTiersAndTopupRules(t *testing.T) {
 	if m.Tier == nil || m.Tier.ID != normal.ID {
 		t.Fatalf("entry tier: %+v", m.Tier)
 	}
-	if _, err := svc().EarnPoints(ctx, tn.ID, members.EarnInput{MemberID: m.ID, Source: members.Source{Type: "sale", ID: "1"}, Lines: []members.EarnLine{{Amount: 20000}}}); err != nil {
+	if _, err := svc().EarnPoints(ctx, tn.ID, members.EarnInput{MemberID: m.ID, StoreID: store, Source: source("sale", "1"), Lines: []members.EarnLine{{Amount: 20000}}}); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := svc().Get(ctx, tn.ID, m.ID, false); got.Tier == nil || got.Tier.ID != normal.ID {
@@ -488,7 +488,7 @@ func TestDeactivateTiersAndTopupRules(t *testing.T) {
 	if r.JSON(t, &rr); r.Status != 200 || rr.Active {
 		t.Fatalf("deactivate rule: %d %s", r.Status, r.Body)
 	}
-	e, err := svc().TopUp(ctx, tn.ID, m.ID, &store, 10000, "alipay", members.Source{Type: "t", ID: "1"})
+	e, err := svc().TopUp(ctx, tn.ID, m.ID, &store, 10000, "alipay", source("t", "1"))
 	if err != nil || e.Bonus != 0 {
 		t.Fatalf("top-up under an inactive rule: %+v %v", e, err)
 	}
@@ -502,14 +502,14 @@ func TestFollowUpEndpoints404AndBadInput(t *testing.T) {
 	storeA, storeB := env.CreateStore(t, a, nil), env.CreateStore(t, b, nil)
 	ctx := context.Background()
 	mb := createMember(t, b, newPhone(), nil)
-	earn, err := svc().EarnPoints(ctx, b.ID, members.EarnInput{MemberID: mb.ID, Source: members.Source{Type: "sale", ID: "1"}, Lines: []members.EarnLine{{Amount: 1000}}})
+	earn, err := svc().EarnPoints(ctx, b.ID, members.EarnInput{MemberID: mb.ID, StoreID: storeB, Source: source("sale", "1"), Lines: []members.EarnLine{{Amount: 1000}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc().TopUp(ctx, b.ID, mb.ID, &storeB, 5000, "cash", members.Source{Type: "t", ID: "1"}); err != nil {
+	if _, err := svc().TopUp(ctx, b.ID, mb.ID, &storeB, 5000, "cash", source("t", "1")); err != nil {
 		t.Fatal(err)
 	}
-	pay, err := svc().PayStoredValue(ctx, b.ID, mb.ID, &storeB, 100, members.Source{Type: "sale", ID: "1"})
+	pay, err := svc().PayStoredValue(ctx, b.ID, mb.ID, storeB, 100, source("sale", "1"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -517,8 +517,8 @@ func TestFollowUpEndpoints404AndBadInput(t *testing.T) {
 	gift, _ := svc().CreateGift(ctx, b.ID, members.GiftInput{Name: "x", PointsCost: 1})
 	rule, _ := svc().CreateTopupRule(ctx, b.ID, members.TopupRuleInput{Name: "x", MinAmount: 1})
 	id := mb.ID.String()
-	refund := map[string]any{"payment_id": pay.ID, "amount": 1, "source_type": "return", "source_id": "1"}
-	cash := map[string]any{"payment_method": "cash", "source_type": "cash_out", "source_id": "1"}
+	refund := map[string]any{"payment_id": pay.ID, "amount": 1, "source_type": "return", "source_id": sid("1")}
+	cash := map[string]any{"payment_method": "cash", "source_type": "cash_out", "source_id": sid("1")}
 	for _, req := range []apitest.Req{
 		{Method: "POST", Path: "/api/v1/members/" + id + "/points-entries/" + earn.ID.String() + "/reverse", Body: map[string]any{"note": "x"}},
 		{Method: "POST", Path: "/api/v1/members/" + id + "/gift-redemptions", Body: map[string]any{"gift_id": gift.ID, "store_id": storeB}},
@@ -548,14 +548,14 @@ func TestFollowUpEndpoints404AndBadInput(t *testing.T) {
 		path string
 		body map[string]any
 	}{
-		{"/topup", map[string]any{"amount": 100, "source_type": "t", "source_id": "1"}},
-		{"/topup", map[string]any{"amount": 100, "payment_method": "bitcoin", "source_type": "t", "source_id": "1"}},
-		{"/topup", map[string]any{"amount": 0, "payment_method": "cash", "source_type": "t", "source_id": "1"}},
-		{"/topup", map[string]any{"amount": 100, "payment_method": "cash", "source_type": "t", "source_id": "1", "extra": 1}},
-		{"/cash-out", map[string]any{"payment_method": "iou", "source_type": "c", "source_id": "1"}},
-		{"/cash-out", map[string]any{"source_type": "c", "source_id": "1"}},
-		{"/stored-value-refunds", map[string]any{"payment_id": uuid.New(), "amount": -1, "source_type": "r", "source_id": "1"}},
-		{"/stored-value-refunds", map[string]any{"payment_id": "nope", "amount": 1, "source_type": "r", "source_id": "1"}},
+		{"/topup", map[string]any{"amount": 100, "source_type": "t", "source_id": sid("1")}},
+		{"/topup", map[string]any{"amount": 100, "payment_method": "bitcoin", "source_type": "t", "source_id": sid("1")}},
+		{"/topup", map[string]any{"amount": 0, "payment_method": "cash", "source_type": "t", "source_id": sid("1")}},
+		{"/topup", map[string]any{"amount": 100, "payment_method": "cash", "source_type": "t", "source_id": sid("1"), "extra": 1}},
+		{"/cash-out", map[string]any{"payment_method": "iou", "source_type": "c", "source_id": sid("1")}},
+		{"/cash-out", map[string]any{"source_type": "c", "source_id": sid("1")}},
+		{"/stored-value-refunds", map[string]any{"payment_id": uuid.New(), "amount": -1, "source_type": "r", "source_id": sid("1")}},
+		{"/stored-value-refunds", map[string]any{"payment_id": "nope", "amount": 1, "source_type": "r", "source_id": sid("1")}},
 	} {
 		r := env.Do(t, apitest.Req{Method: "POST", Path: base + c.path, Token: a.AdminToken, Body: c.body})
 		if r.Status < 400 || r.Status >= 500 || r.Code() == "" {
@@ -577,14 +577,14 @@ func TestEraseNeedsStoredValueCashedOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := createMember(t, tn, newPhone(), nil)
-	if _, err := svc().TopUp(ctx, tn.ID, m.ID, nil, 10000, "card", members.Source{Type: "t", ID: "1"}); err != nil {
+	if _, err := svc().TopUp(ctx, tn.ID, m.ID, nil, 10000, "card", source("t", "1")); err != nil {
 		t.Fatal(err)
 	}
 	erase := apitest.Req{Method: "POST", Path: "/api/v1/members/" + m.ID.String() + "/erase", Token: tn.AdminToken}
 	if r := env.Do(t, erase); r.Status != 409 || r.Code() != "members.balance_not_zero" {
 		t.Fatalf("erase with stored value: %d %s", r.Status, r.Body)
 	}
-	out, err := svc().CashOut(ctx, tn.ID, m.ID, nil, "card", members.Source{Type: "cash_out", ID: "1"})
+	out, err := svc().CashOut(ctx, tn.ID, m.ID, nil, "card", source("cash_out", "1"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -596,4 +596,13 @@ func TestEraseNeedsStoredValueCashedOut(t *testing.T) {
 		t.Fatalf("erase after cash-out: %d %s", r.Status, r.Body)
 	}
 	checkBooks(t, tn.ID, "after erase")
+}
+
+// customerMethods are the payment methods a top-up or cash-out takes.
+func customerMethods() []string {
+	var out []string
+	for _, t := range finance.CustomerTenders() {
+		out = append(out, t.Method)
+	}
+	return out
 }

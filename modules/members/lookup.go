@@ -26,15 +26,15 @@ const QRTTL = 60 * time.Second
 // through the cache (cache-aside, collapsed misses; PostgreSQL alone when
 // Redis is down). A card that is lost or cancelled finds nobody; a QR token
 // is good once, until it expires. full reveals personal data and is
-// audited with storeID.
-func (s *Service) Lookup(ctx context.Context, tenantID uuid.UUID, storeID *uuid.UUID, q Lookup, full bool) (Member, error) {
+// audited with the store it was asked at.
+func (s *Service) Lookup(ctx context.Context, tenantID, storeID uuid.UUID, q Lookup, full bool) (Member, error) {
 	var out Member
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		snap, err := s.lookup(ctx, tenantID, q)
 		if err != nil {
 			return err
 		}
-		out, err = s.reveal(ctx, tenantID, snap, full, "lookup", storeID)
+		out, err = s.reveal(ctx, tenantID, snap, full, "lookup", &storeID)
 		return err
 	})
 	return out, err
@@ -102,7 +102,7 @@ func (s *Service) IssueQRToken(ctx context.Context, tenantID, memberID uuid.UUID
 		if snap.CardStatus == nil || *snap.CardStatus != "active" {
 			return ErrCardState.WithDetail("the member has no active card")
 		}
-		exp := s.Now().Add(QRTTL).Truncate(time.Second)
+		exp := s.clock.Now().Add(QRTTL).Truncate(time.Second)
 		payload := make([]byte, 32)
 		copy(payload, memberID[:])
 		binary.BigEndian.PutUint64(payload[16:], uint64(exp.Unix()))
@@ -146,7 +146,7 @@ func (s *Service) verifyQR(ctx context.Context, tenantID uuid.UUID, token string
 	if err != nil {
 		return id, err
 	}
-	now := s.Now()
+	now := s.clock.Now()
 	if !now.Before(exp) {
 		return id, ErrQRExpired
 	}

@@ -103,29 +103,55 @@ func planTake(db *gorm.DB, tenantID, memberID uuid.UUID, amount int64) ([]lotTak
 }
 
 // applyTakes moves the planned amounts out of (sign −1) or back into
-// (sign +1) the lots and records the moves against the entry.
+// (sign +1) the lots and records the moves against the entry, in one
+// statement however many lots.
 func applyTakes(db *gorm.DB, tenantID, entryID uuid.UUID, takes []lotTake, sign int64) error {
-	for _, t := range takes {
-		if err := db.Exec(`UPDATE stored_value_lots SET remaining_principal = remaining_principal + ?, remaining_bonus = remaining_bonus + ?
-			WHERE tenant_id = ? AND id = ?`, sign*t.P, sign*t.B, tenantID, t.ID).Error; err != nil {
-			return fmt.Errorf("members: stored value lot: %w", err)
-		}
-		if err := db.Exec(`INSERT INTO stored_value_lot_moves (tenant_id, ledger_id, lot_id, principal, bonus) VALUES (?, ?, ?, ?, ?)`,
-			tenantID, entryID, t.ID, sign*t.P, sign*t.B).Error; err != nil {
-			return fmt.Errorf("members: stored value lot move: %w", err)
-		}
+	if len(takes) == 0 {
+		return nil
+	}
+	type move struct {
+		LotID     uuid.UUID `json:"lot_id"`
+		Principal int64     `json:"principal"`
+		Bonus     int64     `json:"bonus"`
+	}
+	moves := make([]move, len(takes))
+	for i, t := range takes {
+		moves[i] = move{LotID: t.ID, Principal: sign * t.P, Bonus: sign * t.B}
+	}
+	err := db.Exec(`WITH t AS (SELECT * FROM jsonb_to_recordset(?::jsonb) AS t(lot_id uuid, principal bigint, bonus bigint)),
+			lots AS (UPDATE stored_value_lots l SET remaining_principal = l.remaining_principal + t.principal, remaining_bonus = l.remaining_bonus + t.bonus
+				FROM t WHERE l.tenant_id = ? AND l.id = t.lot_id)
+		INSERT INTO stored_value_lot_moves (tenant_id, ledger_id, lot_id, principal, bonus) SELECT ?::uuid, ?::uuid, t.lot_id, t.principal, t.bonus FROM t`,
+		rowsJSON(moves), tenantID, tenantID, entryID).Error
+	if err != nil {
+		return fmt.Errorf("members: stored value lots: %w", err)
 	}
 	return nil
 }
 
 // openLotFor adds a lot of principal and bonus loaded at storeID, created
-// by entry (a top-up; or the refund of a payment made before lots).
+// by entry (a top-up).
 func openLotFor(db *gorm.DB, tenantID, memberID, entryID uuid.UUID, storeID *uuid.UUID, p, b int64, at time.Time) error {
 	if p+b == 0 {
 		return nil
 	}
 	if err := db.Exec(`INSERT INTO stored_value_lots (tenant_id, id, member_id, ledger_id, store_id, principal, bonus, remaining_principal, remaining_bonus, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, tenantID, uuid.Must(uuid.NewV7()), memberID, entryID, storeID, p, b, p, b, at).Error; err != nil {
+		return fmt.Errorf("members: stored value lot: %w", err)
+	}
+	return nil
+}
+
+// openLotForRefund adds the lot a refund of a payment made before lots
+// opens, attributed like migration 00012's opening lots: to the store of
+// the member's earliest top-up, else HQ.
+func openLotForRefund(db *gorm.DB, tenantID, memberID, entryID uuid.UUID, p, b int64, at time.Time) error {
+	if p+b == 0 {
+		return nil
+	}
+	if err := db.Exec(`INSERT INTO stored_value_lots (tenant_id, id, member_id, ledger_id, store_id, principal, bonus, remaining_principal, remaining_bonus, created_at)
+		VALUES (?, ?, ?, ?, (SELECT store_id FROM stored_value_ledger WHERE tenant_id = ? AND member_id = ? AND kind = 'topup' ORDER BY created_at, id LIMIT 1),
+			?, ?, ?, ?, ?)`, tenantID, uuid.Must(uuid.NewV7()), memberID, entryID, tenantID, memberID, p, b, p, b, at).Error; err != nil {
 		return fmt.Errorf("members: stored value lot: %w", err)
 	}
 	return nil

@@ -120,7 +120,7 @@ func TestStoredValueLoadedAtHQSpentAtFranchise(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := createMember(t, tn, newPhone(), nil)
-	top, err := svc().TopUp(ctx, tn.ID, m.ID, &hqStore, 10000, "cash", members.Source{Type: "topup_order", ID: "T1"})
+	top, err := svc().TopUp(ctx, tn.ID, m.ID, &hqStore, 10000, "cash", source("topup_order", "T1"))
 	if err != nil || len(top.Uses) != 1 || top.Uses[0].LoadedStoreID == nil || *top.Uses[0].LoadedStoreID != hqStore || top.Uses[0].Principal != 10000 || top.Uses[0].Bonus != 1000 {
 		t.Fatalf("top-up: %+v %v", top, err)
 	}
@@ -164,7 +164,7 @@ func TestStoredValueLoadedAtHQSpentAtFranchise(t *testing.T) {
 	checkLots(t, tn.ID, "after the sale")
 
 	// A repeated payment for the same sale returns the same breakdown.
-	again, err := svc().PayStoredValue(ctx, tn.ID, m.ID, &frStore, 6000, members.Source{Type: "sale", ID: "S1"})
+	again, err := svc().PayStoredValue(ctx, tn.ID, m.ID, frStore, 6000, source("sale", "S1"))
 	if err != nil || again.ID != pay.ID || len(again.Uses) != 1 || !sameValueUse(again.Uses[0], pay.Uses[0]) {
 		t.Fatalf("repeated payment: %+v %v", again, err)
 	}
@@ -174,7 +174,7 @@ func TestStoredValueLoadedAtHQSpentAtFranchise(t *testing.T) {
 	hqDue, frDue := -entityBal(t, tn.ID, bk.hq, finance.AcctDueTo, &bk.fr), entityBal(t, tn.ID, bk.fr, finance.AcctDueFrom, &bk.hq)
 	frCash := entityBal(t, tn.ID, bk.fr, finance.AcctCash, nil)
 	hqSelling := entityBal(t, tn.ID, bk.hq, finance.AcctSelling, nil)
-	out, err := svc().CashOut(ctx, tn.ID, m.ID, &frStore, "cash", members.Source{Type: "cash_out", ID: "C1"})
+	out, err := svc().CashOut(ctx, tn.ID, m.ID, &frStore, "cash", source("cash_out", "C1"))
 	if err != nil || out.Principal != -4545 || out.Bonus != -455 || len(out.Uses) != 1 || *out.Uses[0].LoadedStoreID != hqStore {
 		t.Fatalf("cash-out: %+v %v", out, err)
 	}
@@ -209,7 +209,7 @@ func TestRefundReturnsValueToItsLots(t *testing.T) {
 	ctx := context.Background()
 	m := createMember(t, tn, newPhone(), nil)
 	for i, st := range []*uuid.UUID{&hqStore, nil, &frStore} {
-		if _, err := svc().TopUp(ctx, tn.ID, m.ID, st, 5000, "wechat", members.Source{Type: "topup_order", ID: string(rune('a' + i))}); err != nil {
+		if _, err := svc().TopUp(ctx, tn.ID, m.ID, st, 5000, "wechat", source("topup_order", string(rune('a'+i)))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -265,7 +265,7 @@ func TestRedeemPointsSplitPerEarningStore(t *testing.T) {
 		st     uuid.UUID
 		amount int64
 	}{{hqStore, 33300}, {frStore, 50000}} {
-		if _, err := svc().EarnPoints(ctx, tn.ID, members.EarnInput{MemberID: m.ID, StoreID: &e.st, Source: members.Source{Type: "sale", ID: string(rune('a' + i))},
+		if _, err := svc().EarnPoints(ctx, tn.ID, members.EarnInput{MemberID: m.ID, StoreID: e.st, Source: source("sale", string(rune('a'+i))),
 			Lines: []members.EarnLine{{Amount: e.amount}}, At: time.Now().Add(time.Duration(i-2) * time.Minute)}); err != nil {
 			t.Fatal(err)
 		}
@@ -273,7 +273,7 @@ func TestRedeemPointsSplitPerEarningStore(t *testing.T) {
 	var red members.PointsEntry
 	err := env.Server.Pool.WithTx(ctx, tn.ID, func(ctx context.Context) error {
 		var err error
-		if red, err = svc().RedeemPoints(ctx, tn.ID, m.ID, &frStore, 555, members.Source{Type: "sale", ID: "P1"}); err != nil {
+		if red, err = svc().RedeemPoints(ctx, tn.ID, m.ID, frStore, 555, source("sale", "P1")); err != nil {
 			return err
 		}
 		_, err = env.Server.Finance.PostSale(ctx, tn.ID, finance.SaleEvent{Source: doc.Of("sale", red.ID), StoreID: frStore, BusinessDate: time.Now(),
@@ -291,7 +291,7 @@ func TestRedeemPointsSplitPerEarningStore(t *testing.T) {
 	if got := entityBal(t, tn.ID, bk.fr, finance.AcctDueFrom, &bk.hq); got != 333 {
 		t.Fatalf("franchisee's due-from HQ for HQ's points %d, want 333", got)
 	}
-	again, err := svc().RedeemPoints(ctx, tn.ID, m.ID, &frStore, 555, members.Source{Type: "sale", ID: "P1"})
+	again, err := svc().RedeemPoints(ctx, tn.ID, m.ID, frStore, 555, source("sale", "P1"))
 	if err != nil || again.ID != red.ID || len(again.Uses) != 2 || *again.Uses[0].IssuedStoreID != *red.Uses[0].IssuedStoreID || again.Uses[0].Points != red.Uses[0].Points || again.Uses[0].Value != red.Uses[0].Value {
 		t.Fatalf("repeated redemption: %+v %v", again, err)
 	}
@@ -299,11 +299,11 @@ func TestRedeemPointsSplitPerEarningStore(t *testing.T) {
 	if _, err := svc().SetPointsRule(ctx, tn.ID, members.PointsRuleInput{PointsPerYuan: 1, Expiry: "never", PointsPerYuanOff: 300}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc().EarnPoints(ctx, tn.ID, members.EarnInput{MemberID: m.ID, StoreID: &hqStore, Source: members.Source{Type: "sale", ID: "c"},
+	if _, err := svc().EarnPoints(ctx, tn.ID, members.EarnInput{MemberID: m.ID, StoreID: hqStore, Source: source("sale", "c"),
 		Lines: []members.EarnLine{{Amount: 10000}}}); err != nil {
 		t.Fatal(err)
 	}
-	odd, err := svc().RedeemPoints(ctx, tn.ID, m.ID, &frStore, 377, members.Source{Type: "sale", ID: "P2"})
+	odd, err := svc().RedeemPoints(ctx, tn.ID, m.ID, frStore, 377, source("sale", "P2"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,7 +342,7 @@ func TestStoredValueLotsRandomMix(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 11))
-	methods := members.PaymentMethods
+	methods := customerMethods()
 	var pays []members.ValueEntry
 	counts := map[string]int{}
 	for i := 0; i < 120; i++ {
@@ -355,7 +355,7 @@ func TestStoredValueLotsRandomMix(t *testing.T) {
 			if rng.IntN(4) > 0 {
 				at = &st
 			}
-			_, err = svc().TopUp(ctx, tn.ID, m, at, int64(1+rng.IntN(60000)), methods[rng.IntN(len(methods))], members.Source{Type: "topup_order", ID: src})
+			_, err = svc().TopUp(ctx, tn.ID, m, at, int64(1+rng.IntN(60000)), methods[rng.IntN(len(methods))], source("topup_order", src))
 			counts["topup"]++
 		case op < 13:
 			var pay members.ValueEntry
@@ -372,7 +372,7 @@ func TestStoredValueLotsRandomMix(t *testing.T) {
 			if rng.IntN(3) > 0 {
 				at = &st
 			}
-			_, err = svc().CashOut(ctx, tn.ID, m, at, methods[rng.IntN(len(methods))], members.Source{Type: "cash_out", ID: src})
+			_, err = svc().CashOut(ctx, tn.ID, m, at, methods[rng.IntN(len(methods))], source("cash_out", src))
 			counts["cash_out"]++
 		default:
 			if len(ms) > 2 {

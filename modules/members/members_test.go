@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"chainstore/api/apitest"
+	"chainstore/infra/doc"
 	"chainstore/modules/finance"
 	"chainstore/modules/members"
 )
@@ -22,6 +23,15 @@ var env *apitest.Env
 func TestMain(m *testing.M) { apitest.Main(m, "members", &env) }
 
 func svc() *members.Service { return env.Server.Members }
+
+// source names a test's document: the same name is the same document (a
+// UUID derived from it), as a till's retry sends the same id.
+func source(typ, name string) doc.Source { return doc.Of(typ, docID(name)) }
+
+// sid is the source_id a till sends for the document named name.
+func sid(name string) string { return docID(name).String() }
+
+func docID(name string) uuid.UUID { return uuid.NewSHA1(uuid.NameSpaceOID, []byte(name)) }
 
 var phoneSeq = 0
 
@@ -127,13 +137,13 @@ func TestCardLossAndReissueCarryBalances(t *testing.T) {
 	}
 	m := createMember(t, tn, newPhone(), nil)
 	r = env.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/stores/" + store.String() + "/pos/members/" + m.ID.String() + "/topup", Token: tn.AdminToken,
-		Body: map[string]any{"amount": 10000, "payment_method": "wechat", "source_type": "topup_order", "source_id": "T1"}})
+		Body: map[string]any{"amount": 10000, "payment_method": "wechat", "source_type": "topup_order", "source_id": sid("T1")}})
 	var e members.ValueEntry
 	r.JSON(t, &e)
 	if r.Status != 201 || e.Principal != 10000 || e.Bonus != 1000 || e.StoreID == nil || *e.StoreID != store {
 		t.Fatalf("top-up: %d %s", r.Status, r.Body)
 	}
-	if _, err := svc().EarnPoints(context.Background(), tn.ID, members.EarnInput{MemberID: m.ID, StoreID: &store, Source: members.Source{Type: "sale", ID: "S1"},
+	if _, err := svc().EarnPoints(context.Background(), tn.ID, members.EarnInput{MemberID: m.ID, StoreID: store, Source: source("sale", "S1"),
 		Lines: []members.EarnLine{{Amount: 5000}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -177,12 +187,12 @@ func TestCardLossAndReissueCarryBalances(t *testing.T) {
 	}
 	pay := func(src string) *apitest.Response {
 		return env.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/stores/" + store.String() + "/pos/members/" + m.ID.String() + "/pay",
-			Token: tn.AdminToken, Body: map[string]any{"amount": 100, "source_type": "sale", "source_id": src}})
+			Token: tn.AdminToken, Body: map[string]any{"amount": 100, "source_type": "sale", "source_id": sid(src)}})
 	}
 	if r := pay("F1"); r.Status != 409 || r.Code() != "members.card_state" {
 		t.Fatalf("paying from a frozen card: %d %s", r.Status, r.Body)
 	}
-	if _, err := svc().RedeemPoints(context.Background(), tn.ID, m.ID, &store, 10, members.Source{Type: "sale", ID: "F2"}); err == nil {
+	if _, err := svc().RedeemPoints(context.Background(), tn.ID, m.ID, store, 10, source("sale", "F2")); err == nil {
 		t.Fatal("redeemed points of a frozen card")
 	}
 	if card("unfreeze").Status != 200 {
@@ -217,11 +227,10 @@ func TestQRTokenExpiryAndReplay(t *testing.T) {
 		t.Fatalf("replayed scan: %d %s", r.Status, r.Body)
 	}
 	q2 := issue()
-	s := svc()
-	real := s.Now
-	s.Now = func() time.Time { return real().Add(members.QRTTL + time.Second) }
+	later := time.Now().Add(members.QRTTL + time.Second)
+	env.Server.Clock.Set(func() time.Time { return later })
 	r := env.Do(t, apitest.Req{Method: "GET", Path: lookupPath(store, "qr="+q2.Token), Token: tn.AdminToken})
-	s.Now = real
+	env.Server.Clock.Set(nil)
 	if r.Status != 422 || r.Code() != "members.qr_expired" {
 		t.Fatalf("expired scan: %d %s", r.Status, r.Body)
 	}
@@ -240,6 +249,7 @@ func TestQRTokenExpiryAndReplay(t *testing.T) {
 
 func TestTierUpgradeAtOnceDowngradeByJob(t *testing.T) {
 	tn := env.Signup(t)
+	store := env.CreateStore(t, tn, nil)
 	for _, tier := range []map[string]any{
 		{"code": "normal", "name": "普通", "rank": 0, "basis": "spend", "threshold": 0},
 		{"code": "silver", "name": "银卡", "rank": 1, "basis": "spend", "threshold": 100000, "window_days": 365, "points_multiplier": 150, "discount_bp": 200},
@@ -254,7 +264,7 @@ func TestTierUpgradeAtOnceDowngradeByJob(t *testing.T) {
 	}
 	ctx := context.Background()
 	now := time.Now().UTC()
-	e, err := svc().EarnPoints(ctx, tn.ID, members.EarnInput{MemberID: m.ID, Source: members.Source{Type: "sale", ID: "big"}, Lines: []members.EarnLine{{Amount: 120000}}, At: now})
+	e, err := svc().EarnPoints(ctx, tn.ID, members.EarnInput{MemberID: m.ID, StoreID: store, Source: source("sale", "big"), Lines: []members.EarnLine{{Amount: 120000}}, At: now})
 	if err != nil || e.Points != 1200 {
 		t.Fatalf("earn: %+v %v", e, err)
 	}
@@ -263,7 +273,7 @@ func TestTierUpgradeAtOnceDowngradeByJob(t *testing.T) {
 		t.Fatalf("not upgraded at once: %+v", got.Tier)
 	}
 	// Silver earns 1.5x.
-	e, _ = svc().EarnPoints(ctx, tn.ID, members.EarnInput{MemberID: m.ID, Source: members.Source{Type: "sale", ID: "small"}, Lines: []members.EarnLine{{Amount: 1000}}, At: now})
+	e, _ = svc().EarnPoints(ctx, tn.ID, members.EarnInput{MemberID: m.ID, StoreID: store, Source: source("sale", "small"), Lines: []members.EarnLine{{Amount: 1000}}, At: now})
 	if e.Points != 15 {
 		t.Fatalf("silver earn %d points, want 15", e.Points)
 	}
@@ -281,18 +291,19 @@ func TestTierUpgradeAtOnceDowngradeByJob(t *testing.T) {
 
 func TestPointsFIFOAndExpiry(t *testing.T) {
 	tn := env.Signup(t)
+	store := env.CreateStore(t, tn, nil) // in the chain's zone, Asia/Shanghai
 	m := createMember(t, tn, newPhone(), nil)
 	ctx := context.Background()
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	earn := func(id string, fen int64, at time.Time) {
-		if _, err := svc().EarnPoints(ctx, tn.ID, members.EarnInput{MemberID: m.ID, Source: members.Source{Type: "sale", ID: id}, Lines: []members.EarnLine{{Amount: fen}}, At: at}); err != nil {
+		if _, err := svc().EarnPoints(ctx, tn.ID, members.EarnInput{MemberID: m.ID, StoreID: store, Source: source("sale", id), Lines: []members.EarnLine{{Amount: fen}}, At: at}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	earn("y2025", 10000, time.Date(2025, 3, 1, 10, 0, 0, 0, loc)) // 100 points, expire 2027-01-01
 	earn("y2026", 5000, time.Date(2026, 3, 1, 10, 0, 0, 0, loc))  // 50 points, expire 2028-01-01
 	earn("y2026", 5000, time.Date(2026, 3, 1, 10, 0, 0, 0, loc))  // the same sale again: nothing
-	e, err := svc().RedeemPoints(ctx, tn.ID, m.ID, nil, 30, members.Source{Type: "sale", ID: "r1"})
+	e, err := svc().RedeemPoints(ctx, tn.ID, m.ID, store, 30, source("sale", "r1"))
 	if err != nil || e.Value != 30 || e.BalanceAfter != 120 {
 		t.Fatalf("redeem: %+v %v", e, err)
 	}
@@ -314,7 +325,7 @@ func TestPointsFIFOAndExpiry(t *testing.T) {
 	if got, _ := svc().Get(ctx, tn.ID, m.ID, false); got.Points != 50 {
 		t.Fatalf("points after the 2025 lot expired: %d, want 50", got.Points)
 	}
-	if _, err := svc().RedeemPoints(ctx, tn.ID, m.ID, nil, 51, members.Source{Type: "sale", ID: "r2"}); err == nil {
+	if _, err := svc().RedeemPoints(ctx, tn.ID, m.ID, store, 51, source("sale", "r2")); err == nil {
 		t.Fatal("redeemed more than the balance")
 	}
 	// Ledger sums to the balance; the ledger refuses changes.
@@ -332,7 +343,7 @@ func TestConcurrentStoredValuePayments(t *testing.T) {
 	cashier := env.CreateUser(t, tn, "cashier", &store, nil)
 	m := createMember(t, tn, newPhone(), nil)
 	base := "/api/v1/stores/" + store.String() + "/pos/members/" + m.ID.String()
-	if r := env.Do(t, apitest.Req{Method: "POST", Path: base + "/topup", Token: cashier.Token, Body: map[string]any{"amount": 4000, "payment_method": "cash", "source_type": "topup", "source_id": "t1"}}); r.Status != 201 {
+	if r := env.Do(t, apitest.Req{Method: "POST", Path: base + "/topup", Token: cashier.Token, Body: map[string]any{"amount": 4000, "payment_method": "cash", "source_type": "topup", "source_id": sid("t1")}}); r.Status != 201 {
 		t.Fatalf("top-up: %d %s", r.Status, r.Body)
 	}
 	var ok, short int
@@ -343,7 +354,7 @@ func TestConcurrentStoredValuePayments(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			r := env.Do(t, apitest.Req{Method: "POST", Path: base + "/pay", Token: cashier.Token,
-				Body: map[string]any{"amount": 100, "source_type": "sale", "source_id": fmt.Sprintf("S%d", i)}})
+				Body: map[string]any{"amount": 100, "source_type": "sale", "source_id": sid(fmt.Sprintf("S%d", i))}})
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
@@ -389,25 +400,25 @@ func TestStoredValueSplitAndRefund(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := createMember(t, tn, newPhone(), nil)
-	if _, err := svc().TopUp(ctx, tn.ID, m.ID, nil, 10000, "cash", members.Source{Type: "topup", ID: "1"}); err != nil {
+	if _, err := svc().TopUp(ctx, tn.ID, m.ID, nil, 10000, "cash", source("topup", "1")); err != nil {
 		t.Fatal(err)
 	}
-	pay, err := svc().PayStoredValue(ctx, tn.ID, m.ID, &store, 5500, members.Source{Type: "sale", ID: "1"})
+	pay, err := svc().PayStoredValue(ctx, tn.ID, m.ID, store, 5500, source("sale", "1"))
 	if err != nil || pay.Principal != -5000 || pay.Bonus != -500 {
 		t.Fatalf("pay split: %+v %v", pay, err)
 	}
-	again, _ := svc().PayStoredValue(ctx, tn.ID, m.ID, &store, 5500, members.Source{Type: "sale", ID: "1"})
+	again, _ := svc().PayStoredValue(ctx, tn.ID, m.ID, store, 5500, source("sale", "1"))
 	if again.ID != pay.ID {
 		t.Fatal("a repeated payment for the same sale paid twice")
 	}
-	ref, err := svc().RefundStoredValue(ctx, tn.ID, pay.ID, 1100, members.Source{Type: "return", ID: "1"})
+	ref, err := svc().RefundStoredValue(ctx, tn.ID, pay.ID, 1100, source("return", "1"))
 	if err != nil || ref.Principal != 1000 || ref.Bonus != 100 || ref.StoreID == nil || *ref.StoreID != store {
 		t.Fatalf("refund: %+v %v", ref, err)
 	}
-	if _, err := svc().RefundStoredValue(ctx, tn.ID, pay.ID, 5000, members.Source{Type: "return", ID: "2"}); err == nil {
+	if _, err := svc().RefundStoredValue(ctx, tn.ID, pay.ID, 5000, source("return", "2")); err == nil {
 		t.Fatal("refunded more than the payment")
 	}
-	out, err := svc().CashOut(ctx, tn.ID, m.ID, &store, "cash", members.Source{Type: "cash_out", ID: "1"})
+	out, err := svc().CashOut(ctx, tn.ID, m.ID, &store, "cash", source("cash_out", "1"))
 	if err != nil || out.Principal != -6000 || out.Bonus != -600 {
 		t.Fatalf("cash out (principal returned, bonus forfeited): %+v %v", out, err)
 	}
@@ -434,7 +445,7 @@ func TestLookupCacheInvalidationAndRedisDown(t *testing.T) {
 	if got := get(env); got.Name != "李四" {
 		t.Fatalf("stale cache after update: %q", got.Name)
 	}
-	if _, err := svc().TopUp(context.Background(), tn.ID, m.ID, nil, 500, "cash", members.Source{Type: "t", ID: "1"}); err != nil {
+	if _, err := svc().TopUp(context.Background(), tn.ID, m.ID, nil, 500, "cash", source("t", "1")); err != nil {
 		t.Fatal(err)
 	}
 	if got := get(env); got.Balance != 500 {
@@ -490,10 +501,11 @@ func TestImportValidateThenCommit(t *testing.T) {
 
 func TestMergeExportErase(t *testing.T) {
 	tn := env.Signup(t)
+	store := env.CreateStore(t, tn, nil)
 	ctx := context.Background()
 	a, b := createMember(t, tn, newPhone(), nil), createMember(t, tn, newPhone(), nil)
-	svc().EarnPoints(ctx, tn.ID, members.EarnInput{MemberID: b.ID, Source: members.Source{Type: "sale", ID: "b1"}, Lines: []members.EarnLine{{Amount: 3000}}})
-	svc().TopUp(ctx, tn.ID, b.ID, nil, 2000, "cash", members.Source{Type: "t", ID: "b"})
+	svc().EarnPoints(ctx, tn.ID, members.EarnInput{MemberID: b.ID, StoreID: store, Source: source("sale", "b1"), Lines: []members.EarnLine{{Amount: 3000}}})
+	svc().TopUp(ctx, tn.ID, b.ID, nil, 2000, "cash", source("t", "b"))
 	r := env.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/members/" + a.ID.String() + "/merge", Token: tn.AdminToken, Body: map[string]any{"from_member_id": b.ID}})
 	var merged members.Member
 	r.JSON(t, &merged)
@@ -508,7 +520,7 @@ func TestMergeExportErase(t *testing.T) {
 	if r := env.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/members/" + a.ID.String() + "/erase", Token: tn.AdminToken}); r.Status != 409 || r.Code() != "members.balance_not_zero" {
 		t.Fatalf("erase with balance: %d %s", r.Status, r.Body)
 	}
-	svc().CashOut(ctx, tn.ID, a.ID, nil, "cash", members.Source{Type: "c", ID: "1"})
+	svc().CashOut(ctx, tn.ID, a.ID, nil, "cash", source("c", "1"))
 	if r := env.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/members/" + a.ID.String() + "/erase", Token: tn.AdminToken}); r.Status != 204 {
 		t.Fatalf("erase: %d %s", r.Status, r.Body)
 	}
@@ -528,17 +540,20 @@ func TestBirthdayGiftsOncePerYear(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := createMember(t, tn, newPhone(), map[string]any{"birthday": "1990-06-15"})
+	m2 := createMember(t, tn, newPhone(), map[string]any{"birthday": "1985-06-30"}) // the same month: its own gift
 	createMember(t, tn, newPhone(), map[string]any{"birthday": "1990-07-15"})
 	june := time.Date(2026, 6, 3, 4, 0, 0, 0, time.UTC)
-	for i, want := range []int{1, 0} {
+	for i, want := range []int{2, 0} {
 		n, err := svc().IssueBirthdayGifts(ctx, tn.ID, june)
 		if err != nil || n != want {
 			t.Fatalf("run %d: %d %v", i, n, err)
 		}
 	}
-	got, _ := svc().Get(ctx, tn.ID, m.ID, false)
-	if got.Points != 88 || env.Count(t, `SELECT count(*) FROM member_coupons WHERE member_id = $1 AND code = 'BDAY'`, m.ID) != 1 {
-		t.Fatalf("birthday gift: %d points", got.Points)
+	for _, m := range []members.Member{m, m2} {
+		got, _ := svc().Get(ctx, tn.ID, m.ID, false)
+		if got.Points != 88 || env.Count(t, `SELECT count(*) FROM member_coupons WHERE member_id = $1 AND code = 'BDAY'`, m.ID) != 1 {
+			t.Fatalf("birthday gift: %d points", got.Points)
+		}
 	}
 }
 
@@ -560,20 +575,20 @@ func TestMembers404OtherTenantAndStoreScope(t *testing.T) {
 	if _, err := svc().SetPointsRule(ctx, b.ID, members.PointsRuleInput{PointsPerYuan: 7, Expiry: "never", PointsPerYuanOff: 300}); err != nil {
 		t.Fatal(err)
 	}
-	earnB, err := svc().EarnPoints(ctx, b.ID, members.EarnInput{MemberID: mb.ID, Source: members.Source{Type: "sale", ID: "1"}, Lines: []members.EarnLine{{Amount: 1000}}})
+	earnB, err := svc().EarnPoints(ctx, b.ID, members.EarnInput{MemberID: mb.ID, StoreID: storeB, Source: source("sale", "1"), Lines: []members.EarnLine{{Amount: 1000}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc().TopUp(ctx, b.ID, mb.ID, &storeB, 5000, "cash", members.Source{Type: "t", ID: "1"}); err != nil {
+	if _, err := svc().TopUp(ctx, b.ID, mb.ID, &storeB, 5000, "cash", source("t", "1")); err != nil {
 		t.Fatal(err)
 	}
-	payB, err := svc().PayStoredValue(ctx, b.ID, mb.ID, &storeB, 100, members.Source{Type: "sale", ID: "1"})
+	payB, err := svc().PayStoredValue(ctx, b.ID, mb.ID, storeB, 100, source("sale", "1"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Tenant A's own member, naming tenant B's objects in the path or body.
 	own := createMember(t, a, newPhone(), nil)
-	if _, err := svc().TopUp(ctx, a.ID, own.ID, &storeA, 5000, "cash", members.Source{Type: "t", ID: "1"}); err != nil {
+	if _, err := svc().TopUp(ctx, a.ID, own.ID, &storeA, 5000, "cash", source("t", "1")); err != nil {
 		t.Fatal(err)
 	}
 	ownPath := "/api/v1/members/" + own.ID.String()
@@ -592,11 +607,11 @@ func TestMembers404OtherTenantAndStoreScope(t *testing.T) {
 		{Method: "POST", Path: "/api/v1/member-gifts/" + giftB.ID.String() + "/activate"},
 		{Method: "POST", Path: "/api/v1/topup-rules/" + ruleB.ID.String() + "/activate"},
 		{Method: "POST", Path: "/api/v1/stores/" + storeA.String() + "/pos/members/" + own.ID.String() + "/stored-value-refunds",
-			Body: map[string]any{"payment_id": payB.ID, "amount": 1, "source_type": "return", "source_id": "1"}},
+			Body: map[string]any{"payment_id": payB.ID, "amount": 1, "source_type": "return", "source_id": sid("1")}},
 		{Method: "POST", Path: "/api/v1/stores/" + storeB.String() + "/pos/members/" + id + "/stored-value-refunds",
-			Body: map[string]any{"payment_id": payB.ID, "amount": 1, "source_type": "return", "source_id": "2"}},
+			Body: map[string]any{"payment_id": payB.ID, "amount": 1, "source_type": "return", "source_id": sid("2")}},
 		{Method: "POST", Path: "/api/v1/stores/" + storeB.String() + "/pos/members/" + id + "/cash-out",
-			Body: map[string]any{"payment_method": "cash", "source_type": "cash_out", "source_id": "1"}},
+			Body: map[string]any{"payment_method": "cash", "source_type": "cash_out", "source_id": sid("1")}},
 		{Method: "GET", Path: "/api/v1/members/" + id},
 		{Method: "PATCH", Path: "/api/v1/members/" + id, Body: map[string]any{"name": "x"}},
 		{Method: "POST", Path: "/api/v1/members/" + id + "/card/freeze"},
@@ -609,12 +624,12 @@ func TestMembers404OtherTenantAndStoreScope(t *testing.T) {
 		{Method: "PATCH", Path: "/api/v1/member-tiers/" + tierB.ID.String(), Body: map[string]any{"name": "x"}},
 		{Method: "GET", Path: lookupPath(storeB, "phone="+mb.Phone)},
 		{Method: "POST", Path: "/api/v1/stores/" + storeB.String() + "/pos/members", Body: map[string]any{"phone": newPhone()}},
-		{Method: "POST", Path: "/api/v1/stores/" + storeB.String() + "/pos/members/" + id + "/topup", Body: map[string]any{"amount": 1, "payment_method": "cash", "source_type": "sale", "source_id": "1"}},
-		{Method: "POST", Path: "/api/v1/stores/" + storeB.String() + "/pos/members/" + id + "/pay", Body: map[string]any{"amount": 1, "source_type": "sale", "source_id": "1"}},
+		{Method: "POST", Path: "/api/v1/stores/" + storeB.String() + "/pos/members/" + id + "/topup", Body: map[string]any{"amount": 1, "payment_method": "cash", "source_type": "sale", "source_id": sid("1")}},
+		{Method: "POST", Path: "/api/v1/stores/" + storeB.String() + "/pos/members/" + id + "/pay", Body: map[string]any{"amount": 1, "source_type": "sale", "source_id": sid("1")}},
 		{Method: "GET", Path: lookupPath(storeA, "phone="+mb.Phone)},
 		{Method: "GET", Path: lookupPath(storeA, "card="+mb.Card.Number)},
-		{Method: "POST", Path: "/api/v1/stores/" + storeA.String() + "/pos/members/" + id + "/topup", Body: map[string]any{"amount": 1, "payment_method": "cash", "source_type": "sale", "source_id": "2"}},
-		{Method: "POST", Path: "/api/v1/stores/" + storeA.String() + "/pos/members/" + id + "/pay", Body: map[string]any{"amount": 1, "source_type": "sale", "source_id": "3"}},
+		{Method: "POST", Path: "/api/v1/stores/" + storeA.String() + "/pos/members/" + id + "/topup", Body: map[string]any{"amount": 1, "payment_method": "cash", "source_type": "sale", "source_id": sid("2")}},
+		{Method: "POST", Path: "/api/v1/stores/" + storeA.String() + "/pos/members/" + id + "/pay", Body: map[string]any{"amount": 1, "source_type": "sale", "source_id": sid("3")}},
 	} {
 		req.Token = a.AdminToken
 		if r := env.Do(t, req); r.Status != 404 {
@@ -701,7 +716,7 @@ func TestBadInput(t *testing.T) {
 	}
 	m := createMember(t, tn, newPhone(), nil)
 	r := env.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/stores/" + store.String() + "/pos/members/" + m.ID.String() + "/pay", Token: tn.AdminToken,
-		Body: map[string]any{"amount": -5, "source_type": "sale", "source_id": "1"}})
+		Body: map[string]any{"amount": -5, "source_type": "sale", "source_id": sid("1")}})
 	if r.Status != 422 {
 		t.Errorf("negative payment: %d", r.Status)
 	}

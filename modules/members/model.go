@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"chainstore/infra/doc"
 )
 
 // Member is a member as staff see it: full or masked personal data
@@ -88,18 +90,6 @@ type snapshot struct {
 	CreatedAt        time.Time  `json:"ca"`
 	UpdatedAt        time.Time  `json:"ua"`
 }
-
-const snapshotSelect = `SELECT m.id, m.name_enc, m.phone_enc, m.birthday_enc, m.address_enc, m.phone_index, m.gender,
-	m.register_store_id, m.channel, m.marketing_consent, to_json(m.tags)::text AS tags, m.tier_id, t.code AS tier_code, t.name AS tier_name,
-	t.discount_bp AS tier_discount_bp, t.member_price AS tier_member_price,
-	c.id AS card_id, c.number AS card_number, c.kind AS card_kind, c.status AS card_status, c.issued_at AS card_issued_at,
-	coalesce(a.points, 0) AS points, coalesce(a.balance_principal, 0) AS balance_principal, coalesce(a.balance_bonus, 0) AS balance_bonus,
-	m.total_spend, m.visit_count, m.last_visit_at, m.status, m.merged_into, m.created_at, m.updated_at
-FROM members m
-LEFT JOIN member_tiers t ON t.tenant_id = m.tenant_id AND t.id = m.tier_id
-LEFT JOIN member_cards c ON c.tenant_id = m.tenant_id AND c.member_id = m.id AND c.status IN ('active', 'frozen', 'lost')
-LEFT JOIN member_accounts a ON a.tenant_id = m.tenant_id AND a.member_id = m.id
-`
 
 // CreateInput registers a member. Birthday is YYYY-MM-DD.
 type CreateInput struct {
@@ -254,24 +244,17 @@ type TopupRuleInput struct {
 	Bonus     int64  `json:"bonus" validate:"min=0,max=10000000000"`
 }
 
-// Source is the document behind a ledger entry (a sale, a return, a
-// top-up order); entries are idempotent per (kind, source).
-type Source struct {
-	Type string `json:"source_type" validate:"required,min=1,max=40,key"`
-	ID   string `json:"source_id" validate:"required,min=1,max=100,text"`
-}
-
 // EarnLine is one line of a sale for earning points.
 type EarnLine struct {
 	CategoryID *uuid.UUID `json:"category_id"`
 	Amount     int64      `json:"amount"`
 }
 
-// EarnInput earns points for a sale.
+// EarnInput earns points for a sale at a store.
 type EarnInput struct {
 	MemberID uuid.UUID
-	StoreID  *uuid.UUID
-	Source   Source
+	StoreID  uuid.UUID
+	Source   doc.Source
 	Lines    []EarnLine
 	At       time.Time // the sale's time; zero is now
 }
@@ -286,7 +269,7 @@ type PointsEntry struct {
 	Spend        int64      `json:"spend"`
 	StoreID      *uuid.UUID `json:"store_id"`
 	SourceType   string     `json:"source_type"`
-	SourceID     *string    `json:"source_id"`
+	SourceID     *uuid.UUID `json:"source_id"`
 	ReversesID   *uuid.UUID `json:"reverses_id"`
 	Note         string     `json:"note"`
 	At           time.Time  `json:"at"`
@@ -294,9 +277,11 @@ type PointsEntry struct {
 	// per earning store (PointsUses converts it for finance); omitted
 	// elsewhere.
 	Uses []PointsUse `json:"uses,omitempty" gorm:"-"`
+	// MemberID is whose entry it is (a replay must be the same member's).
+	MemberID uuid.UUID `json:"-"`
 }
 
-const pointsEntryColumns = `id, kind, points, balance_after, value, spend, store_id, source_type, source_id, reverses_id, note, at`
+const pointsEntryColumns = `id, member_id, kind, points, balance_after, value, spend, store_id, source_type, source_id, reverses_id, note, at`
 
 // ValueEntry is a stored-value ledger entry.
 type ValueEntry struct {
@@ -308,16 +293,18 @@ type ValueEntry struct {
 	BonusAfter     int64      `json:"bonus_after"`
 	StoreID        *uuid.UUID `json:"store_id"`
 	SourceType     string     `json:"source_type"`
-	SourceID       *string    `json:"source_id"`
+	SourceID       *uuid.UUID `json:"source_id"`
 	RefundsID      *uuid.UUID `json:"refunds_id"`
 	CreatedAt      time.Time  `json:"created_at"`
 	// Uses is what the entry moved per loading store (top-up, payment,
 	// refund, cash-out; StoredValueUses converts it for finance); omitted
 	// in ledger listings.
 	Uses []ValueUse `json:"uses,omitempty" gorm:"-"`
+	// MemberID is whose entry it is (a replay must be the same member's).
+	MemberID uuid.UUID `json:"-"`
 }
 
-const valueEntryColumns = `id, kind, principal, bonus, principal_after, bonus_after, store_id, source_type, source_id, refunds_id, created_at`
+const valueEntryColumns = `id, member_id, kind, principal, bonus, principal_after, bonus_after, store_id, source_type, source_id, refunds_id, created_at`
 
 // Coupon is a coupon issued to a member.
 type Coupon struct {

@@ -2,46 +2,19 @@ package members
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
+	"chainstore/infra/doc"
 	"chainstore/infra/money"
-	"chainstore/infra/postgres"
 	"chainstore/infra/problem"
 	"chainstore/tenant"
 	"chainstore/tenant/audit"
 )
-
-// account is a member's locked balance row.
-type account struct {
-	Points           int64
-	BalancePrincipal int64
-	BalanceBonus     int64
-	Status           string
-	TierID           *uuid.UUID
-}
-
-// lockAccount locks the member's balances for the rest of the transaction
-// (concurrent earns, burns and payments of one member serialise here).
-func lockAccount(db *gorm.DB, tenantID, memberID uuid.UUID) (account, error) {
-	var rows []account
-	err := db.Raw(`SELECT a.points, a.balance_principal, a.balance_bonus, m.status, m.tier_id
-		FROM member_accounts a JOIN members m ON m.tenant_id = a.tenant_id AND m.id = a.member_id
-		WHERE a.tenant_id = ? AND a.member_id = ? FOR UPDATE OF a`, tenantID, memberID).Scan(&rows).Error
-	if err != nil {
-		return account{}, fmt.Errorf("members: lock account: %w", err)
-	}
-	if len(rows) == 0 {
-		return account{}, ErrNotFound
-	}
-	if rows[0].Status != "active" {
-		return rows[0], ErrInactive
-	}
-	return rows[0], nil
-}
 
 // PointsRuleOf returns the chain's points rule (the default — 1 point per
 // yuan, lots expiring at the end of next year, 100 points = 1 yuan off —
@@ -50,13 +23,21 @@ func (s *Service) PointsRuleOf(ctx context.Context, tenantID uuid.UUID) (PointsR
 	var out PointsRule
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		var err error
-		out, err = pointsRule(tenant.DB(ctx), tenantID)
+		out, err = pointsRule(ctx, tenantID)
 		return err
 	})
 	return out, err
 }
 
-func pointsRule(db *gorm.DB, tenantID uuid.UUID) (PointsRule, error) {
+type pointsRuleKey struct{ tenantID uuid.UUID }
+
+// pointsRule is the chain's points rule, read once per transaction (a sale
+// that earns and redeems reads it once).
+func pointsRule(ctx context.Context, tenantID uuid.UUID) (PointsRule, error) {
+	return tenant.Memo(ctx, pointsRuleKey{tenantID}, func() (PointsRule, error) { return loadPointsRule(tenant.DB(ctx), tenantID) })
+}
+
+func loadPointsRule(db *gorm.DB, tenantID uuid.UUID) (PointsRule, error) {
 	var rows []struct {
 		PointsPerYuan    int
 		Excluded         string
@@ -105,7 +86,8 @@ func (s *Service) SetPointsRule(ctx context.Context, tenantID uuid.UUID, in Poin
 		if err != nil {
 			return fmt.Errorf("members: set points rule: %w", err)
 		}
-		if out, err = pointsRule(db, tenantID); err != nil {
+		tenant.Forget(ctx, pointsRuleKey{tenantID})
+		if out, err = pointsRule(ctx, tenantID); err != nil {
 			return err
 		}
 		return audit.Record(ctx, audit.Entry{Action: "points_rule.update", ObjectType: "points_rule", ObjectID: tenantID.String(),
@@ -114,18 +96,11 @@ func (s *Service) SetPointsRule(ctx context.Context, tenantID uuid.UUID, in Poin
 	return out, err
 }
 
-func tenantLocation(db *gorm.DB, tenantID uuid.UUID) *time.Location {
-	var tz string
-	_ = db.Raw(`SELECT time_zone FROM tenants WHERE id = ?`, tenantID).Scan(&tz).Error
-	if loc, err := time.LoadLocation(tz); err == nil && tz != "" {
-		return loc
-	}
-	return time.UTC
-}
-
-// expiryOf is when points earned at `at` expire: the end of the next
-// calendar year in the chain's time zone (exclusive: lots expire at the
-// first instant of the year after), after N days, or never.
+// expiryOf is when points earned at `at` expire: at the first instant of
+// the year after next, in the zone of the place they were earned (the
+// store's; the chain's for HQ), so a lot earned on a store's New Year's Eve
+// belongs to the year of that store's business date; after N days; or
+// never.
 func expiryOf(r PointsRule, loc *time.Location, at time.Time) *time.Time {
 	var t time.Time
 	switch r.Expiry {
@@ -140,36 +115,6 @@ func expiryOf(r PointsRule, loc *time.Location, at time.Time) *time.Time {
 	return &t
 }
 
-func findPointsEntry(db *gorm.DB, tenantID uuid.UUID, where string, args ...any) (*PointsEntry, error) {
-	var rows []PointsEntry
-	if err := db.Raw(`SELECT `+pointsEntryColumns+` FROM points_ledger WHERE tenant_id = ? AND `+where, append([]any{tenantID}, args...)...).Scan(&rows).Error; err != nil {
-		return nil, fmt.Errorf("members: points entry: %w", err)
-	}
-	if len(rows) == 0 {
-		return nil, nil
-	}
-	return &rows[0], nil
-}
-
-// pointsReplay finds the entry an earlier call recorded for (kind, src):
-// a replay of this call only when it was the same member's at the same
-// store and same(prev) holds; otherwise ErrSourceReused (never another
-// member's entry).
-func pointsReplay(db *gorm.DB, tenantID, memberID uuid.UUID, kind string, src Source, storeID *uuid.UUID, same func(*PointsEntry) bool) (*PointsEntry, error) {
-	prev, err := findPointsEntry(db, tenantID, "kind = ? AND source_type = ? AND source_id = ?", kind, src.Type, src.ID)
-	if err != nil || prev == nil {
-		return nil, err
-	}
-	var owner []uuid.UUID
-	if err := db.Raw(`SELECT member_id FROM points_ledger WHERE tenant_id = ? AND id = ?`, tenantID, prev.ID).Scan(&owner).Error; err != nil {
-		return nil, fmt.Errorf("members: points entry owner: %w", err)
-	}
-	if len(owner) != 1 || owner[0] != memberID || !sameStore(prev.StoreID, storeID) || !same(prev) {
-		return nil, ErrSourceReused.WithDetail("%s %s already recorded a points %s of another member, store or amount", src.Type, src.ID, kind)
-	}
-	return prev, nil
-}
-
 type entryArgs struct {
 	memberID   uuid.UUID
 	kind       string
@@ -178,46 +123,35 @@ type entryArgs struct {
 	spend      int64
 	value      int64
 	storeID    *uuid.UUID
-	src        Source
-	srcNull    bool
+	src        doc.Source // a nil id is stored as NULL (a person's adjustment)
 	reverses   *uuid.UUID
 	note       string
 	at         time.Time
 }
 
-func (s *Service) writeEntry(ctx context.Context, tenantID uuid.UUID, a entryArgs, balanceAfter int64) (PointsEntry, error) {
-	db := tenant.DB(ctx)
-	id := uuid.Must(uuid.NewV7())
-	var srcID *string
-	if !a.srcNull {
-		srcID = &a.src.ID
-	}
-	var actor *uuid.UUID
+func actorOf(ctx context.Context) *uuid.UUID {
 	if p, ok := tenant.From(ctx); ok {
-		actor = &p.UserID
+		return &p.UserID
 	}
-	err := db.Exec(`INSERT INTO points_ledger (tenant_id, id, member_id, kind, points, balance_after, tier_points, spend, value, store_id,
-		source_type, source_id, reverses_id, note, actor_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		tenantID, id, a.memberID, a.kind, a.points, balanceAfter, a.tierPoints, a.spend, a.value, a.storeID,
-		a.src.Type, srcID, a.reverses, a.note, actor, a.at).Error
-	if fk, ok := isFK(err); ok && fk == "points_ledger_store_fkey" {
-		return PointsEntry{}, ErrStoreNotFound
-	}
-	if c, ok := postgres.IsUniqueViolation(err); ok && c == "points_ledger_source_key" {
-		// A concurrent call recorded this source for another member.
-		return PointsEntry{}, ErrSourceReused.WithDetail("%s %s already recorded a points %s", a.src.Type, a.src.ID, a.kind)
-	}
+	return nil
+}
+
+// writeEntry records a points entry and the member's new balance in one
+// statement (account locked by the caller).
+func (s *Service) writeEntry(ctx context.Context, tenantID uuid.UUID, a entryArgs, balanceAfter int64) (PointsEntry, error) {
+	var rows []PointsEntry
+	err := tenant.DB(ctx).Raw(`WITH balance AS (UPDATE member_accounts SET points = ?, updated_at = now() WHERE tenant_id = ? AND member_id = ?)
+		INSERT INTO points_ledger (tenant_id, id, member_id, kind, points, balance_after, tier_points, spend, value, store_id,
+			source_type, source_id, reverses_id, note, actor_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		RETURNING `+pointsEntryColumns,
+		balanceAfter, tenantID, a.memberID,
+		tenantID, uuid.Must(uuid.NewV7()), a.memberID, a.kind, a.points, balanceAfter, a.tierPoints, a.spend, a.value, a.storeID,
+		a.src.Type, sourceID(a.src), a.reverses, a.note, actorOf(ctx), a.at).Scan(&rows).Error
+	e, err := pointsLedger.written(rows, err, a.kind, a.src)
 	if err != nil {
-		return PointsEntry{}, fmt.Errorf("members: points ledger: %w", err)
+		return e, err
 	}
-	if err := db.Exec(`UPDATE member_accounts SET points = ?, updated_at = now() WHERE tenant_id = ? AND member_id = ?`, balanceAfter, tenantID, a.memberID).Error; err != nil {
-		return PointsEntry{}, fmt.Errorf("members: points balance: %w", err)
-	}
-	e, err := findPointsEntry(db, tenantID, "id = ?", id)
-	if err != nil {
-		return PointsEntry{}, err
-	}
-	return *e, s.touched(ctx, tenantID, a.memberID)
+	return e, s.touched(ctx, tenantID, a.memberID)
 }
 
 // credit adds points as a new lot (account already locked).
@@ -234,12 +168,19 @@ func (s *Service) credit(ctx context.Context, tenantID uuid.UUID, acc account, a
 	return e, nil
 }
 
+// pointsTake is what a burn takes from one lot.
+type pointsTake struct {
+	LotID  uuid.UUID `json:"lot_id"`
+	Points int64     `json:"points"` // positive
+}
+
 // debit takes -a.points from the member's lots, oldest expiry first (after
 // expiring what is due at a.at); preferLot is drained first (a reversed
-// earn takes back its own lot). The moves record which lots paid.
+// earn takes back its own lot). The moves record which lots paid. However
+// many lots pay, it costs the same statements.
 func (s *Service) debit(ctx context.Context, tenantID uuid.UUID, acc account, a entryArgs, preferLot *uuid.UUID) (PointsEntry, error) {
 	db := tenant.DB(ctx)
-	expired, err := s.expireMember(ctx, tenantID, a.memberID, acc, a.at)
+	expired, err := s.expireMember(ctx, tenantID, a.memberID, acc.Points, a.at)
 	if err != nil {
 		return PointsEntry{}, err
 	}
@@ -262,47 +203,60 @@ func (s *Service) debit(ctx context.Context, tenantID uuid.UUID, acc account, a 
 		ORDER BY `+order+` FOR UPDATE`, args...).Scan(&lots).Error; err != nil {
 		return PointsEntry{}, fmt.Errorf("members: lots: %w", err)
 	}
+	var takes []pointsTake
+	left := need
+	for _, l := range lots {
+		if left == 0 {
+			break
+		}
+		take := min(left, l.Remaining)
+		takes, left = append(takes, pointsTake{LotID: l.ID, Points: take}), left-take
+	}
+	if left != 0 {
+		return PointsEntry{}, fmt.Errorf("members: lots of %s do not cover the balance (%d short)", a.memberID, left)
+	}
 	e, err := s.writeEntry(ctx, tenantID, a, acc.Points-need)
 	if err != nil {
 		return e, err
 	}
-	for _, l := range lots {
-		if need == 0 {
-			break
-		}
-		take := min(need, l.Remaining)
-		need -= take
-		if err := db.Exec(`UPDATE points_lots SET remaining = remaining - ? WHERE tenant_id = ? AND id = ?`, take, tenantID, l.ID).Error; err != nil {
-			return e, fmt.Errorf("members: consume lot: %w", err)
-		}
-		if err := db.Exec(`INSERT INTO points_lot_moves (tenant_id, ledger_id, lot_id, points) VALUES (?, ?, ?, ?)`, tenantID, e.ID, l.ID, -take).Error; err != nil {
-			return e, fmt.Errorf("members: lot move: %w", err)
-		}
+	if len(takes) == 0 {
+		return e, nil
 	}
-	if need != 0 {
-		return e, fmt.Errorf("members: lots of %s do not cover the balance (%d short)", a.memberID, need)
+	err = db.Exec(`WITH t AS (SELECT * FROM jsonb_to_recordset(?::jsonb) AS t(lot_id uuid, points bigint)),
+			lots AS (UPDATE points_lots l SET remaining = l.remaining - t.points FROM t WHERE l.tenant_id = ? AND l.id = t.lot_id)
+		INSERT INTO points_lot_moves (tenant_id, ledger_id, lot_id, points) SELECT ?::uuid, ?::uuid, t.lot_id, -t.points FROM t`,
+		rowsJSON(takes), tenantID, tenantID, e.ID).Error
+	if err != nil {
+		return e, fmt.Errorf("members: consume lots: %w", err)
 	}
 	return e, nil
 }
 
-// EarnPoints credits the points a sale earns: eligible amount (lines in
-// excluded categories earn nothing) × points per yuan × the tier's
-// multiplier, rounded down, as a lot expiring by the rule. The sale's whole
-// amount counts as spend; the member is upgraded at once if it qualifies.
-// Idempotent per source.
+// earnLineLimit bounds the lines of one sale.
+const earnLineLimit = 1000
+
+// EarnPoints credits the points a sale at in.StoreID earns: eligible amount
+// (lines in excluded categories earn nothing) × points per yuan × the
+// tier's multiplier, rounded down, as a lot expiring by the rule (in the
+// store's zone). The sale's whole amount counts as spend; the member is
+// upgraded at once if it qualifies. Idempotent per source. An unknown
+// store is org.ErrStoreNotFound.
 func (s *Service) EarnPoints(ctx context.Context, tenantID uuid.UUID, in EarnInput) (PointsEntry, error) {
 	var out PointsEntry
 	if in.At.IsZero() {
-		in.At = s.Now()
+		in.At = s.clock.Now()
 	}
 	var bad []problem.FieldError
-	if len(in.Lines) == 0 || len(in.Lines) > 1000 {
+	if len(in.Lines) == 0 || len(in.Lines) > earnLineLimit {
 		bad = append(bad, problem.FieldError{Field: "lines", Message: "must have 1 to 1000 lines"})
 	}
 	for i, l := range in.Lines {
 		if l.Amount < 0 || l.Amount > 1e12 {
 			bad = append(bad, problem.FieldError{Field: fmt.Sprintf("lines[%d].amount", i), Message: "must be 0 to 10^12 fen"})
 		}
+	}
+	if err := in.Source.Valid(); err != nil {
+		bad = append(bad, problem.FieldError{Field: "source", Message: err.Error()})
 	}
 	if len(bad) > 0 {
 		return out, ErrInvalid.WithFields(bad...)
@@ -313,13 +267,17 @@ func (s *Service) EarnPoints(ctx context.Context, tenantID uuid.UUID, in EarnInp
 		if err != nil {
 			return err
 		}
-		if prev, err := pointsReplay(db, tenantID, in.MemberID, "earn", in.Source, in.StoreID, func(*PointsEntry) bool { return true }); err != nil || prev != nil {
+		if prev, err := pointsLedger.replay(db, tenantID, in.MemberID, "earn", in.Source, &in.StoreID, always); err != nil || prev != nil {
 			if prev != nil {
 				out = *prev
 			}
 			return err
 		}
-		rule, err := pointsRule(db, tenantID)
+		rule, err := pointsRule(ctx, tenantID)
+		if err != nil {
+			return err
+		}
+		store, err := s.org.Store(ctx, tenantID, in.StoreID)
 		if err != nil {
 			return err
 		}
@@ -334,16 +292,10 @@ func (s *Service) EarnPoints(ctx context.Context, tenantID uuid.UUID, in EarnInp
 				eligible += l.Amount
 			}
 		}
-		mult := int64(100)
-		if acc.TierID != nil {
-			if err := db.Raw(`SELECT points_multiplier FROM member_tiers WHERE tenant_id = ? AND id = ?`, tenantID, *acc.TierID).Scan(&mult).Error; err != nil {
-				return err
-			}
-		}
 		// Whole points only, rounded down: eligible fen → yuan × rate × tier multiplier.
-		points := money.MulDivDown(money.MulDivDown(eligible, int64(rule.PointsPerYuan), 100), mult, 100)
+		points := money.MulDivDown(money.MulDivDown(eligible, int64(rule.PointsPerYuan), 100), acc.PointsMultiplier, 100)
 		out, err = s.credit(ctx, tenantID, acc, entryArgs{memberID: in.MemberID, kind: "earn", points: points, tierPoints: points, spend: total,
-			storeID: in.StoreID, src: in.Source, at: in.At}, expiryOf(rule, tenantLocation(db, tenantID), in.At))
+			storeID: &in.StoreID, src: in.Source, at: in.At}, expiryOf(rule, store.Location, in.At))
 		if err != nil {
 			return err
 		}
@@ -357,18 +309,21 @@ func (s *Service) EarnPoints(ctx context.Context, tenantID uuid.UUID, in EarnInp
 	return out, err
 }
 
-// RedeemPoints burns points as a cash deduction at checkout: any amount the
-// member chooses up to the balance; the entry's Value is the fen deducted
-// (points × 100 / points_per_yuan_off, rounded down, at least 1 fen).
-// The points come from lots oldest expiry first; the entry's Uses is the
-// points and value per earning store (PointsUses() is the finance shape
-// the sale's Points takes, so points earned in another entity's store are
-// cleared with it). Idempotent per source (a repeat returns the first
-// entry, with its Uses).
-func (s *Service) RedeemPoints(ctx context.Context, tenantID, memberID uuid.UUID, storeID *uuid.UUID, points int64, src Source) (PointsEntry, error) {
+// RedeemPoints burns points as a cash deduction at a checkout in storeID:
+// any amount the member chooses up to the balance; the entry's Value is the
+// fen deducted (points × 100 / points_per_yuan_off, rounded down, at least
+// 1 fen). The points come from lots oldest expiry first; the entry's Uses
+// is the points and value per earning store (PointsUses() is the finance
+// shape the sale's Points takes, so points earned in another entity's
+// store are cleared with it). Idempotent per source (a repeat returns the
+// first entry, with its Uses).
+func (s *Service) RedeemPoints(ctx context.Context, tenantID, memberID, storeID uuid.UUID, points int64, src doc.Source) (PointsEntry, error) {
 	var out PointsEntry
 	if points <= 0 {
 		return out, ErrInvalid.WithFields(problem.FieldError{Field: "points", Message: "must be positive"})
+	}
+	if err := checkSource(src); err != nil {
+		return out, err
 	}
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
@@ -376,17 +331,17 @@ func (s *Service) RedeemPoints(ctx context.Context, tenantID, memberID uuid.UUID
 		if err != nil {
 			return err
 		}
-		if prev, err := pointsReplay(db, tenantID, memberID, "redeem", src, storeID, func(e *PointsEntry) bool { return -e.Points == points }); err != nil || prev != nil {
+		if prev, err := pointsLedger.replay(db, tenantID, memberID, "redeem", src, &storeID, func(e *PointsEntry) bool { return -e.Points == points }); err != nil || prev != nil {
 			if prev != nil {
 				out = *prev
 				return loadPointsUses(db, tenantID, &out)
 			}
 			return err
 		}
-		if err := cardUsable(db, tenantID, memberID); err != nil {
+		if err := acc.cardUsable(); err != nil {
 			return err
 		}
-		rule, err := pointsRule(db, tenantID)
+		rule, err := pointsRule(ctx, tenantID)
 		if err != nil {
 			return err
 		}
@@ -394,8 +349,8 @@ func (s *Service) RedeemPoints(ctx context.Context, tenantID, memberID uuid.UUID
 		if value <= 0 {
 			return ErrInvalid.WithFields(problem.FieldError{Field: "points", Message: fmt.Sprintf("is worth less than 1 fen (%d points = 1 yuan)", rule.PointsPerYuanOff)})
 		}
-		out, err = s.debit(ctx, tenantID, acc, entryArgs{memberID: memberID, kind: "redeem", points: -points, value: value, storeID: storeID,
-			src: src, at: s.Now()}, nil)
+		out, err = s.debit(ctx, tenantID, acc, entryArgs{memberID: memberID, kind: "redeem", points: -points, value: value, storeID: &storeID,
+			src: src, at: s.clock.Now()}, nil)
 		if err != nil {
 			return err
 		}
@@ -405,22 +360,25 @@ func (s *Service) RedeemPoints(ctx context.Context, tenantID, memberID uuid.UUID
 }
 
 // RedeemGift exchanges points for a gift of the catalog (积分兑换), taking
-// one from its stock. Idempotent per source.
-func (s *Service) RedeemGift(ctx context.Context, tenantID, memberID, giftID uuid.UUID, storeID *uuid.UUID, src Source) (PointsEntry, error) {
+// one from its stock, at storeID (nil: HQ or online). Idempotent per source.
+func (s *Service) RedeemGift(ctx context.Context, tenantID, memberID, giftID uuid.UUID, storeID *uuid.UUID, src doc.Source) (PointsEntry, error) {
 	var out PointsEntry
+	if err := checkSource(src); err != nil {
+		return out, err
+	}
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
 		acc, err := lockAccount(db, tenantID, memberID)
 		if err != nil {
 			return err
 		}
-		if prev, err := pointsReplay(db, tenantID, memberID, "redeem", src, storeID, func(*PointsEntry) bool { return true }); err != nil || prev != nil {
+		if prev, err := pointsLedger.replay(db, tenantID, memberID, "redeem", src, storeID, always); err != nil || prev != nil {
 			if prev != nil {
 				out = *prev
 			}
 			return err
 		}
-		if err := cardUsable(db, tenantID, memberID); err != nil {
+		if err := acc.cardUsable(); err != nil {
 			return err
 		}
 		var gifts []Gift
@@ -439,7 +397,7 @@ func (s *Service) RedeemGift(ctx context.Context, tenantID, memberID, giftID uui
 			return ErrGiftUnavailable
 		}
 		out, err = s.debit(ctx, tenantID, acc, entryArgs{memberID: memberID, kind: "redeem", points: -gifts[0].PointsCost, storeID: storeID,
-			src: src, note: "gift " + giftID.String() + " " + gifts[0].Name, at: s.Now()}, nil)
+			src: src, note: "gift " + giftID.String() + " " + gifts[0].Name, at: s.clock.Now()}, nil)
 		if err != nil {
 			return err
 		}
@@ -451,36 +409,36 @@ func (s *Service) RedeemGift(ctx context.Context, tenantID, memberID, giftID uui
 
 // ReversePoints undoes an earn (its points are taken back, its own lot
 // first, and its spend no longer counts toward tiers) or a redeem (the
-// points come back as a lot expiring with the latest lot it consumed).
-// One reversal per entry; a repeat returns the first.
-func (s *Service) ReversePoints(ctx context.Context, tenantID, entryID uuid.UUID, src Source) (PointsEntry, error) {
+// points come back as a lot expiring with the latest lot it consumed),
+// recorded at the original entry's store. One reversal per entry; a repeat
+// returns the first.
+func (s *Service) ReversePoints(ctx context.Context, tenantID, entryID uuid.UUID, src doc.Source) (PointsEntry, error) {
 	var out PointsEntry
+	if err := checkSource(src); err != nil {
+		return out, err
+	}
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
-		orig, err := findPointsEntry(db, tenantID, "id = ?", entryID)
+		orig, err := pointsLedger.find(db, tenantID, "id = ?", entryID)
 		if err != nil {
 			return err
 		}
 		if orig == nil {
 			return ErrEntryNotFound
 		}
-		var owner struct{ MemberID uuid.UUID }
-		if err := db.Raw(`SELECT member_id FROM points_ledger WHERE tenant_id = ? AND id = ?`, tenantID, entryID).Scan(&owner).Error; err != nil {
-			return err
-		}
-		memberID := owner.MemberID
+		memberID := orig.MemberID
 		acc, err := lockAccount(db, tenantID, memberID)
 		if err != nil {
 			return err
 		}
-		if prev, err := findPointsEntry(db, tenantID, "kind = 'reverse' AND reverses_id = ?", entryID); err != nil || prev != nil {
+		if prev, err := pointsLedger.find(db, tenantID, "kind = 'reverse' AND reverses_id = ?", entryID); err != nil || prev != nil {
 			if prev != nil {
 				out = *prev
 			}
 			return err
 		}
 		a := entryArgs{memberID: memberID, kind: "reverse", points: -orig.Points, value: -orig.Value, storeID: orig.StoreID, src: src,
-			reverses: &orig.ID, at: s.Now()}
+			reverses: &orig.ID, at: s.clock.Now()}
 		switch orig.Kind {
 		case "earn":
 			a.tierPoints, a.spend = -orig.Points, -orig.Spend
@@ -503,7 +461,7 @@ func (s *Service) ReversePoints(ctx context.Context, tenantID, entryID uuid.UUID
 			if err := db.Exec(`UPDATE members SET total_spend = total_spend - ?, updated_at = now() WHERE tenant_id = ? AND id = ?`, orig.Spend, tenantID, memberID).Error; err != nil {
 				return err
 			}
-			_, err = s.retier(ctx, tenantID, memberID, s.Now(), false)
+			_, err = s.retier(ctx, tenantID, memberID, a.at, false)
 			return err
 		case "redeem":
 			var exp *time.Time
@@ -520,27 +478,31 @@ func (s *Service) ReversePoints(ctx context.Context, tenantID, entryID uuid.UUID
 	return out, err
 }
 
-// AdjustPoints adds (positive) or removes (negative) points by hand, with a
-// reason; audited.
+// AdjustPoints adds (positive) or removes (negative) points by hand at HQ,
+// with a reason (points added expire by the rule in the chain's zone);
+// audited.
 func (s *Service) AdjustPoints(ctx context.Context, tenantID, memberID uuid.UUID, delta int64, note string) (PointsEntry, error) {
 	var out PointsEntry
 	if delta == 0 {
 		return out, ErrInvalid.WithFields(problem.FieldError{Field: "points", Message: "must not be zero"})
 	}
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
-		db := tenant.DB(ctx)
-		acc, err := lockAccount(db, tenantID, memberID)
+		acc, err := lockAccount(tenant.DB(ctx), tenantID, memberID)
 		if err != nil {
 			return err
 		}
-		now := s.Now()
-		a := entryArgs{memberID: memberID, kind: "adjust", points: delta, src: Source{Type: "manual"}, srcNull: true, note: note, at: now}
+		now := s.clock.Now()
+		a := entryArgs{memberID: memberID, kind: "adjust", points: delta, src: doc.Source{Type: doc.Manual}, note: note, at: now}
 		if delta > 0 {
-			rule, err := pointsRule(db, tenantID)
+			rule, err := pointsRule(ctx, tenantID)
 			if err != nil {
 				return err
 			}
-			out, err = s.credit(ctx, tenantID, acc, a, expiryOf(rule, tenantLocation(db, tenantID), now))
+			loc, err := s.org.ChainLocation(ctx, tenantID)
+			if err != nil {
+				return err
+			}
+			out, err = s.credit(ctx, tenantID, acc, a, expiryOf(rule, loc, now))
 		} else {
 			out, err = s.debit(ctx, tenantID, acc, a, nil)
 		}
@@ -553,9 +515,10 @@ func (s *Service) AdjustPoints(ctx context.Context, tenantID, memberID uuid.UUID
 	return out, err
 }
 
-// expireMember expires the member's lots due at `at` (account locked);
-// returns the points expired.
-func (s *Service) expireMember(ctx context.Context, tenantID, memberID uuid.UUID, acc account, at time.Time) (int64, error) {
+// expireMember expires the member's lots due at `at` (account locked, its
+// balance points): one 'expire' entry per lot, all written in one
+// statement; returns the points expired.
+func (s *Service) expireMember(ctx context.Context, tenantID, memberID uuid.UUID, points int64, at time.Time) (int64, error) {
 	db := tenant.DB(ctx)
 	var lots []struct {
 		ID        uuid.UUID
@@ -565,27 +528,37 @@ func (s *Service) expireMember(ctx context.Context, tenantID, memberID uuid.UUID
 		ORDER BY expires_at, id FOR UPDATE`, tenantID, memberID, at).Scan(&lots).Error; err != nil {
 		return 0, fmt.Errorf("members: due lots: %w", err)
 	}
-	var total int64
-	for _, l := range lots {
-		e, err := s.writeEntry(ctx, tenantID, entryArgs{memberID: memberID, kind: "expire", points: -l.Remaining,
-			src: Source{Type: "lot", ID: l.ID.String()}, at: at}, acc.Points-total-l.Remaining)
-		if err != nil {
-			return total, err
-		}
-		if err := db.Exec(`UPDATE points_lots SET remaining = 0 WHERE tenant_id = ? AND id = ?`, tenantID, l.ID).Error; err != nil {
-			return total, err
-		}
-		if err := db.Exec(`INSERT INTO points_lot_moves (tenant_id, ledger_id, lot_id, points) VALUES (?, ?, ?, ?)`, tenantID, e.ID, l.ID, -l.Remaining).Error; err != nil {
-			return total, err
-		}
-		total += l.Remaining
+	if len(lots) == 0 {
+		return 0, nil
 	}
-	return total, nil
+	type expiry struct {
+		LotID        uuid.UUID `json:"lot_id"`
+		EntryID      uuid.UUID `json:"entry_id"`
+		Points       int64     `json:"points"`
+		BalanceAfter int64     `json:"balance_after"`
+	}
+	rows := make([]expiry, len(lots))
+	var total int64
+	for i, l := range lots {
+		total += l.Remaining
+		rows[i] = expiry{LotID: l.ID, EntryID: uuid.Must(uuid.NewV7()), Points: l.Remaining, BalanceAfter: points - total}
+	}
+	err := db.Exec(`WITH d AS (SELECT * FROM jsonb_to_recordset(?::jsonb) AS d(lot_id uuid, entry_id uuid, points bigint, balance_after bigint)),
+			entries AS (INSERT INTO points_ledger (tenant_id, id, member_id, kind, points, balance_after, source_type, source_id, actor_id, at)
+				SELECT ?::uuid, d.entry_id, ?::uuid, 'expire', -d.points, d.balance_after, 'lot', d.lot_id, ?::uuid, ?::timestamptz FROM d),
+			lots AS (UPDATE points_lots l SET remaining = 0 FROM d WHERE l.tenant_id = ? AND l.id = d.lot_id),
+			moves AS (INSERT INTO points_lot_moves (tenant_id, ledger_id, lot_id, points) SELECT ?::uuid, d.entry_id, d.lot_id, -d.points FROM d)
+		UPDATE member_accounts SET points = ?, updated_at = now() WHERE tenant_id = ? AND member_id = ?`,
+		rowsJSON(rows), tenantID, memberID, actorOf(ctx), at, tenantID, tenantID, points-total, tenantID, memberID).Error
+	if err != nil {
+		return 0, fmt.Errorf("members: expire lots: %w", err)
+	}
+	return total, s.touched(ctx, tenantID, memberID)
 }
 
 // ExpirePoints is the expiry job's body for one tenant: every lot due at
-// now loses what remains, one 'expire' entry per lot. Idempotent; returns
-// the number of members touched.
+// now loses what remains, one 'expire' entry per lot (merged and erased
+// members' too). Idempotent; returns the number of members touched.
 func (s *Service) ExpirePoints(ctx context.Context, tenantID uuid.UUID, now time.Time) (int, error) {
 	var n int
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
@@ -595,15 +568,14 @@ func (s *Service) ExpirePoints(ctx context.Context, tenantID uuid.UUID, now time
 			return err
 		}
 		for _, id := range ids {
-			var rows []account
-			if err := db.Raw(`SELECT a.points, a.balance_principal, a.balance_bonus, m.status, m.tier_id FROM member_accounts a
-				JOIN members m ON m.tenant_id = a.tenant_id AND m.id = a.member_id WHERE a.tenant_id = ? AND a.member_id = ? FOR UPDATE OF a`, tenantID, id).Scan(&rows).Error; err != nil {
-				return err
-			}
-			if len(rows) == 0 {
+			acc, err := lockAccount(db, tenantID, id)
+			if errors.Is(err, ErrNotFound) {
 				continue
 			}
-			if _, err := s.expireMember(ctx, tenantID, id, rows[0], now); err != nil {
+			if err != nil && !errors.Is(err, ErrInactive) {
+				return err
+			}
+			if _, err := s.expireMember(ctx, tenantID, id, acc.Points, now); err != nil {
 				return err
 			}
 			n++
@@ -620,15 +592,14 @@ func (s *Service) ExpirePoints(ctx context.Context, tenantID uuid.UUID, now time
 func (s *Service) CorrectPoints(ctx context.Context, tenantID, memberID, entryID uuid.UUID, note string) (PointsEntry, error) {
 	var out PointsEntry
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
-		var n int64
-		if err := tenant.DB(ctx).Raw(`SELECT count(*) FROM points_ledger WHERE tenant_id = ? AND id = ? AND member_id = ?`, tenantID, entryID, memberID).Scan(&n).Error; err != nil {
+		e, err := pointsLedger.find(tenant.DB(ctx), tenantID, "id = ? AND member_id = ?", entryID, memberID)
+		if err != nil {
 			return err
 		}
-		if n == 0 {
+		if e == nil {
 			return ErrEntryNotFound
 		}
-		var err error
-		if out, err = s.ReversePoints(ctx, tenantID, entryID, Source{Type: "correction", ID: entryID.String()}); err != nil {
+		if out, err = s.ReversePoints(ctx, tenantID, entryID, doc.Of("correction", entryID)); err != nil {
 			return err
 		}
 		return audit.Record(ctx, audit.Entry{Action: "member.points_reverse", ObjectType: "member", ObjectID: memberID.String(),

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"chainstore/infra/doc"
 	"chainstore/infra/problem"
 	"chainstore/tenant"
 	"chainstore/tenant/audit"
@@ -132,11 +133,11 @@ func (s *Service) Merge(ctx context.Context, tenantID, into, from uuid.UUID) (Me
 		if err := s.touched(ctx, tenantID, from); err != nil {
 			return err
 		}
-		src := Source{Type: "merge", ID: from.String()}
-		at := s.Now()
+		src, srcOut := doc.Of("merge", from), doc.Of("merge_out", from)
+		at := s.clock.Now()
 		fa, ia := accs[from], accs[into]
 		if fa.Points > 0 {
-			if _, err := s.writeEntry(ctx, tenantID, entryArgs{memberID: from, kind: "merge", points: -fa.Points, src: Source{Type: "merge_out", ID: from.String()},
+			if _, err := s.writeEntry(ctx, tenantID, entryArgs{memberID: from, kind: "merge", points: -fa.Points, src: srcOut,
 				note: "merged into " + into.String(), at: at}, 0); err != nil {
 				return err
 			}
@@ -150,7 +151,7 @@ func (s *Service) Merge(ctx context.Context, tenantID, into, from uuid.UUID) (Me
 		}
 		if fa.BalancePrincipal+fa.BalanceBonus > 0 {
 			if _, err := s.moveValue(ctx, tenantID, fa, valueArgs{memberID: from, kind: "merge", principal: -fa.BalancePrincipal, bonus: -fa.BalanceBonus,
-				src: Source{Type: "merge_out", ID: from.String()}}); err != nil {
+				src: srcOut}); err != nil {
 				return err
 			}
 			if _, err := s.moveValue(ctx, tenantID, ia, valueArgs{memberID: into, kind: "merge", principal: fa.BalancePrincipal, bonus: fa.BalanceBonus, src: src}); err != nil {

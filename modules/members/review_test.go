@@ -25,11 +25,11 @@ func TestStoredValueSourceReusedForAnotherMemberIsConflict(t *testing.T) {
 	pos := func(store uuid.UUID, m members.Member, op string) string {
 		return "/api/v1/stores/" + store.String() + "/pos/members/" + m.ID.String() + "/" + op
 	}
-	top := map[string]any{"amount": 10000, "payment_method": "cash", "source_type": "topup_order", "source_id": "T1"}
+	top := map[string]any{"amount": 10000, "payment_method": "cash", "source_type": "topup_order", "source_id": sid("T1")}
 	if r := env.Do(t, apitest.Req{Method: "POST", Path: pos(storeA, m1, "topup"), Token: cashierA.Token, Body: top}); r.Status != 201 {
 		t.Fatalf("top-up m1: %d %s", r.Status, r.Body)
 	}
-	pay := map[string]any{"amount": 2500, "source_type": "sale", "source_id": "S1"}
+	pay := map[string]any{"amount": 2500, "source_type": "sale", "source_id": sid("S1")}
 	if r := env.Do(t, apitest.Req{Method: "POST", Path: pos(storeA, m1, "pay"), Token: cashierA.Token, Body: pay}); r.Status != 201 {
 		t.Fatalf("pay m1: %d %s", r.Status, r.Body)
 	}
@@ -50,7 +50,7 @@ func TestStoredValueSourceReusedForAnotherMemberIsConflict(t *testing.T) {
 		t.Errorf("pay of m1 at store B with store A's sale: %d %s", r.Status, r.Body)
 	}
 	r = env.Do(t, apitest.Req{Method: "POST", Path: pos(storeA, m1, "pay"), Token: cashierA.Token,
-		Body: map[string]any{"amount": 7000, "source_type": "sale", "source_id": "S1"}})
+		Body: map[string]any{"amount": 7000, "source_type": "sale", "source_id": sid("S1")}})
 	if r.Status != 409 || r.Code() != "members.source_reused" {
 		t.Errorf("pay of m1 with the same sale and another amount: %d %s", r.Status, r.Body)
 	}
@@ -70,11 +70,11 @@ func TestStoredValueSourceReusedForAnotherMemberIsConflict(t *testing.T) {
 	}
 
 	// Points: an earn under m1's sale for m2 is a conflict too.
-	if _, err := svc().EarnPoints(ctx, tn.ID, members.EarnInput{MemberID: m1.ID, StoreID: &storeA, Source: members.Source{Type: "sale", ID: "P1"},
+	if _, err := svc().EarnPoints(ctx, tn.ID, members.EarnInput{MemberID: m1.ID, StoreID: storeA, Source: source("sale", "P1"),
 		Lines: []members.EarnLine{{Amount: 1000}}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc().EarnPoints(ctx, tn.ID, members.EarnInput{MemberID: m2.ID, StoreID: &storeA, Source: members.Source{Type: "sale", ID: "P1"},
+	if _, err := svc().EarnPoints(ctx, tn.ID, members.EarnInput{MemberID: m2.ID, StoreID: storeA, Source: source("sale", "P1"),
 		Lines: []members.EarnLine{{Amount: 1000}}}); err == nil {
 		t.Errorf("earn for m2 under m1's sale succeeded")
 	}
@@ -100,7 +100,7 @@ func TestConcurrentSourceReuseIsConflictNot500(t *testing.T) {
 		go func(m members.Member) {
 			defer wg.Done()
 			r := env.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/stores/" + store.String() + "/pos/members/" + m.ID.String() + "/topup",
-				Token: tn.AdminToken, Body: map[string]any{"amount": 500, "payment_method": "cash", "source_type": "topup_order", "source_id": "SAME"}})
+				Token: tn.AdminToken, Body: map[string]any{"amount": 500, "payment_method": "cash", "source_type": "topup_order", "source_id": sid("SAME")}})
 			mu.Lock()
 			codes[r.Status]++
 			mu.Unlock()

@@ -1,17 +1,34 @@
 // Package members holds the chain's members: encrypted profiles, cards,
 // tiers, points, stored value and the POS look-up.
 //
-// Services other modules (the POS) call inside their own transaction — each
-// joins the caller's transaction through tenant.Pool.WithTx:
+// Every method takes ctx, then the tenant id (audit rows name the actor
+// from the context's Principal), and joins the caller's transaction
+// through tenant.Pool.WithTx. A store the work needs is a uuid.UUID (a
+// till always has one); a *uuid.UUID store means nil is HQ or online (a
+// top-up, a cash-out, a gift redemption). Ledger calls name their business
+// document as a doc.Source; store facts and the business date come from
+// org, the time from the shared clock.
 //
-//	Lookup(ctx, tenantID, Lookup{Phone|Card|QR}, full) (Member, error)
+// The calls the POS makes inside its sale's transaction, each a fixed
+// number of statements however many lines, lots or stores it touches
+// (TestPOSCallsCostFixedRoundTrips):
+//
+//	Lookup(ctx, tenantID, storeID, Lookup{Phone|Card|QR}, full) (Member, error)
 //	EarnPoints(ctx, tenantID, EarnInput) (PointsEntry, error)
-//	RedeemPoints(ctx, tenantID, memberID, storeID, points, Source) (PointsEntry, error) // entry.Value is the fen deducted; entry.PointsUses() per earning store
-//	ReversePoints(ctx, tenantID, entryID, Source) (PointsEntry, error)
-//	PayStoredValue(ctx, tenantID, memberID, storeID, amount, Source) (ValueEntry, error) // entry.StoredValueUses() per loading store
-//	RefundStoredValue(ctx, tenantID, paymentID, amount, Source) (ValueEntry, error)       // likewise, back into the payment's lots
-//	TopUp(ctx, tenantID, memberID, storeID, amount, method, Source) (ValueEntry, error)  // posts finance.PostTopUp
-//	CashOut(ctx, tenantID, memberID, storeID, method, Source) (ValueEntry, error)       // posts finance.PostStoredValueCashOut
+//	RedeemPoints(ctx, tenantID, memberID, storeID, points, src) (PointsEntry, error)   // entry.Value is the fen deducted; entry.PointsUses() per earning store
+//	ReversePoints(ctx, tenantID, entryID, src) (PointsEntry, error)
+//	PayStoredValue(ctx, tenantID, memberID, storeID, amount, src) (ValueEntry, error)  // entry.StoredValueUses() per loading store
+//	TenderStoredValue(ctx, tenantID, memberID, storeID, amount, src) (ValueEntry, error) // PayStoredValue, posted at once
+//	RefundStoredValue(ctx, tenantID, paymentID, amount, src) (ValueEntry, error)       // likewise, back into the payment's lots
+//	RefundTendered(ctx, tenantID, memberID, storeID, paymentID, amount, src) (ValueEntry, error)
+//	TopUp(ctx, tenantID, memberID, storeID *uuid.UUID, amount, method, src) (ValueEntry, error) // posts finance.PostTopUp
+//	CashOut(ctx, tenantID, memberID, storeID *uuid.UUID, method, src) (ValueEntry, error)       // posts finance.PostStoredValueCashOut
+//
+// What a sale's transaction reads once, however many of these calls it
+// makes: the points rule (tenant.Memo), the store's facts (org), the
+// member's cache keys. The member row itself is locked by every ledger
+// call (lockAccount, which also reads the tier's multiplier and the card's
+// state in the same statement), so it is never taken from the caller.
 //
 // Money and the ledger: TopUp and CashOut post to finance in the caller's
 // transaction (source id = the stored-value entry's id). PayStoredValue and
@@ -34,13 +51,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
 	"chainstore/infra/cache"
+	"chainstore/infra/clock"
 	"chainstore/infra/keys"
 	"chainstore/infra/pii"
 	"chainstore/infra/postgres"
@@ -51,18 +68,19 @@ import (
 	"chainstore/tenant"
 	"chainstore/tenant/audit"
 	"chainstore/tenant/authz"
+	"chainstore/tenant/org"
 )
 
 // Service is the members module's business logic.
 type Service struct {
 	pool  *tenant.Pool
 	authz *authz.Authorizer
+	clock *clock.Clock
+	org   *org.Service
 	fin   *finance.Service
 	box   *pii.Box
 	cache *cache.Cache
 	qrKey []byte
-	// Now is the clock (tests and jobs pass explicit times where it matters).
-	Now func() time.Time
 	// BypassCache makes look-ups read PostgreSQL every time (the bench's
 	// "uncached" figure).
 	BypassCache bool
@@ -77,12 +95,7 @@ func (s *Service) guard(ctx context.Context, tenantID uuid.UUID) error {
 	if s.MemberGuard == nil {
 		return nil
 	}
-	return s.MemberGuard(ctx, tenantID, func(atMost int) (int, error) {
-		var n int
-		err := tenant.DB(ctx).Raw(`SELECT count(*) FROM (SELECT 1 FROM members WHERE tenant_id = ? AND status = 'active' LIMIT ?) m`,
-			tenantID, atMost).Scan(&n).Error
-		return n, err
-	})
+	return s.MemberGuard(ctx, tenantID, func(atMost int) (int, error) { return activeMembers(ctx, tenantID, atMost) })
 }
 
 // lookupTTL bounds how stale a cached member may be if an invalidation is
@@ -95,9 +108,10 @@ const lookupTTL = 60 * time.Second
 const dirtyMark = "members.dirty"
 
 // New builds the service over the pool, the Redis client (look-up cache),
-// the PII keys (encryption, blind index, QR signing key) and finance (top-ups
-// and cash-outs post to the ledger in the same transaction).
-func New(pool *tenant.Pool, az *authz.Authorizer, rc *redisx.Client, ks *keys.Set, fin *finance.Service) *Service {
+// the PII keys (encryption, blind index, QR signing key), the shared clock,
+// org (store facts, business dates) and finance (top-ups and cash-outs post
+// to the ledger in the same transaction).
+func New(pool *tenant.Pool, az *authz.Authorizer, rc *redisx.Client, ks *keys.Set, clk *clock.Clock, orgs *org.Service, fin *finance.Service) *Service {
 	pk := make([]pii.Key, 0, len(ks.PII))
 	for _, k := range ks.PII {
 		pk = append(pk, pii.Key{ID: k.ID, Key: k.Key})
@@ -106,8 +120,8 @@ func New(pool *tenant.Pool, az *authz.Authorizer, rc *redisx.Client, ks *keys.Se
 	if err != nil {
 		panic(fmt.Sprintf("members: %v", err)) // keys.Load validated them
 	}
-	return &Service{pool: pool, authz: az, fin: fin, box: box, cache: cache.New(rc, 5*time.Second),
-		qrKey: box.Derive("member-qr-v1"), Now: func() time.Time { return time.Now().UTC() }}
+	return &Service{pool: pool, authz: az, clock: clk, org: orgs, fin: fin, box: box, cache: cache.New(rc, 5*time.Second),
+		qrKey: box.Derive("member-qr-v1")}
 }
 
 // Box exposes the PII box (the bench and seed encrypt in bulk with it).
@@ -135,92 +149,6 @@ func keyPhone(tenantID uuid.UUID, idx []byte) string {
 }
 func keyCard(tenantID uuid.UUID, n string) string {
 	return redisx.TenantKey(tenantID.String(), "member", "card", n)
-}
-
-// touched registers, after commit, the invalidation of every cache key of
-// the member (id, phone, all its card numbers) plus extra keys, and marks
-// the transaction dirty.
-func (s *Service) touched(ctx context.Context, tenantID, memberID uuid.UUID, extra ...string) error {
-	db := tenant.DB(ctx)
-	var row struct{ PhoneIndex []byte }
-	if err := db.Raw(`SELECT phone_index FROM members WHERE tenant_id = ? AND id = ?`, tenantID, memberID).Scan(&row).Error; err != nil {
-		return fmt.Errorf("members: cache keys: %w", err)
-	}
-	idx := row.PhoneIndex
-	var cards []string
-	if err := db.Raw(`SELECT number FROM member_cards WHERE tenant_id = ? AND member_id = ?`, tenantID, memberID).Scan(&cards).Error; err != nil {
-		return fmt.Errorf("members: cache keys: %w", err)
-	}
-	keys := append(extra, keyID(tenantID, memberID))
-	if len(idx) > 0 {
-		keys = append(keys, keyPhone(tenantID, idx))
-	}
-	for _, c := range cards {
-		keys = append(keys, keyCard(tenantID, c))
-	}
-	tenant.Mark(ctx, dirtyMark)
-	tenant.AfterCommit(ctx, func(ctx context.Context) { s.cache.Invalidate(ctx, keys...) })
-	return nil
-}
-
-func loadSnapshot(db *gorm.DB, where string, args ...any) (snapshot, bool, error) {
-	var rows []snapshotRow
-	if err := db.Raw(snapshotSelect+where, args...).Scan(&rows).Error; err != nil {
-		return snapshot{}, false, fmt.Errorf("members: load: %w", err)
-	}
-	if len(rows) == 0 {
-		return snapshot{}, false, nil
-	}
-	return rows[0].snapshot(), true, nil
-}
-
-// snapshotRow is what the snapshot query scans into (column names).
-type snapshotRow struct {
-	ID               uuid.UUID
-	NameEnc          []byte
-	PhoneEnc         []byte
-	BirthdayEnc      []byte
-	AddressEnc       []byte
-	PhoneIndex       []byte
-	Gender           string
-	RegisterStoreID  *uuid.UUID
-	Channel          string
-	MarketingConsent bool
-	Tags             string
-	TierID           *uuid.UUID
-	TierCode         *string
-	TierName         *string
-	TierDiscountBP   *int
-	TierMemberPrice  *bool
-	CardID           *uuid.UUID
-	CardNumber       *string
-	CardKind         *string
-	CardStatus       *string
-	CardIssuedAt     *time.Time
-	Points           int64
-	BalancePrincipal int64
-	BalanceBonus     int64
-	TotalSpend       int64
-	VisitCount       int
-	LastVisitAt      *time.Time
-	Status           string
-	MergedInto       *uuid.UUID
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
-}
-
-func (r snapshotRow) snapshot() snapshot { return snapshot(r) }
-
-// get loads a member by id in the current transaction.
-func (s *Service) get(ctx context.Context, tenantID, id uuid.UUID) (snapshot, error) {
-	snap, ok, err := loadSnapshot(tenant.DB(ctx), `WHERE m.tenant_id = ? AND m.id = ?`, tenantID, id)
-	if err != nil {
-		return snap, err
-	}
-	if !ok {
-		return snap, ErrNotFound
-	}
-	return snap, nil
 }
 
 // render turns a snapshot into what staff see. full reveals personal data
@@ -387,42 +315,17 @@ func (s *Service) Create(ctx context.Context, tenantID uuid.UUID, in CreateInput
 	return out, err
 }
 
-// insert writes the member, account and card rows (phone already normalised).
+// insert registers one member: the rows, then its card (phone already
+// normalised). A register store must be the chain's (org.ErrStoreNotFound).
 func (s *Service) insert(ctx context.Context, tenantID uuid.UUID, phone string, in CreateInput) (uuid.UUID, error) {
-	db := tenant.DB(ctx)
 	id := uuid.Must(uuid.NewV7())
 	if in.RegisterStoreID != nil {
-		var n int64
-		if err := db.Raw(`SELECT count(*) FROM stores WHERE tenant_id = ? AND id = ?`, tenantID, *in.RegisterStoreID).Scan(&n).Error; err != nil {
+		if _, err := s.org.Store(ctx, tenantID, *in.RegisterStoreID); err != nil {
 			return id, err
 		}
-		if n == 0 {
-			return id, ErrStoreNotFound
-		}
 	}
-	var tierID *uuid.UUID
-	var tiers []uuid.UUID
-	if err := db.Raw(`SELECT id FROM member_tiers WHERE tenant_id = ? AND active ORDER BY rank LIMIT 1`, tenantID).Scan(&tiers).Error; err != nil {
+	if err := s.insertMember(ctx, tenantID, id, phone, in); err != nil {
 		return id, err
-	}
-	if len(tiers) > 0 {
-		tierID = &tiers[0]
-	}
-	idx := s.PhoneIndex(tenantID, phone)
-	err := db.Exec(`INSERT INTO members (tenant_id, id, name_enc, phone_enc, birthday_enc, address_enc, phone_index, birth_month, gender,
-		register_store_id, channel, marketing_consent, tags, tier_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ARRAY(SELECT jsonb_array_elements_text(?::jsonb)), ?)`,
-		tenantID, id, s.EncryptField(tenantID, id, "name", in.Name), s.EncryptField(tenantID, id, "phone", phone),
-		s.EncryptField(tenantID, id, "birthday", in.Birthday), s.EncryptField(tenantID, id, "address", in.Address), idx,
-		birthMonth(in.Birthday), in.Gender, in.RegisterStoreID, in.Channel, in.MarketingConsent, jsonArray(in.Tags), tierID).Error
-	if c, ok := postgres.IsUniqueViolation(err); ok && c == "members_phone_key" {
-		return id, ErrPhoneTaken.WithFields(problem.FieldError{Field: "phone", Message: "is registered to another member"})
-	}
-	if err != nil {
-		return id, fmt.Errorf("members: insert: %w", err)
-	}
-	if err := db.Exec(`INSERT INTO member_accounts (tenant_id, member_id) VALUES (?, ?)`, tenantID, id).Error; err != nil {
-		return id, fmt.Errorf("members: insert account: %w", err)
 	}
 	kind := in.CardKind
 	if kind == "" {
@@ -515,7 +418,7 @@ func (s *Service) Update(ctx context.Context, tenantID, id uuid.UUID, in UpdateI
 			if err != nil {
 				return fmt.Errorf("members: update: %w", err)
 			}
-			if err := s.touched(ctx, tenantID, id); err != nil { // the new phone's key
+			if err := s.retouched(ctx, tenantID, id); err != nil { // the new phone's key
 				return err
 			}
 			if err := audit.Record(ctx, audit.Entry{Action: "member.update", ObjectType: "member", ObjectID: id.String(),
@@ -538,13 +441,12 @@ func (s *Service) Update(ctx context.Context, tenantID, id uuid.UUID, in UpdateI
 func (s *Service) List(ctx context.Context, tenantID uuid.UUID, f Filter, page web.Page, full bool) ([]Member, error) {
 	var out []Member
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
-		where, args := s.filterWhere(tenantID, f)
+		q := snapshots(s.filtered(tenant.DB(ctx), tenantID, f))
 		if page.Cursor != uuid.Nil {
-			where, args = append(where, "m.id > ?"), append(args, page.Cursor)
+			q = q.Where("m.id > ?", page.Cursor)
 		}
 		var rows []snapshotRow
-		q := snapshotSelect + "WHERE " + strings.Join(where, " AND ") + fmt.Sprintf(" ORDER BY m.id LIMIT %d", page.Limit+1)
-		if err := tenant.DB(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+		if err := q.Limit(page.Limit + 1).Scan(&rows).Error; err != nil {
 			return fmt.Errorf("members: list: %w", err)
 		}
 		ids := make([]string, 0, len(rows))
@@ -563,41 +465,4 @@ func (s *Service) List(ctx context.Context, tenantID uuid.UUID, f Filter, page w
 		return nil
 	})
 	return out, err
-}
-
-// filterWhere is the WHERE of a member list or export.
-func (s *Service) filterWhere(tenantID uuid.UUID, f Filter) ([]string, []any) {
-	where := []string{"m.tenant_id = ?"}
-	args := []any{tenantID}
-	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
-	if f.Status != "" {
-		add("m.status = ?", f.Status)
-	} else {
-		add("m.status = 'active'")
-	}
-	if f.TierID != nil {
-		add("m.tier_id = ?", *f.TierID)
-	}
-	if f.Tag != "" {
-		add("m.tags @> ARRAY[?]::text[]", f.Tag)
-	}
-	if f.StoreID != nil {
-		add("m.register_store_id = ?", *f.StoreID)
-	}
-	if f.MinSpend != nil {
-		add("m.total_spend >= ?", *f.MinSpend)
-	}
-	if f.MaxSpend != nil {
-		add("m.total_spend <= ?", *f.MaxSpend)
-	}
-	if f.VisitedAfter != nil {
-		add("m.last_visit_at >= ?", *f.VisitedAfter)
-	}
-	if f.VisitedBefore != nil {
-		add("(m.last_visit_at IS NULL OR m.last_visit_at < ?)", *f.VisitedBefore)
-	}
-	if f.Phone != "" {
-		add("m.phone_index = ?", s.PhoneIndex(tenantID, f.Phone))
-	}
-	return where, args
 }

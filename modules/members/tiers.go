@@ -3,11 +3,13 @@ package members
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
+	"chainstore/infra/doc"
 	"chainstore/infra/postgres"
 	"chainstore/infra/problem"
 	"chainstore/tenant"
@@ -183,14 +185,17 @@ func (s *Service) IssueBirthdayGifts(ctx context.Context, tenantID uuid.UUID, no
 	var n int
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
-		loc := tenantLocation(db, tenantID)
+		loc, err := s.org.ChainLocation(ctx, tenantID)
+		if err != nil {
+			return err
+		}
 		local := now.In(loc)
 		var due []struct {
 			ID             uuid.UUID
 			BirthdayPoints int64
 			BirthdayCoupon *string
 		}
-		err := db.Raw(`SELECT m.id, t.birthday_points, t.birthday_coupon FROM members m
+		err = db.Raw(`SELECT m.id, t.birthday_points, t.birthday_coupon FROM members m
 			JOIN member_tiers t ON t.tenant_id = m.tenant_id AND t.id = m.tier_id
 			WHERE m.tenant_id = ? AND m.status = 'active' AND m.birth_month = ? AND (t.birthday_points > 0 OR t.birthday_coupon IS NOT NULL)
 			AND NOT EXISTS (SELECT 1 FROM member_birthday_gifts g WHERE g.tenant_id = m.tenant_id AND g.member_id = m.id AND g.year = ?)`,
@@ -199,7 +204,7 @@ func (s *Service) IssueBirthdayGifts(ctx context.Context, tenantID uuid.UUID, no
 			return fmt.Errorf("members: birthday members: %w", err)
 		}
 		monthEnd := time.Date(local.Year(), local.Month()+1, 1, 0, 0, 0, 0, loc).UTC()
-		rule, err := pointsRule(db, tenantID)
+		rule, err := pointsRule(ctx, tenantID)
 		if err != nil {
 			return err
 		}
@@ -217,7 +222,7 @@ func (s *Service) IssueBirthdayGifts(ctx context.Context, tenantID uuid.UUID, no
 					return err
 				}
 				if _, err := s.credit(ctx, tenantID, acc, entryArgs{memberID: d.ID, kind: "birthday", points: d.BirthdayPoints,
-					src: Source{Type: "birthday", ID: fmt.Sprintf("%d", local.Year())}, at: now}, expiryOf(rule, loc, now)); err != nil {
+					src: birthdaySource(d.ID, local.Year()), at: now}, expiryOf(rule, loc, now)); err != nil {
 					return err
 				}
 			}
@@ -232,6 +237,12 @@ func (s *Service) IssueBirthdayGifts(ctx context.Context, tenantID uuid.UUID, no
 		return nil
 	})
 	return n, err
+}
+
+// birthdaySource is the document of a member's birthday gift of a year: an
+// id derived from both (UUIDv5), so each member's gift is its own document.
+func birthdaySource(memberID uuid.UUID, year int) doc.Source {
+	return doc.Of("birthday", uuid.NewSHA1(memberID, []byte(strconv.Itoa(year))))
 }
 
 const (
