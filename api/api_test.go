@@ -298,3 +298,41 @@ func TestMetricsTokenGuardsMetrics(t *testing.T) {
 		t.Fatalf("right token: %d", r.Status)
 	}
 }
+
+// A chain fresh from signup has the units and root categories a Chinese
+// supermarket expects, so its first product needs no other setup.
+func TestSignupGivesTheChainUnitsAndCategories(t *testing.T) {
+	tn := env.Signup(t)
+	var units struct {
+		Data []struct {
+			ID   string `json:"id"`
+			Code string `json:"code"`
+			Name string `json:"name"`
+		} `json:"data"`
+	}
+	env.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/catalog/units", Token: tn.AdminToken}).JSON(t, &units)
+	byCode := map[string]string{}
+	for _, u := range units.Data {
+		byCode[u.Code] = u.ID
+	}
+	for _, code := range []string{"ge", "jian", "ping", "he", "xiang", "dai", "kg"} {
+		if byCode[code] == "" {
+			t.Errorf("a new chain has no unit %q (units: %+v)", code, units.Data)
+		}
+	}
+	var cats struct {
+		Data []struct {
+			ID string `json:"id"`
+		} `json:"data"`
+	}
+	env.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/catalog/categories", Token: tn.AdminToken}).JSON(t, &cats)
+	if len(cats.Data) == 0 {
+		t.Fatal("a new chain has no category")
+	}
+	r := env.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/catalog/products", Token: tn.AdminToken, Body: map[string]any{
+		"code": "P1", "name": "农夫山泉 550ml", "category_id": cats.Data[0].ID, "unit_id": byCode["ping"],
+		"skus": []map[string]any{{"code": "P1-1", "name": "农夫山泉 550ml", "barcodes": []string{"6921168509256"}, "prices": map[string]any{"list": 200}}}}})
+	if r.Status != 201 {
+		t.Fatalf("first product of a new chain: %d %s", r.Status, r.Body)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
 
 	"chainstore/infra/clock"
 	"chainstore/infra/config"
@@ -86,19 +87,20 @@ func Wire(ctx context.Context, cfg *config.Config, ks *keys.Set, log *slog.Logge
 	tokens := auth.NewTokens(ks, cfg.JWTIssuer, cfg.JWTAudience, cfg.AccessTokenTTL, clk)
 	bill := billing.New(pool, rc, cfg, clk)
 	bill.Watch(watchCtx)
+	orgs := org.New(pool, az)
+	cat := catalog.New(pool, az, clk, orgs)
 	au := auth.New(pool, az, tokens, rc, auth.Options{
 		RefreshTTL: cfg.RefreshTokenTTL, LoginPerAccount: cfg.LoginLimitPerAccount,
 		LoginPerIP: cfg.LoginLimitPerIP, LoginLimitWindow: cfg.LoginLimitWindow,
-		AfterSignup: bill.StartTrial, BillingFlags: bill.MeFlags,
+		AfterSignup: afterSignup(bill.StartTrial, cat.SeedDefaults), BillingFlags: bill.MeFlags,
 	})
 	au.Watch(watchCtx)
 	fin := finance.New(pool, az)
-	orgs := org.New(pool, az)
 	s.Deps = Deps{
 		Config: cfg, Clock: clk, Pool: pool, Redis: rc, Authz: az, Auth: au,
 		Org: orgs, Users: users.New(pool, az, au), Log: log,
 		// Modules, one line each.
-		Catalog:   catalog.New(pool, az, clk, orgs),
+		Catalog:   cat,
 		Inventory: inventory.New(pool, az, fin),
 		Members:   members.New(pool, az, rc, ks, clk, orgs, fin),
 		Finance:   fin,
@@ -117,6 +119,20 @@ func Wire(ctx context.Context, cfg *config.Config, ks *keys.Set, log *slog.Logge
 	s.Jobs = runner
 	s.close = append([]func(){runner.Close}, s.close...)
 	return s, nil
+}
+
+// afterSignup runs each step inside the signup's transaction, in order: a
+// new chain starts its trial and gets the units, categories and defaults a
+// Chinese supermarket expects, all editable afterwards.
+func afterSignup(steps ...func(ctx context.Context, tenantID uuid.UUID) error) func(ctx context.Context, tenantID uuid.UUID) error {
+	return func(ctx context.Context, tenantID uuid.UUID) error {
+		for _, step := range steps {
+			if err := step(ctx, tenantID); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }
 
 // Close stops the watcher and closes the connections.
