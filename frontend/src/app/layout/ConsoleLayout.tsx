@@ -54,7 +54,7 @@ export function ConsoleLayout() {
       breakpoint="lg"
       route={{ path: '/', children: menu }}
       location={{ pathname: location.pathname }}
-      menu={{ locale: false }}
+      menu={{ locale: false, defaultOpenAll: true, ignoreFlatMenu: true }}
       menuItemRender={(item, dom) => (item.path ? <Link to={item.path}>{dom}</Link> : dom)}
       actionsRender={() => [<StoreSwitcher key="store" />, <LanguageSwitch key="language" />]}
       avatarProps={{
