@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"os"
 	"path"
 	"path/filepath"
@@ -38,19 +39,24 @@ The API is described at <a href="/api/openapi.yaml">/api/openapi.yaml</a>.</p>
 </body></html>
 `
 
-// mountConsole serves the built console from dir at "/", after every API
-// route so the API always wins. Hashed files under /assets/ are cached for
-// a year; index.html is revalidated on every load, so a deploy shows at
-// once. Any other GET with no file behind it answers index.html (the
-// console's router draws the page), except under the API prefixes, which
-// keep their problem+json 404. The build is read from disk, never
-// embedded, so `go build` works without Node and a rebuild needs no
-// restart.
+// mountConsole serves the built console from dir at "/" for what no route
+// answers, so the API always wins (even routes added after it, as tests
+// do). Hashed files under /assets/ are cached for a year; index.html is
+// revalidated on every load, so a deploy shows at once. Any other GET with
+// no file behind it answers index.html (the console's router draws the
+// page), except under the API prefixes, which keep their problem+json
+// 404. The build is read from disk, never embedded, so `go build` works
+// without Node and a rebuild needs no restart.
 func mountConsole(app *fiber.App, dir string) {
 	skip := func(c *fiber.Ctx) bool { return !isConsoleRequest(c) }
 	app.Use(compress.New(compress.Config{Next: skip, Level: compress.LevelBestSpeed}), func(c *fiber.Ctx) error {
 		if skip(c) {
 			return c.Next()
+		}
+		err := c.Next()
+		var unrouted *fiber.Error // Fiber's own "no route matched"
+		if !errors.As(err, &unrouted) || unrouted.Code != fiber.StatusNotFound {
+			return err
 		}
 		return serveConsole(c, dir)
 	})
@@ -91,7 +97,7 @@ func serveConsole(c *fiber.Ctx, dir string) error {
 		if !isFile(file) {
 			// A missing hashed file is a stale page asking for an old
 			// build: index.html in its place would fail as a script.
-			return c.Next()
+			return fiber.ErrNotFound
 		}
 		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
 		return sendFile(c, file)
@@ -110,7 +116,7 @@ func sendFile(c *fiber.Ctx, file string) error {
 		return err
 	}
 	c.Type(filepath.Ext(file))
-	return c.Send(body)
+	return c.Status(fiber.StatusOK).Send(body)
 }
 
 func isFile(name string) bool {

@@ -180,3 +180,12 @@ func TestConsolePathsCannotLeaveTheBuild(t *testing.T) {
 		}
 	}
 }
+
+// The console answers only what no route does, even a route added later.
+func TestConsoleYieldsToRoutesAddedLater(t *testing.T) {
+	app := consoleApp(t, builtConsole(t))
+	app.Get("/late", func(c *fiber.Ctx) error { return c.SendString("late route") })
+	if r := get(t, app, "GET", "/late"); r.status != 200 || r.body != "late route" {
+		t.Errorf("GET /late: %d %q, want the late route", r.status, r.body)
+	}
+}
