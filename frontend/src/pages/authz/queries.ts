@@ -14,8 +14,9 @@ export const roleKeys = {
   permissions: ['permissions'] as const,
 };
 
-export function useRoles() {
-  return useQuery({ queryKey: roleKeys.list, queryFn: () => unwrap(api.GET('/api/v1/roles')), select: (list) => list.data });
+/** useRoles: every role of the chain (not paginated), for the roles screen and for role pickers. */
+export function useRoles(enabled = true) {
+  return useQuery({ queryKey: roleKeys.list, queryFn: () => unwrap(api.GET('/api/v1/roles')), select: (list) => list.data, enabled });
 }
 
 export function useRole(id: string, enabled: boolean) {

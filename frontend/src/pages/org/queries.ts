@@ -38,6 +38,17 @@ export function useFranchisee(id: string) {
   });
 }
 
+/** useStoreOptions: stores in the caller's scope for pickers and name look-ups (the first 200). */
+export function useStoreOptions(enabled: boolean) {
+  return useQuery({
+    queryKey: ['stores', 'options'],
+    queryFn: () => unwrap(api.GET('/api/v1/stores', { params: { query: { limit: 200 } } })),
+    enabled,
+    select: (page) => page.data,
+    staleTime: 60_000,
+  });
+}
+
 /** useFranchiseeOptions: the chain's franchisees for pickers and name look-ups (the first 200). */
 export function useFranchiseeOptions(enabled: boolean) {
   return useQuery({

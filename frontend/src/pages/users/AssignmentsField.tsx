@@ -2,7 +2,7 @@ import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Form, Select, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Franchisee, Role, Store } from '../../api/types';
-import { roleLabel } from './role-label';
+import { roleLabel } from '../authz/role-label';
 
 export interface AssignmentsFieldProps {
   roles: Role[];

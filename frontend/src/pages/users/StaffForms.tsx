@@ -5,7 +5,7 @@ import type { AssignmentInput, Franchisee, Role, Store, UserDetail } from '../..
 import { formSubmitter } from '../../components/form-submitter';
 import { useShowError } from '../../components/useShowError';
 import { AssignmentsField } from './AssignmentsField';
-import { roleLabel } from './role-label';
+import { roleLabel } from '../authz/role-label';
 
 // The staff screens' forms and small views, shared by the list and the detail page.
 

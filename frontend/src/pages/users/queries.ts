@@ -22,28 +22,6 @@ export function useUser(id: string) {
   return useQuery({ queryKey: userKeys.detail(id), queryFn: () => unwrap(api.GET('/api/v1/users/{id}', { params: { path: { id } } })) });
 }
 
-/** useRoleOptions: the chain's roles, for pickers and for naming assignments. */
-export function useRoleOptions(enabled: boolean) {
-  return useQuery({
-    queryKey: ['roles', 'list'],
-    queryFn: () => unwrap(api.GET('/api/v1/roles')),
-    enabled,
-    select: (list) => list.data,
-    staleTime: 60_000,
-  });
-}
-
-/** useStoreOptions: stores in the caller's scope for pickers and for naming assignments (the first 200). */
-export function useStoreOptions(enabled: boolean) {
-  return useQuery({
-    queryKey: ['stores', 'options'],
-    queryFn: () => unwrap(api.GET('/api/v1/stores', { params: { query: { limit: 200 } } })),
-    enabled,
-    select: (page) => page.data,
-    staleTime: 60_000,
-  });
-}
-
 function useInvalidateUsers() {
   const queryClient = useQueryClient();
   return (id?: string) =>

@@ -6,7 +6,7 @@ import { useIdempotencyKey } from '../../../api/idempotency';
 import { useAccess, useSession } from '../../../app/session';
 import { ErrorResult, ForbiddenResult } from '../../../components/ErrorResult';
 import { useShowError } from '../../../components/useShowError';
-import { roleLabel } from '../../users/role-label';
+import { roleLabel } from '../role-label';
 import { PermissionMatrix } from '../PermissionMatrix';
 import { useCreateRole, useDeleteRole, usePermissions, useRole, useUpdateRole } from '../queries';
 

@@ -6,7 +6,7 @@ import { Link, useNavigate } from 'react-router';
 import type { Role } from '../../../api/types';
 import { Access } from '../../../app/session';
 import { ErrorResult } from '../../../components/ErrorResult';
-import { roleLabel } from '../../users/role-label';
+import { roleLabel } from '../role-label';
 import { useRoles } from '../queries';
 
 export default function RoleListPage() {

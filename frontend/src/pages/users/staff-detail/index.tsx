@@ -8,9 +8,10 @@ import { useTimeZone } from '../../../app/store-context';
 import { ErrorResult } from '../../../components/ErrorResult';
 import { useShowError } from '../../../components/useShowError';
 import { formatDateTime } from '../../../lib/time';
-import { useFranchiseeOptions } from '../../org/queries';
+import { useRoles } from '../../authz/queries';
+import { useFranchiseeOptions, useStoreOptions } from '../../org/queries';
 import { AssignRolesForm, AssignmentTags, ProfileForm, showTokenLink } from '../StaffForms';
-import { useAssignRoles, useRoleOptions, useStoreOptions, useUpdateUser, useUser, useUserAction } from '../queries';
+import { useAssignRoles, useUpdateUser, useUser, useUserAction } from '../queries';
 
 const statusColor = { active: 'green', invited: 'blue', disabled: 'default' } as const;
 
@@ -26,7 +27,7 @@ export default function StaffDetailPage() {
   const update = useUpdateUser(id);
   const assign = useAssignRoles(id);
   const action = useUserAction();
-  const roles = useRoleOptions(can('roles.read'));
+  const roles = useRoles(can('roles.read'));
   const stores = useStoreOptions(can('stores.read'));
   const franchisees = useFranchiseeOptions(can('franchisees.read'));
   const scope = { roles: roles.data ?? [], stores: stores.data ?? [], franchisees: franchisees.data ?? [] };

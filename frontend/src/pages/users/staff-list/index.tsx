@@ -10,9 +10,10 @@ import { Access, useAccess } from '../../../app/session';
 import { useCurrentStore, useTimeZone } from '../../../app/store-context';
 import { CursorTable } from '../../../components/CursorTable';
 import { formatDateTime } from '../../../lib/time';
-import { useFranchiseeOptions } from '../../org/queries';
+import { useRoles } from '../../authz/queries';
+import { useFranchiseeOptions, useStoreOptions } from '../../org/queries';
 import { AssignmentTags, InviteForm, showTokenLink } from '../StaffForms';
-import { fetchUsers, useInviteUser, useRoleOptions, useStoreOptions } from '../queries';
+import { fetchUsers, useInviteUser } from '../queries';
 
 export default function StaffListPage() {
   const { t } = useTranslation('users');
@@ -25,7 +26,7 @@ export default function StaffListPage() {
   const [inviting, setInviting] = useState(false);
   const idempotency = useIdempotencyKey();
   const invite = useInviteUser();
-  const roles = useRoleOptions(can('roles.read'));
+  const roles = useRoles(can('roles.read'));
   const stores = useStoreOptions(can('stores.read'));
   const franchisees = useFranchiseeOptions(can('franchisees.read'));
   const scope = { roles: roles.data ?? [], stores: stores.data ?? [], franchisees: franchisees.data ?? [] };
