@@ -21,6 +21,7 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test/setup.ts'],
     css: false,
-    testTimeout: 20_000,
+    // antd forms in jsdom are slow on a 2-core machine.
+    testTimeout: 60_000,
   },
 });

@@ -1,3 +1,4 @@
+import { ProConfigProvider, enUSIntl, zhCNIntl } from '@ant-design/pro-components';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider } from 'antd';
 import enUS from 'antd/locale/en_US';
@@ -27,13 +28,17 @@ export function App() {
   const { i18n } = useTranslation();
   const [queryClient] = useState(createQueryClient);
   const [router] = useState(createConsoleRouter);
+  const english = i18n.language === 'en';
   return (
-    <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}>
-      <AntApp>
-        <QueryClientProvider client={queryClient}>
-          <RouterProvider router={router} />
-        </QueryClientProvider>
-      </AntApp>
+    <ConfigProvider locale={english ? enUS : zhCN} theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}>
+      {/* pro-components keep their own texts (search form, pager): same language. */}
+      <ProConfigProvider intl={english ? enUSIntl : zhCNIntl}>
+        <AntApp>
+          <QueryClientProvider client={queryClient}>
+            <RouterProvider router={router} />
+          </QueryClientProvider>
+        </AntApp>
+      </ProConfigProvider>
     </ConfigProvider>
   );
 }

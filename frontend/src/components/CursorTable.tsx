@@ -46,7 +46,8 @@ export function CursorTable<T extends Record<string, unknown>, F extends Record<
       <ProTable<T, F>
         rowKey="id"
         actionRef={ref}
-        pagination={{ defaultPageSize: 20, showSizeChanger: false }}
+        // A cursor list knows no total: the pager shows pages, not "1-20 of N".
+        pagination={{ defaultPageSize: 20, showSizeChanger: false, showTotal: () => null }}
         options={{ density: false, reload: true, setting: true }}
         scroll={{ x: 'max-content' }}
         search={{ labelWidth: 'auto', defaultCollapsed: false }}

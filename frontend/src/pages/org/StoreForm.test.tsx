@@ -36,7 +36,7 @@ function renderForm(onSubmit: (input: CreateStoreInput) => Promise<void>) {
 
 describe('StoreForm', () => {
   it('asks a franchise store for its franchisee, sends the input, and shows the API field errors on their fields', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const onSubmit = vi
       .fn<(input: CreateStoreInput) => Promise<void>>()
       .mockRejectedValueOnce(new ApiError({ status: 409, code: 'stores.code_taken', title: 'Store code taken' }))
@@ -91,7 +91,7 @@ describe('StoreForm', () => {
   });
 
   it('sends no franchisee for a direct store', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const onSubmit = vi.fn<(input: CreateStoreInput) => Promise<void>>().mockResolvedValue(undefined);
     const dialog = renderForm(onSubmit);
     await user.type(dialog.getByLabelText('门店编码'), 'SH-002');
@@ -102,7 +102,7 @@ describe('StoreForm', () => {
   });
 
   it('refuses a code the API would refuse before sending it', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const onSubmit = vi.fn<(input: CreateStoreInput) => Promise<void>>();
     const dialog = renderForm(onSubmit);
     await user.type(dialog.getByLabelText('门店编码'), '上海 1');

@@ -96,7 +96,16 @@ export default function RoleDetailPage() {
           form={form}
           disabled={!editable}
           layout="vertical"
-          initialValues={r ? { ...r, scope: r.scope === 'franchise' ? 'store' : r.scope } : { scope: 'store', permissions: [] }}
+          initialValues={
+            r
+              ? {
+                  ...r,
+                  name: roleLabel(t, r),
+                  description: r.builtin ? t(`builtinDescriptions.${r.key}`, { defaultValue: r.description }) : r.description,
+                  scope: r.scope === 'franchise' ? 'store' : r.scope,
+                }
+              : { scope: 'store', permissions: [] }
+          }
           submitter={editable ? { searchConfig: { submitText: t('common:actions.save') }, resetButtonProps: false } : false}
           onFinish={async (v) => {
             await save(v);
