@@ -25,7 +25,7 @@ export function FranchiseeForm({ franchisee, open, onOpenChange, onSubmit }: Fra
       form={form}
       open={open}
       onOpenChange={onOpenChange}
-      modalProps={{ destroyOnClose: true }}
+      modalProps={{ destroyOnHidden: true }}
       submitter={formSubmitter(t)}
       width={520}
       layout="horizontal"

@@ -66,7 +66,7 @@ export function StoreForm({ store, chainTimeZone, franchisees, open, onOpenChang
       form={form}
       open={open}
       onOpenChange={onOpenChange}
-      modalProps={{ destroyOnClose: true }}
+      modalProps={{ destroyOnHidden: true }}
       submitter={formSubmitter(t)}
       width={560}
       layout="horizontal"

@@ -42,7 +42,7 @@ export function InviteForm({
       form={form}
       open={open}
       onOpenChange={onOpenChange}
-      modalProps={{ destroyOnClose: true }}
+      modalProps={{ destroyOnHidden: true }}
       submitter={formSubmitter(t)}
       width={640}
       initialValues={{ assignments: [{ role: 'cashier', store_id: defaultStoreId }] }}
@@ -84,7 +84,7 @@ export function AssignRolesForm({
       form={form}
       open={open}
       onOpenChange={onOpenChange}
-      modalProps={{ destroyOnClose: true }}
+      modalProps={{ destroyOnHidden: true }}
       submitter={formSubmitter(t)}
       width={640}
       initialValues={{
@@ -132,7 +132,7 @@ export function ProfileForm({
       form={form}
       open={open}
       onOpenChange={onOpenChange}
-      modalProps={{ destroyOnClose: true }}
+      modalProps={{ destroyOnHidden: true }}
       submitter={formSubmitter(t)}
       width={480}
       initialValues={{ name: user.name, email: user.email ?? '', phone: user.phone ?? '' }}
