@@ -22,21 +22,33 @@ WITH_SERVICES = svc_env="$$(infra/dev/services.sh env)" && eval "$$svc_env" &&
 
 GO_FILES = find . \( $(foreach d,$(SKIP_DIRS),-path ./$(d) -o) -false \) -prune -o -name '*.go' -type f -print
 
-.PHONY: help run test stripe-mock bench lint fmt fmt-check vet fuzz migrate seed build clean services services-stop services-status
+.PHONY: help run test stripe-mock bench lint fmt fmt-check vet fuzz migrate seed build clean services services-stop services-status \
+	console console-if-node console-test e2e openapi-client openapi-client-check
+
+# ── The web console (frontend/) ──
+# Built into frontend/dist, which `serve` reads from CONSOLE_DIR. npm ci runs when node_modules
+# is missing or older than package-lock.json; the build runs when dist is missing or older than
+# any source file.
+NPM              ?= npm
+CONSOLE_DEPS     := frontend/node_modules/.package-lock.json
+CONSOLE_BUILD    := frontend/dist/index.html
+CONSOLE_SOURCES  := $(shell find frontend/src frontend/public frontend/scripts -type f -not -name '*.test.*' 2>/dev/null) \
+	frontend/index.html frontend/vite.config.ts frontend/tsconfig.json frontend/package.json
 
 help: ## List the targets
 	@echo "ChainStore make targets:"
-	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-16s %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-21s %s\n", $$1, $$2}'
 	@echo "Variables: FUZZTIME=$(FUZZTIME)  TEST_FLAGS='$(TEST_FLAGS)'  BIN=$(BIN)"
 
-run: ## Start services, migrate, seed demo data, serve the API (HTTP_ADDR, default :8080)
+run: console-if-node ## Build the console if stale, start services, migrate, seed demo data, serve API and console (HTTP_ADDR, default :8080)
 	@$(WITH_SERVICES) $(GO) run . migrate up && $(GO) run . seed-demo && exec $(GO) run . serve
 
-test: fmt-check vet stripe-mock ## gofmt check, go vet, all tests against real PostgreSQL/Redis, then a short run of every fuzz test
+test: fmt-check vet stripe-mock openapi-client-check ## gofmt, go vet, the console client's freshness, all Go tests, short fuzz runs, then the console's unit and e2e tests
 	@$(WITH_SERVICES) \
 	echo "go test $(TEST_FLAGS) ./..." && \
 	$(GO) test $(TEST_FLAGS) ./...
 	@$(MAKE) --no-print-directory fuzz
+	@$(MAKE) --no-print-directory console-test e2e
 
 fuzz: ## Run each Fuzz test for FUZZTIME (default 10s, or a count: 50000x), FUZZ_JOBS at a time (default 3); failing inputs land in testdata/fuzz
 	@$(WITH_SERVICES) GO=$(GO) FUZZTIME=$(FUZZTIME) FUZZ_JOBS=$(FUZZ_JOBS) infra/dev/fuzz.sh
@@ -46,6 +58,31 @@ STRIPE_MOCK := $(shell $(GO) env GOPATH)/bin/stripe-mock
 
 stripe-mock: ## Install the pinned stripe-mock (billing tests start it) unless present
 	@test -x "$(STRIPE_MOCK)" || $(GO) install github.com/stripe/stripe-mock@$(STRIPE_MOCK_VERSION)
+
+$(CONSOLE_DEPS): frontend/package-lock.json
+	cd frontend && $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+$(CONSOLE_BUILD): $(CONSOLE_DEPS) $(CONSOLE_SOURCES)
+	cd frontend && $(NPM) run build
+
+console: $(CONSOLE_BUILD) ## Build the web console into frontend/dist (npm ci and build only when stale)
+
+console-if-node:
+	@if command -v $(NPM) >/dev/null 2>&1; then $(MAKE) --no-print-directory console; \
+	else echo "make run: Node.js/npm not found; serving the API without the console (install Node 20.19+, then make console)"; fi
+
+console-test: $(CONSOLE_DEPS) ## Console unit and component tests (Vitest)
+	cd frontend && $(NPM) test
+
+e2e: console ## Console end-to-end tests: Playwright in Debian's Chromium (CHROMIUM_PATH) against a real server on a fresh database
+	@$(WITH_SERVICES) cd frontend && $(NPM) run e2e
+
+openapi-client: $(CONSOLE_DEPS) ## Regenerate the console's typed API client (frontend/src/api/schema.gen.ts) from api/openapi.yaml
+	cd frontend && $(NPM) run openapi-client
+
+openapi-client-check: $(CONSOLE_DEPS) ## Fail if frontend/src/api/schema.gen.ts is stale against api/openapi.yaml
+	@cd frontend && $(NPM) run --silent openapi-client:check
 
 bench: ## Start services and print the benchmark figures (go run . bench)
 	@$(WITH_SERVICES) $(GO) run . bench
@@ -75,7 +112,7 @@ build: ## Build a static binary into bin/
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) .
 
 clean: ## Remove build output and coverage files (keeps .data/; see services-stop)
-	rm -rf bin/ coverage.out coverage.html cover.out *.coverprofile
+	rm -rf bin/ frontend/dist/ frontend/e2e/artifacts/ coverage.out coverage.html cover.out *.coverprofile
 
 services: ## Make sure PostgreSQL and Redis answer; print their URLs
 	@infra/dev/services.sh up

@@ -101,6 +101,7 @@ func New(d Deps) *fiber.App {
 		return c.Send(OpenAPI)
 	})
 	routes(app, d)
+	mountConsole(app, cfg.ConsoleDir)
 	return app
 }
 

@@ -24,6 +24,7 @@ type Config struct {
 	HTTPAddr             string
 	DataDir              string
 	ConsoleOrigins       []string
+	ConsoleDir           string // the built web console (index.html, assets/), served at /
 	BodyLimit            int
 	UploadBodyLimit      int
 	ReadTimeout          time.Duration
@@ -84,6 +85,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		HTTPAddr:             r.str("HTTP_ADDR", ":8080"),
 		DataDir:              r.str("DATA_DIR", ".data"),
 		ConsoleOrigins:       r.list("CONSOLE_ORIGINS", "http://localhost:5173,http://127.0.0.1:5173"),
+		ConsoleDir:           r.str("CONSOLE_DIR", "frontend/dist"),
 		BodyLimit:            r.integer("HTTP_BODY_LIMIT", 1<<20, 1024, 1<<30),
 		UploadBodyLimit:      r.integer("HTTP_UPLOAD_LIMIT", 64<<20, 1024, 1<<30),
 		ReadTimeout:          r.duration("HTTP_READ_TIMEOUT", 15*time.Second),

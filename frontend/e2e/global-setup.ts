@@ -1,0 +1,96 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Starts the real server for the end-to-end tests: builds the binary,
+// creates a fresh database (chainstore_e2e_<random>) with `migrate up`
+// (which also makes the app role), seeds the demo chain, and serves the
+// console build on E2E_PORT. The returned function stops the server and
+// drops the database.
+
+const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+const consoleDir = join(root, 'frontend/dist');
+
+function withDatabase(url: string, database: string, user?: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  if (user !== undefined) {
+    u.username = user;
+    u.password = '';
+  }
+  return u.toString();
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv) {
+  execFileSync(join(root, 'bin/chainstore'), args, { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+async function waitUntilReady(url: string, server: ChildProcess, deadline: number) {
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the server did not become ready at ${url}`);
+}
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  if (!existsSync(join(consoleDir, 'index.html'))) throw new Error('frontend/dist has no build: run `make console` first (make e2e does)');
+  const started = Date.now();
+  execFileSync('go', ['build', '-o', 'bin/chainstore', '.'], { cwd: root, stdio: 'inherit' });
+
+  const database = `chainstore_e2e_${randomBytes(4).toString('hex')}`;
+  const appBase = process.env.DATABASE_URL ?? 'postgres://chainstore_app:chainstore_app@127.0.0.1:5432/chainstore?sslmode=disable';
+  const appURL = withDatabase(appBase, database);
+  const ownerURL = process.env.MIGRATION_DATABASE_URL ? withDatabase(process.env.MIGRATION_DATABASE_URL, database) : withDatabase(appBase, database, 'postgres');
+  const dataDir = mkdtempSync(join(tmpdir(), 'chainstore-e2e-'));
+  const origin = `http://127.0.0.1:${process.env.E2E_PORT}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    APP_ENV: 'development',
+    DATABASE_URL: appURL,
+    MIGRATION_DATABASE_URL: ownerURL,
+    DATA_DIR: dataDir,
+    HTTP_ADDR: `127.0.0.1:${process.env.E2E_PORT}`,
+    CONSOLE_DIR: consoleDir,
+    LOG_LEVEL: 'warn',
+    JOB_WORKERS: '1',
+    BILLING_SUCCESS_URL: `${origin}/billing?checkout=success`,
+    BILLING_CANCEL_URL: `${origin}/billing?checkout=canceled`,
+    BILLING_PORTAL_RETURN_URL: `${origin}/billing`,
+  };
+  delete env.STRIPE_SECRET_KEY;
+
+  const dropDatabase = () => {
+    execFileSync('psql', [withDatabase(ownerURL, 'postgres'), '-qc', `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`], { stdio: 'inherit' });
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  let server: ChildProcess | undefined;
+  try {
+    run(['migrate', 'up'], env);
+    run(['seed-demo'], env);
+    server = spawn(join(root, 'bin/chainstore'), ['serve'], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+    await waitUntilReady(`${origin}/readyz`, server, Date.now() + 60_000);
+  } catch (e) {
+    server?.kill('SIGTERM');
+    dropDatabase();
+    throw e;
+  }
+  console.log(`e2e: server ready on ${origin} (database ${database}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  return async () => {
+    const running = server as ChildProcess;
+    const exited = new Promise((r) => running.once('exit', r));
+    running.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    dropDatabase();
+  };
+}

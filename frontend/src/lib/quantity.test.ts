@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { QuantityParseError, formatQuantity, parseQuantity } from './quantity';
+
+describe('formatQuantity', () => {
+  it.each([
+    [24000, undefined, '24'],
+    [1500, 'kg', '1.5 kg'],
+    [1, undefined, '0.001'],
+    [0, undefined, '0'],
+    [-2500, undefined, '-2.5'],
+    [1234567, undefined, '1,234.567'],
+    [350, 'g', '0.35 g'],
+  ])('%s thousandths → %s', (milli, unit, text) => {
+    expect(formatQuantity(milli, unit)).toBe(text);
+  });
+
+  it('keeps every digit past 2^53', () => {
+    expect(formatQuantity(9223372036854775807n)).toBe('9,223,372,036,854,775.807');
+  });
+});
+
+describe('parseQuantity', () => {
+  it.each([
+    ['24', 24000n],
+    ['1.5', 1500n],
+    ['0.001', 1n],
+    ['1,200', 1200000n],
+    ['-2.5', -2500n],
+  ])('%s → %s', (text, milli) => {
+    expect(parseQuantity(text)).toBe(milli);
+  });
+
+  it.each([
+    ['', 'empty'],
+    ['x', 'format'],
+    ['1.0005', 'precision'],
+  ])('refuses %j (%s)', (text, reason) => {
+    expect(() => parseQuantity(text)).toThrowError(QuantityParseError);
+    expect(() => parseQuantity(text)).toThrowError(`quantity: ${reason}`);
+  });
+});
