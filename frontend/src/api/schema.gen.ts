@@ -2372,9 +2372,10 @@ export interface paths {
          * Top up stored value at the store
          * @description Principal (`amount`, taken by `payment_method`) plus the bonus of the applicable
          *     top-up rule, recorded at this store. In the same transaction finance posts it in the
-         *     books of the store's entity (source type `topup`, source id = the entry's id): money
-         *     in, principal and bonus as contract liabilities (the bonus against selling expense).
-         *     Idempotent per (source_type, source_id). Needs `members:write` in the store. Audited.
+         *     books of the store's entity on the store's business day (source type `topup`, source
+         *     id = the entry's id): money in, principal and bonus as contract liabilities (the
+         *     bonus against selling expense). Idempotent per (source_type, source_id), the id a
+         *     UUID. Needs `members:write` in the store. Audited.
          */
         post: operations["posTopUpMember"];
         delete?: never;
@@ -4684,6 +4685,10 @@ export interface components {
             /** Format: uuid */
             store_id: string | null;
             source_type: string;
+            /**
+             * Format: uuid
+             * @description The source document's id; null for a person's adjustment
+             */
             source_id: string | null;
             /** Format: uuid */
             reverses_id: string | null;
@@ -4729,6 +4734,7 @@ export interface components {
             /** Format: uuid */
             store_id: string | null;
             source_type: string;
+            /** Format: uuid */
             source_id: string | null;
             /** Format: uuid */
             refunds_id: string | null;
@@ -4836,7 +4842,10 @@ export interface components {
             amount: number;
             /** @example sale */
             source_type: string;
-            /** @description The source document; a repeat returns the first entry */
+            /**
+             * Format: uuid
+             * @description The source document (a UUID the till makes; anything else is 422 on source_id); a repeat returns the first entry
+             */
             source_id: string;
         };
         ImportReport: {
@@ -4978,13 +4987,16 @@ export interface components {
              */
             amount: number;
             /**
-             * @description Cash, bank card, WeChat Pay or Alipay
+             * @description A customer tender of finance (cash, bank card, UnionPay, WeChat Pay, Alipay)
              * @enum {string}
              */
-            payment_method: "cash" | "card" | "wechat" | "alipay";
+            payment_method: "cash" | "card" | "unionpay" | "wechat" | "alipay";
             /** @example topup_order */
             source_type: string;
-            /** @description The source document; a repeat returns the first entry */
+            /**
+             * Format: uuid
+             * @description The source document (a UUID the till makes; anything else is 422 on source_id); a repeat returns the first entry
+             */
             source_id: string;
         };
         StoredValueRefundInput: {
@@ -5000,18 +5012,24 @@ export interface components {
             amount: number;
             /** @example return */
             source_type: string;
-            /** @description The return document; a repeat returns the first entry */
+            /**
+             * Format: uuid
+             * @description The return document (a UUID the till makes; anything else is 422 on source_id); a repeat returns the first entry
+             */
             source_id: string;
         };
         CashOutInput: {
             /**
-             * @description How the principal is paid back
+             * @description How the principal is paid back: a customer tender of finance
              * @enum {string}
              */
-            payment_method: "cash" | "card" | "wechat" | "alipay";
+            payment_method: "cash" | "card" | "unionpay" | "wechat" | "alipay";
             /** @example cash_out */
             source_type: string;
-            /** @description The cash-out document; a repeat returns the first entry */
+            /**
+             * Format: uuid
+             * @description The cash-out document (a UUID the till makes; anything else is 422 on source_id); a repeat returns the first entry
+             */
             source_id: string;
         };
         PointsReverseInput: {
