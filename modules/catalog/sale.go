@@ -1,0 +1,149 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"chainstore/infra/postgres"
+	"chainstore/tenant"
+)
+
+// SaleItem is a SKU as a sale prices it: the till's item (prices in force
+// at the store and time, tax rate, unit, weighed or not) with its
+// category's path from the root, for promotions on a category's subtree.
+type SaleItem struct {
+	Item
+	CategoryPath []uuid.UUID
+}
+
+// Scan is what one scanned code resolved to: its SKU and what the code
+// itself said (kind; for a scale label the embedded weight or price).
+type Scan struct {
+	SKUID uuid.UUID
+	Info  ScanInfo
+}
+
+type layoutsKey struct{ tenantID uuid.UUID }
+
+// ForSale resolves a cart: the SKUs named by id, and those behind the
+// scanned codes — a registered barcode first (as scanned and normalised:
+// UPC-A as EAN-13), else a weighed-goods label of the chain's scale layouts
+// by its PLU, with the embedded weight or price (a price-only label's
+// weight derived at the list price in force) — all priced for the store
+// at at. It costs two statements whatever the number of lines (the items,
+// their categories' paths), plus the scale layouts once per transaction
+// when a code is shaped like one. Unknown ids and codes are absent from
+// the maps; the store must exist (org.ErrStoreNotFound).
+func (s *Service) ForSale(ctx context.Context, tenantID, storeID uuid.UUID, at time.Time, skuIDs []uuid.UUID, codes []string) (map[uuid.UUID]SaleItem, map[string]Scan, error) {
+	out := map[uuid.UUID]SaleItem{}
+	scans := map[string]Scan{}
+	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		if err := s.storeExists(ctx, tenantID, storeID); err != nil {
+			return err
+		}
+		db := tenant.DB(ctx)
+		type candidate struct {
+			raw, code, kind string
+			scale           *Scanned
+		}
+		var lookups, plus []string
+		cands := make([]candidate, 0, len(codes))
+		for _, raw := range codes {
+			raw = strings.TrimSpace(raw)
+			c := candidate{raw: raw, code: raw, kind: KindInStore}
+			if code, k, err := NormalizeBarcode(raw); err == nil {
+				c.code, c.kind = code, k
+			}
+			lookups = append(lookups, raw, c.code)
+			if scaleShaped(raw) {
+				layouts, err := tenant.Memo(ctx, layoutsKey{tenantID}, func() ([]ScaleLayout, error) { return scaleLayouts(db, tenantID) })
+				if err != nil {
+					return err
+				}
+				if sc, _ := ParseScan(raw, layouts); sc.Weighed {
+					c.scale = &sc
+					plus = append(plus, sc.PLU)
+				}
+			}
+			cands = append(cands, c)
+		}
+		if len(skuIDs) == 0 && len(lookups) == 0 {
+			return nil
+		}
+		if skuIDs == nil {
+			skuIDs = []uuid.UUID{}
+		}
+		if lookups == nil {
+			lookups = []string{}
+		}
+		if plus == nil {
+			plus = []string{}
+		}
+		rows, err := items(db, tenantID, storeID, at, `(s.id = ANY(?) OR s.plu = ANY(?)
+			OR s.id IN (SELECT b.sku_id FROM sku_barcodes b WHERE b.tenant_id = s.tenant_id AND b.barcode = ANY(?)))`,
+			postgres.UUIDs(skuIDs), postgres.Texts(plus), postgres.Texts(lookups))
+		if err != nil {
+			return err
+		}
+		categories := make([]uuid.UUID, 0, len(rows))
+		for _, it := range rows {
+			out[it.SKUID] = SaleItem{Item: it}
+			if !slices.Contains(categories, it.CategoryID) {
+				categories = append(categories, it.CategoryID)
+			}
+		}
+		var paths []struct {
+			ID   uuid.UUID
+			Path postgres.UUIDList
+		}
+		if len(categories) > 0 {
+			if err := db.Raw(`SELECT id, path FROM categories WHERE tenant_id = ? AND id = ANY(?)`, tenantID, postgres.UUIDs(categories)).
+				Scan(&paths).Error; err != nil {
+				return fmt.Errorf("catalog: category paths: %w", err)
+			}
+		}
+		pathOf := make(map[uuid.UUID][]uuid.UUID, len(paths))
+		for _, p := range paths {
+			pathOf[p.ID] = p.Path
+		}
+		for id, it := range out {
+			it.CategoryPath = pathOf[it.CategoryID]
+			out[id] = it
+		}
+		for _, c := range cands {
+			if sc, ok := registered(rows, c.raw, c.code, c.kind); ok {
+				scans[c.raw] = sc
+				continue
+			}
+			if c.scale == nil {
+				continue
+			}
+			for _, it := range rows {
+				if it.PLU != nil && strings.TrimLeft(*it.PLU, "0") == strings.TrimLeft(c.scale.PLU, "0") {
+					info := ScanInfo{Barcode: c.raw, Kind: c.scale.Kind, Weighed: true, PLU: c.scale.PLU, Quantity: c.scale.Quantity, Amount: c.scale.Amount}
+					deriveWeight(&info, it)
+					scans[c.raw] = Scan{SKUID: it.SKUID, Info: info}
+					break
+				}
+			}
+		}
+		return nil
+	})
+	return out, scans, err
+}
+
+// registered finds the item a registered code names, as scanned or
+// normalised.
+func registered(rows []Item, raw, code, kind string) (Scan, bool) {
+	for _, it := range rows {
+		if slices.Contains(it.Barcodes, raw) || slices.Contains(it.Barcodes, code) {
+			return Scan{SKUID: it.SKUID, Info: ScanInfo{Barcode: raw, Kind: kind}}, true
+		}
+	}
+	return Scan{}, false
+}
