@@ -44,6 +44,8 @@ type TierRef struct {
 	Name        string    `json:"name"`
 	DiscountBP  int       `json:"discount_bp"`
 	MemberPrice bool      `json:"member_price"`
+	// PointsMultiplier is the tier's points rate in percent (150 = 1.5×).
+	PointsMultiplier int `json:"points_multiplier"`
 }
 
 // Card is a member card.
@@ -58,37 +60,38 @@ type Card struct {
 // snapshot is one member as stored, ciphertexts included: what the look-up
 // cache holds (never decrypted values).
 type snapshot struct {
-	ID               uuid.UUID  `json:"id"`
-	NameEnc          []byte     `json:"n,omitempty"`
-	PhoneEnc         []byte     `json:"p,omitempty"`
-	BirthdayEnc      []byte     `json:"b,omitempty"`
-	AddressEnc       []byte     `json:"a,omitempty"`
-	PhoneIndex       []byte     `json:"pi,omitempty"`
-	Gender           string     `json:"g"`
-	RegisterStoreID  *uuid.UUID `json:"rs"`
-	Channel          string     `json:"ch"`
-	MarketingConsent bool       `json:"mc"`
-	Tags             string     `json:"tg"` // a JSON array
-	TierID           *uuid.UUID `json:"ti"`
-	TierCode         *string    `json:"tc"`
-	TierName         *string    `json:"tn"`
-	TierDiscountBP   *int       `json:"td"`
-	TierMemberPrice  *bool      `json:"tm"`
-	CardID           *uuid.UUID `json:"ci"`
-	CardNumber       *string    `json:"cn"`
-	CardKind         *string    `json:"ck"`
-	CardStatus       *string    `json:"cs"`
-	CardIssuedAt     *time.Time `json:"cia"`
-	Points           int64      `json:"pt"`
-	BalancePrincipal int64      `json:"bp"`
-	BalanceBonus     int64      `json:"bb"`
-	TotalSpend       int64      `json:"ts"`
-	VisitCount       int        `json:"vc"`
-	LastVisitAt      *time.Time `json:"lv"`
-	Status           string     `json:"st"`
-	MergedInto       *uuid.UUID `json:"mi"`
-	CreatedAt        time.Time  `json:"ca"`
-	UpdatedAt        time.Time  `json:"ua"`
+	ID                   uuid.UUID  `json:"id"`
+	NameEnc              []byte     `json:"n,omitempty"`
+	PhoneEnc             []byte     `json:"p,omitempty"`
+	BirthdayEnc          []byte     `json:"b,omitempty"`
+	AddressEnc           []byte     `json:"a,omitempty"`
+	PhoneIndex           []byte     `json:"pi,omitempty"`
+	Gender               string     `json:"g"`
+	RegisterStoreID      *uuid.UUID `json:"rs"`
+	Channel              string     `json:"ch"`
+	MarketingConsent     bool       `json:"mc"`
+	Tags                 string     `json:"tg"` // a JSON array
+	TierID               *uuid.UUID `json:"ti"`
+	TierCode             *string    `json:"tc"`
+	TierName             *string    `json:"tn"`
+	TierDiscountBP       *int       `json:"td"`
+	TierMemberPrice      *bool      `json:"tm"`
+	TierPointsMultiplier *int       `json:"tpm"`
+	CardID               *uuid.UUID `json:"ci"`
+	CardNumber           *string    `json:"cn"`
+	CardKind             *string    `json:"ck"`
+	CardStatus           *string    `json:"cs"`
+	CardIssuedAt         *time.Time `json:"cia"`
+	Points               int64      `json:"pt"`
+	BalancePrincipal     int64      `json:"bp"`
+	BalanceBonus         int64      `json:"bb"`
+	TotalSpend           int64      `json:"ts"`
+	VisitCount           int        `json:"vc"`
+	LastVisitAt          *time.Time `json:"lv"`
+	Status               string     `json:"st"`
+	MergedInto           *uuid.UUID `json:"mi"`
+	CreatedAt            time.Time  `json:"ca"`
+	UpdatedAt            time.Time  `json:"ua"`
 }
 
 // CreateInput registers a member. Birthday is YYYY-MM-DD.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -281,19 +282,7 @@ func (s *Service) EarnPoints(ctx context.Context, tenantID uuid.UUID, in EarnInp
 		if err != nil {
 			return err
 		}
-		excluded := map[uuid.UUID]bool{}
-		for _, c := range rule.ExcludedCategoryIDs {
-			excluded[c] = true
-		}
-		var total, eligible int64
-		for _, l := range in.Lines {
-			total += l.Amount
-			if l.CategoryID == nil || !excluded[*l.CategoryID] {
-				eligible += l.Amount
-			}
-		}
-		// Whole points only, rounded down: eligible fen → yuan × rate × tier multiplier.
-		points := money.MulDivDown(money.MulDivDown(eligible, int64(rule.PointsPerYuan), 100), acc.PointsMultiplier, 100)
+		points, total := rule.Earned(in.Lines, acc.PointsMultiplier)
 		out, err = s.credit(ctx, tenantID, acc, entryArgs{memberID: in.MemberID, kind: "earn", points: points, tierPoints: points, spend: total,
 			storeID: &in.StoreID, src: in.Source, at: in.At}, expiryOf(rule, store.Location, in.At))
 		if err != nil {
@@ -307,6 +296,32 @@ func (s *Service) EarnPoints(ctx context.Context, tenantID uuid.UUID, in EarnInp
 		return err
 	})
 	return out, err
+}
+
+// Earned is what a sale's lines earn under the rule: whole points, rounded
+// down, of the fen in categories the rule does not exclude, at the rule's
+// rate (points per yuan) and the tier's multiplier in percent (100 = 1×);
+// and the sale's whole amount, which counts as spend. EarnPoints books
+// exactly this; a till shows it before the sale.
+func (r PointsRule) Earned(lines []EarnLine, multiplier int64) (points, total int64) {
+	var eligible int64
+	for _, l := range lines {
+		total += l.Amount
+		if l.CategoryID == nil || !slices.Contains(r.ExcludedCategoryIDs, *l.CategoryID) {
+			eligible += l.Amount
+		}
+	}
+	points = money.MulDivDown(money.MulDivDown(eligible, int64(r.PointsPerYuan), 100), multiplier, 100)
+	return points, total
+}
+
+// PointsValue is what points are worth as a deduction, in fen, rounded
+// down: points × 100 / points_per_yuan_off (the RedeemPoints rule).
+func (r PointsRule) PointsValue(points int64) int64 {
+	if r.PointsPerYuanOff <= 0 {
+		return 0
+	}
+	return money.MulDivDown(points, 100, int64(r.PointsPerYuanOff))
 }
 
 // RedeemPoints burns points as a cash deduction at a checkout in storeID:
@@ -345,7 +360,7 @@ func (s *Service) RedeemPoints(ctx context.Context, tenantID, memberID, storeID 
 		if err != nil {
 			return err
 		}
-		value := money.MulDivDown(points, 100, int64(rule.PointsPerYuanOff))
+		value := rule.PointsValue(points)
 		if value <= 0 {
 			return ErrInvalid.WithFields(problem.FieldError{Field: "points", Message: fmt.Sprintf("is worth less than 1 fen (%d points = 1 yuan)", rule.PointsPerYuanOff)})
 		}

@@ -168,7 +168,7 @@ func (s *Service) render(tenantID uuid.UUID, snap snapshot, full bool) (Member, 
 	}
 	if snap.TierID != nil && snap.TierCode != nil {
 		m.Tier = &TierRef{ID: *snap.TierID, Code: *snap.TierCode, Name: deref(snap.TierName), DiscountBP: derefInt(snap.TierDiscountBP),
-			MemberPrice: snap.TierMemberPrice != nil && *snap.TierMemberPrice}
+			MemberPrice: snap.TierMemberPrice != nil && *snap.TierMemberPrice, PointsMultiplier: derefIntOr(snap.TierPointsMultiplier, 100)}
 	}
 	if snap.CardID != nil {
 		m.Card = &Card{ID: *snap.CardID, Number: deref(snap.CardNumber), Kind: deref(snap.CardKind), Status: deref(snap.CardStatus)}
@@ -212,6 +212,13 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+func derefIntOr(i *int, def int) int {
+	if i == nil {
+		return def
+	}
+	return *i
 }
 
 func derefInt(i *int) int {

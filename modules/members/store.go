@@ -24,7 +24,7 @@ import (
 const (
 	snapshotColumns = `m.id, m.name_enc, m.phone_enc, m.birthday_enc, m.address_enc, m.phone_index, m.gender,
 	m.register_store_id, m.channel, m.marketing_consent, to_json(m.tags)::text AS tags, m.tier_id, t.code AS tier_code, t.name AS tier_name,
-	t.discount_bp AS tier_discount_bp, t.member_price AS tier_member_price,
+	t.discount_bp AS tier_discount_bp, t.member_price AS tier_member_price, t.points_multiplier AS tier_points_multiplier,
 	c.id AS card_id, c.number AS card_number, c.kind AS card_kind, c.status AS card_status, c.issued_at AS card_issued_at,
 	coalesce(a.points, 0) AS points, coalesce(a.balance_principal, 0) AS balance_principal, coalesce(a.balance_bonus, 0) AS balance_bonus,
 	m.total_spend, m.visit_count, m.last_visit_at, m.status, m.merged_into, m.created_at, m.updated_at`
@@ -39,37 +39,38 @@ FROM members m
 
 // snapshotRow is what the snapshot query scans into (column names).
 type snapshotRow struct {
-	ID               uuid.UUID
-	NameEnc          []byte
-	PhoneEnc         []byte
-	BirthdayEnc      []byte
-	AddressEnc       []byte
-	PhoneIndex       []byte
-	Gender           string
-	RegisterStoreID  *uuid.UUID
-	Channel          string
-	MarketingConsent bool
-	Tags             string
-	TierID           *uuid.UUID
-	TierCode         *string
-	TierName         *string
-	TierDiscountBP   *int
-	TierMemberPrice  *bool
-	CardID           *uuid.UUID
-	CardNumber       *string
-	CardKind         *string
-	CardStatus       *string
-	CardIssuedAt     *time.Time
-	Points           int64
-	BalancePrincipal int64
-	BalanceBonus     int64
-	TotalSpend       int64
-	VisitCount       int
-	LastVisitAt      *time.Time
-	Status           string
-	MergedInto       *uuid.UUID
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	ID                   uuid.UUID
+	NameEnc              []byte
+	PhoneEnc             []byte
+	BirthdayEnc          []byte
+	AddressEnc           []byte
+	PhoneIndex           []byte
+	Gender               string
+	RegisterStoreID      *uuid.UUID
+	Channel              string
+	MarketingConsent     bool
+	Tags                 string
+	TierID               *uuid.UUID
+	TierCode             *string
+	TierName             *string
+	TierDiscountBP       *int
+	TierMemberPrice      *bool
+	TierPointsMultiplier *int
+	CardID               *uuid.UUID
+	CardNumber           *string
+	CardKind             *string
+	CardStatus           *string
+	CardIssuedAt         *time.Time
+	Points               int64
+	BalancePrincipal     int64
+	BalanceBonus         int64
+	TotalSpend           int64
+	VisitCount           int
+	LastVisitAt          *time.Time
+	Status               string
+	MergedInto           *uuid.UUID
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
 }
 
 func (r snapshotRow) snapshot() snapshot { return snapshot(r) }
