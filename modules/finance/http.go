@@ -14,6 +14,7 @@ import (
 	"chainstore/infra/web"
 	"chainstore/tenant"
 	"chainstore/tenant/authz"
+	"chainstore/tenant/org"
 )
 
 // HTTP holds the handlers of /api/v1/finance.
@@ -100,7 +101,7 @@ func (h *HTTP) ListPeriods(c *fiber.Ctx) error {
 	if ent == nil && len(bad) == 0 {
 		bad = append(bad, problem.FieldError{Field: "entity_id", Message: "is required"})
 	}
-	year := time.Now().UTC().Year()
+	year := 0 // this year, which the service works out
 	if raw := c.Query("year"); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil || n < 2000 || n > 2200 {
@@ -427,7 +428,7 @@ func (h *HTTP) GetStatement(c *fiber.Ctx) error {
 	case q.Consolidated:
 		p, err = h.authz.RequireChain(ctx, authz.FinanceRead)
 	case q.StoreID != nil:
-		p, err = h.authz.RequireStore(ctx, *q.StoreID, authz.FinanceRead, ErrStoreNotFound)
+		p, err = h.authz.RequireStore(ctx, *q.StoreID, authz.FinanceRead, org.ErrStoreNotFound)
 		if err == nil { // chain-wide roles pass RequireStore for any id: the store must be the chain's
 			_, err = h.svc.EntityOfStore(ctx, p.TenantID, *q.StoreID)
 		}
