@@ -59,14 +59,8 @@ func (s *Service) postEvent(ctx context.Context, tenantID uuid.UUID, stores []uu
 		if err != nil {
 			return err
 		}
-		for _, e := range es {
-			p, err := s.post(ctx, tenantID, e)
-			if err != nil {
-				return err
-			}
-			out = append(out, p)
-		}
-		return nil
+		out, err = s.postEntries(ctx, tenantID, es)
+		return err
 	})
 	return out, err
 }
@@ -76,12 +70,21 @@ func (s *Service) postEvent(ctx context.Context, tenantID uuid.UUID, stores []uu
 // loaded or issued them when those are another entity's), and cost of goods
 // sold against inventory. Idempotent per ev.Source. Returns one Posted per
 // entity whose books it touched; ErrInvalidEvent when it does not add up.
+//
+// The checkout calls it inside its sale's transaction: whatever the number
+// of revenue rates, payments, stored-value uses and points, and of the
+// entities they touch, it sends one statement (the entries, their lines
+// and the roll-ups, with the period checks and the idempotency check in
+// it), after the store facts (org, once per transaction) and, for value
+// loaded in another entity's books, the clearing ratios (once per
+// transaction).
 func (s *Service) PostSale(ctx context.Context, tenantID uuid.UUID, ev SaleEvent) ([]Posted, error) {
 	return s.postEvent(ctx, tenantID, saleStores(ev), func(b books) ([]Entry, error) { return buildSale(ev, b, "sale") })
 }
 
 // PostReturn posts a return (refund) as the mirror of a sale: ev describes
-// what is given back; ev.Source is the return (doc.Return).
+// what is given back; ev.Source is the return (doc.Return). It costs what
+// PostSale costs.
 func (s *Service) PostReturn(ctx context.Context, tenantID uuid.UUID, ev SaleEvent) ([]Posted, error) {
 	return s.postEvent(ctx, tenantID, saleStores(ev), func(b books) ([]Entry, error) {
 		es, err := buildSale(ev, b, "return")
