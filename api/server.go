@@ -95,7 +95,7 @@ func Wire(ctx context.Context, cfg *config.Config, ks *keys.Set, log *slog.Logge
 		AfterSignup: afterSignup(bill.StartTrial, cat.SeedDefaults), BillingFlags: bill.MeFlags,
 	})
 	au.Watch(watchCtx)
-	fin := finance.New(pool, az)
+	fin := finance.New(pool, az, clk, orgs)
 	s.Deps = Deps{
 		Config: cfg, Clock: clk, Pool: pool, Redis: rc, Authz: az, Auth: au,
 		Org: orgs, Users: users.New(pool, az, au), Log: log,

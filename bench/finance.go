@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
+	"chainstore/infra/doc"
 	"chainstore/modules/finance"
 )
 
@@ -74,7 +75,7 @@ func benchFinance(ctx context.Context, b *benchEnv, out io.Writer) error {
 
 	// (1) Posting throughput.
 	month := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
-	post := func(label string, pick func(r *rand.Rand) uuid.UUID) error {
+	post := func(label, shape string, do func(r *rand.Rand, st uuid.UUID) error, pick func(r *rand.Rand) uuid.UUID) error {
 		var n, fails atomic.Int64
 		var firstErr atomic.Value
 		deadline := time.Now().Add(b.duration)
@@ -86,17 +87,7 @@ func benchFinance(ctx context.Context, b *benchEnv, out io.Writer) error {
 				defer wg.Done()
 				r := rand.New(rand.NewPCG(seed, 1))
 				for time.Now().Before(deadline) {
-					st := pick(r)
-					gross := 1000 + r.Int64N(100000)
-					net := finance.NetOfVAT(gross, 1300)
-					cash := gross / 3
-					_, err := fin.Post(ctx, tid, finance.Entry{EntityID: hq, BusinessDate: month.AddDate(0, 0, r.IntN(28)), SourceType: "bench",
-						SourceID: uuid.Must(uuid.NewV7()), Rule: "sale", Lines: []finance.Line{
-							{AccountCode: finance.AcctCash, StoreID: &st, Debit: cash, CashFlow: finance.CFSalesReceipts},
-							{AccountCode: finance.AcctEWallet, StoreID: &st, Debit: gross - cash, CashFlow: finance.CFSalesReceipts},
-							{AccountCode: finance.AcctRevenue, StoreID: &st, Credit: net},
-							{AccountCode: finance.AcctOutputVAT, StoreID: &st, Credit: gross - net}}})
-					if err != nil {
+					if err := do(r, pick(r)); err != nil {
 						fails.Add(1)
 						firstErr.CompareAndSwap(nil, err)
 						continue
@@ -107,19 +98,56 @@ func benchFinance(ctx context.Context, b *benchEnv, out io.Writer) error {
 		}
 		wg.Wait()
 		el := time.Since(start)
-		fmt.Fprintf(out, "posting %-32s %8.0f entries/s (%d entries, 4 lines each, %d goroutines, %s; %d failed)\n",
-			label, float64(n.Load())/el.Seconds(), n.Load(), b.concurrency, el.Round(time.Millisecond), fails.Load())
+		fmt.Fprintf(out, "posting %-40s %8.0f /s (%d, %s, %d goroutines, %s; %d failed)\n",
+			label, float64(n.Load())/el.Seconds(), n.Load(), shape, b.concurrency, el.Round(time.Millisecond), fails.Load())
 		if e := firstErr.Load(); e != nil {
 			fmt.Fprintf(out, "  first failure: %v\n", e)
 		}
 		return nil
 	}
-	if err := post("spread over stores and days", func(r *rand.Rand) uuid.UUID { return stores[r.IntN(len(stores))] }); err != nil {
+	// A 4-line entry through Post.
+	entry := func(r *rand.Rand, st uuid.UUID) error {
+		gross := 1000 + r.Int64N(100000)
+		net := finance.NetOfVAT(gross, 1300)
+		cash := gross / 3
+		_, err := fin.Post(ctx, tid, finance.Entry{EntityID: hq, BusinessDate: month.AddDate(0, 0, r.IntN(28)), SourceType: "bench",
+			SourceID: uuid.Must(uuid.NewV7()), Rule: "sale", Lines: []finance.Line{
+				{AccountCode: finance.AcctCash, StoreID: &st, Debit: cash, CashFlow: finance.CFSalesReceipts},
+				{AccountCode: finance.AcctEWallet, StoreID: &st, Debit: gross - cash, CashFlow: finance.CFSalesReceipts},
+				{AccountCode: finance.AcctRevenue, StoreID: &st, Credit: net},
+				{AccountCode: finance.AcctOutputVAT, StoreID: &st, Credit: gross - net}}})
 		return err
 	}
-	one := stores[0]
-	if err := post("one store (hot roll-up rows)", func(*rand.Rand) uuid.UUID { return one }); err != nil {
+	// A till's sale through PostSale: two VAT rates, two payment methods,
+	// one stored-value use and cost of goods (10 lines).
+	saleEv := func(r *rand.Rand, st uuid.UUID) error {
+		g1, g2 := 1000+r.Int64N(50000), 1000+r.Int64N(50000)
+		sv := (g1 + g2) / 5
+		cash := (g1 + g2 - sv) / 2
+		_, err := fin.PostSale(ctx, tid, finance.SaleEvent{Source: doc.Of(doc.Sale, uuid.Must(uuid.NewV7())), StoreID: st,
+			BusinessDate: month.AddDate(0, 0, r.IntN(28)),
+			Revenue:      []finance.RevenueLine{{Gross: g1, VATRateBP: 1300}, {Gross: g2, VATRateBP: 900}},
+			Payments:     []finance.Payment{{Method: "cash", Amount: cash}, {Method: "wechat", Amount: g1 + g2 - sv - cash}},
+			StoredValue:  []finance.StoredValueUse{{Principal: sv - sv/10, Bonus: sv / 10, LoadedStoreID: &st}},
+			COGS:         (g1 + g2) * 7 / 10})
 		return err
+	}
+	spread := func(r *rand.Rand) uuid.UUID { return stores[r.IntN(len(stores))] }
+	one := stores[0]
+	hot := func(*rand.Rand) uuid.UUID { return one }
+	for _, p := range []struct {
+		label, shape string
+		do           func(*rand.Rand, uuid.UUID) error
+		pick         func(*rand.Rand) uuid.UUID
+	}{
+		{"Post, spread over stores and days", "entries of 4 lines", entry, spread},
+		{"Post, one store (hot roll-up rows)", "entries of 4 lines", entry, hot},
+		{"PostSale, spread over stores and days", "sales of 10 lines", saleEv, spread},
+		{"PostSale, one store (hot roll-up rows)", "sales of 10 lines", saleEv, hot},
+	} {
+		if err := post(p.label, p.shape, p.do, p.pick); err != nil {
+			return err
+		}
 	}
 
 	// (2) 10M lines in one month (2026-01), set-based, as the owner.

@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -24,8 +23,10 @@ func seedFinance(ctx context.Context, d demo) error {
 	if _, err := fin.SetRoyalty(ctx, d.admin, finance.RoyaltyInput{RateBP: &rate, MinimumFee: 30000}); err != nil {
 		return err
 	}
-	now := time.Now().UTC()
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	today, err := d.srv.Org.BusinessDate(ctx, tid, nil, d.srv.Clock.Now()) // HQ's warehouse: the chain's day
+	if err != nil {
+		return err
+	}
 	id := func() uuid.UUID { return uuid.Must(uuid.NewV7()) }
 	if _, err := fin.PostGoodsReceipt(ctx, tid, finance.GoodsReceiptEvent{Source: doc.Of("goods_receipt", id()), BusinessDate: today, Net: 5000000, InputVAT: 650000}); err != nil {
 		return err

@@ -1,5 +1,15 @@
 package finance
 
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"chainstore/tenant"
+)
+
 // Account codes the posting rules use (小企业会计准则 chart).
 const (
 	AcctCash          = "1001"    // 库存现金
@@ -102,4 +112,81 @@ func validCashFlow(c string) bool {
 		}
 	}
 	return false
+}
+
+// accountsWith is accounts, reloaded from PostgreSQL when one of codes is
+// missing from the cached chart: another instance may have added it.
+func (s *Service) accountsWith(ctx context.Context, tenantID uuid.UUID, codes []string) (map[string]acctInfo, error) {
+	m, err := s.accounts(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range codes {
+		if _, ok := m[c]; !ok {
+			s.charts.Delete(tenantID)
+			return s.accounts(ctx, tenantID)
+		}
+	}
+	return m, nil
+}
+
+// accounts returns the tenant's chart by code, seeding it from the
+// template the first time. The chart is cached per instance; accountsWith
+// refreshes it when a code is unknown.
+func (s *Service) accounts(ctx context.Context, tenantID uuid.UUID) (map[string]acctInfo, error) {
+	if m, ok := s.charts.Load(tenantID); ok {
+		return m.(map[string]acctInfo), nil
+	}
+	db := tenant.DB(ctx)
+	load := func() (map[string]acctInfo, error) {
+		var rows []acctInfo
+		if err := db.Raw(`SELECT id, code, type, is_cash, is_internal FROM fin_accounts WHERE tenant_id = ?`, tenantID).Scan(&rows).Error; err != nil {
+			return nil, fmt.Errorf("finance: load chart: %w", err)
+		}
+		m := make(map[string]acctInfo, len(rows))
+		for _, r := range rows {
+			m[r.Code] = r
+		}
+		return m, nil
+	}
+	m, err := load()
+	if err != nil {
+		return nil, err
+	}
+	if !hasTemplate(m) {
+		// A new chain, or a chart seeded before the template grew.
+		if err := seedChart(db, tenantID); err != nil {
+			return nil, err
+		}
+		if m, err = load(); err != nil {
+			return nil, err
+		}
+	}
+	tenant.AfterCommit(ctx, func(context.Context) { s.charts.Store(tenantID, m) })
+	return m, nil
+}
+
+// hasTemplate reports whether the chart holds every template account.
+func hasTemplate(m map[string]acctInfo) bool {
+	for _, a := range chartTemplate {
+		if _, ok := m[a.code]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// seedChart adds the template accounts the chart lacks (all of them for a
+// new chain), parents first as the template lists them, each under its
+// parent as stored; accounts already there are left as they are.
+func seedChart(db *gorm.DB, tenantID uuid.UUID) error {
+	for _, a := range chartTemplate {
+		if err := db.Exec(`INSERT INTO fin_accounts (tenant_id, id, code, name, name_en, type, normal_side, parent_id, is_cash, is_internal, system)
+			VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT id FROM fin_accounts WHERE tenant_id = ? AND code = ?), ?, ?, true)
+			ON CONFLICT (tenant_id, code) DO NOTHING`,
+			tenantID, uuid.Must(uuid.NewV7()), a.code, a.name, a.nameEn, a.typ, a.side, tenantID, a.parent, a.cash, a.internal).Error; err != nil {
+			return fmt.Errorf("finance: seed chart: %w", err)
+		}
+	}
+	return nil
 }

@@ -2,13 +2,12 @@ package finance
 
 import "chainstore/infra/problem"
 
-// Errors of the finance module.
+// Errors of the finance module. A store or franchisee that is not the
+// chain's is org's error (org.ErrStoreNotFound, org.ErrFranchiseeNotFound).
 var (
 	ErrEntityNotFound     = problem.New(404, "finance.entity_not_found", "Accounting entity not found")
 	ErrEntryNotFound      = problem.New(404, "finance.entry_not_found", "Journal entry not found")
 	ErrManualNotFound     = problem.New(404, "finance.manual_entry_not_found", "Manual journal entry not found")
-	ErrStoreNotFound      = problem.New(404, "stores.not_found", "Store not found")
-	ErrFranchiseeNotFound = problem.New(404, "franchisees.not_found", "Franchisee not found")
 	ErrSettlementNotFound = problem.New(404, "finance.settlement_not_found", "Settlement not found")
 	ErrUnbalanced         = problem.New(422, "finance.unbalanced", "The entry does not balance")
 	ErrInvalidEntry       = problem.New(422, "finance.invalid_entry", "The journal entry is invalid")

@@ -553,6 +553,77 @@ func TestFranchiseeReadsOnlyItsOwnBooks(t *testing.T) {
 	}
 }
 
+// A statement that names no books is the caller's own: the consolidated
+// chain for HQ, their entity for a franchisee, their store for a store
+// manager. Naming the books still works, and still refuses what the caller
+// may not read; naming two is a 400.
+func TestStatementsDefaultToTheCallersBooks(t *testing.T) {
+	c := newChain(t)
+	ctx := context.Background()
+	for _, ev := range []finance.SaleEvent{sale(c.direct, day(2024, 2, 2), 3390, 1000), sale(c.direct2, day(2024, 2, 2), 1130, 100),
+		sale(c.storeA, day(2024, 2, 2), 2260, 1000), sale(c.storeB, day(2024, 2, 2), 1130, 100)} {
+		if _, err := env.Server.Finance.PostSale(ctx, c.tn.ID, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hqFin := env.CreateUser(t, c.tn, "hq_finance", nil, nil)
+	a := env.CreateUser(t, c.tn, "franchisee", nil, &c.frA)
+	mgr := env.CreateUser(t, c.tn, "store_manager", &c.direct, nil)
+	cashier := env.CreateUser(t, c.tn, "cashier", &c.direct, nil)
+	const period = "from=2024-02-01&to=2024-02-29"
+	for _, tc := range []struct {
+		who, token   string
+		consolidated bool
+		entity       *uuid.UUID
+		store        *uuid.UUID
+		revenue      int64
+	}{
+		{"HQ admin", c.tn.AdminToken, true, nil, nil, 3000 + 1000 + 2000 + 1000},
+		{"HQ finance", hqFin.Token, true, nil, nil, 3000 + 1000 + 2000 + 1000},
+		{"franchisee A", a.Token, false, &c.entA, nil, 2000},
+		{"store manager", mgr.Token, false, nil, &c.direct, 3000},
+	} {
+		r := env.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/finance/statements/income-statement?" + period, Token: tc.token})
+		if r.Status != 200 {
+			t.Errorf("%s, no books named: %d %s", tc.who, r.Status, r.Body)
+			continue
+		}
+		var st finance.Statement
+		r.JSON(t, &st)
+		same := func(a, b *uuid.UUID) bool { return (a == nil && b == nil) || (a != nil && b != nil && *a == *b) }
+		if st.Consolidated != tc.consolidated || !same(st.EntityID, tc.entity) || !same(st.StoreID, tc.store) || st.Totals["revenue"] != tc.revenue {
+			t.Errorf("%s's default statement: consolidated %v entity %v store %v revenue %d; want %v %v %v %d", tc.who,
+				st.Consolidated, st.EntityID, st.StoreID, st.Totals["revenue"], tc.consolidated, tc.entity, tc.store, tc.revenue)
+		}
+	}
+	// An explicit choice still works, and still refuses what the caller may not see.
+	for _, tc := range []struct {
+		who, token, books string
+		status            int
+	}{
+		{"HQ admin", c.tn.AdminToken, "entity_id=" + c.entB.String(), 200},
+		{"HQ admin", c.tn.AdminToken, "store_id=" + c.storeA.String(), 200},
+		{"franchisee A", a.Token, "entity_id=" + c.entA.String(), 200},
+		{"franchisee A", a.Token, "store_id=" + c.storeA.String(), 200},
+		{"franchisee A", a.Token, "entity_id=" + c.entB.String(), 404},
+		{"franchisee A", a.Token, "consolidated=true", 403},
+		{"store manager", mgr.Token, "store_id=" + c.direct.String(), 200},
+		{"store manager", mgr.Token, "store_id=" + c.direct2.String(), 404},
+		{"store manager", mgr.Token, "entity_id=" + c.hq.String(), 404},
+		{"store manager", mgr.Token, "consolidated=true", 403},
+		{"HQ admin", c.tn.AdminToken, "consolidated=true&entity_id=" + c.hq.String(), 400},
+		{"cashier", cashier.Token, "", 403},
+	} {
+		path := "/api/v1/finance/statements/balance-sheet?" + period
+		if tc.books != "" {
+			path += "&" + tc.books
+		}
+		if r := env.Do(t, apitest.Req{Method: "GET", Path: path, Token: tc.token}); r.Status != tc.status {
+			t.Errorf("%s, %q: %d %s, want %d", tc.who, tc.books, r.Status, r.Body, tc.status)
+		}
+	}
+}
+
 func TestStatementsExportAsCSVAndXLSX(t *testing.T) {
 	c := newChain(t)
 	if _, err := env.Server.Finance.PostSale(context.Background(), c.tn.ID, sale(c.direct, day(2024, 8, 8), 11300, 5000)); err != nil {

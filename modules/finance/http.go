@@ -14,6 +14,7 @@ import (
 	"chainstore/infra/web"
 	"chainstore/tenant"
 	"chainstore/tenant/authz"
+	"chainstore/tenant/org"
 )
 
 // HTTP holds the handlers of /api/v1/finance.
@@ -27,13 +28,19 @@ func NewHTTP(svc *Service, az *authz.Authorizer) *HTTP { return &HTTP{svc: svc, 
 
 // scope: 403 without finance:read anywhere, else the readable entities.
 func (h *HTTP) scope(c *fiber.Ctx) (*tenant.Principal, EntityScope, error) {
+	p, _, sc, err := h.scopes(c)
+	return p, sc, err
+}
+
+// scopes is scope with the stores where the caller holds finance:read.
+func (h *HTTP) scopes(c *fiber.Ctx) (*tenant.Principal, authz.StoreScope, EntityScope, error) {
 	ctx := c.UserContext()
-	p, _, err := h.authz.Scope(ctx, authz.FinanceRead)
+	p, stores, err := h.authz.Scope(ctx, authz.FinanceRead)
 	if err != nil {
-		return nil, EntityScope{}, err
+		return nil, authz.StoreScope{}, EntityScope{}, err
 	}
 	sc, err := h.svc.ReadableEntities(ctx, p)
-	return p, sc, err
+	return p, stores, sc, err
 }
 
 func (h *HTTP) readEntity(c *fiber.Ctx, id uuid.UUID) (*tenant.Principal, error) {
@@ -100,7 +107,7 @@ func (h *HTTP) ListPeriods(c *fiber.Ctx) error {
 	if ent == nil && len(bad) == 0 {
 		bad = append(bad, problem.FieldError{Field: "entity_id", Message: "is required"})
 	}
-	year := time.Now().UTC().Year()
+	year := 0 // this year, which the service works out
 	if raw := c.Query("year"); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil || n < 2000 || n > 2200 {
@@ -346,9 +353,10 @@ var statementKinds = map[string]string{
 	"trial-balance": "trial_balance", "income-statement": "income_statement", "balance-sheet": "balance_sheet", "cash-flow": "cash_flow",
 }
 
-// ParseStatementQuery reads a statement's query: exactly one of entity_id,
-// store_id and consolidated=true; from and to (YYYY-MM-DD, from ≤ to); and
-// format (json, csv or xlsx; json by default).
+// ParseStatementQuery reads a statement's query: at most one of entity_id,
+// store_id and consolidated=true (none: the caller's own books, see
+// GetStatement); from and to (YYYY-MM-DD, from ≤ to); and format (json,
+// csv or xlsx; json by default).
 func ParseStatementQuery(get func(string) string) (StatementQuery, string, error) {
 	var q StatementQuery
 	var bad []problem.FieldError
@@ -378,8 +386,8 @@ func ParseStatementQuery(get func(string) string) (StatementQuery, string, error
 	default:
 		bad = append(bad, problem.FieldError{Field: "consolidated", Message: "must be true or false"})
 	}
-	if n != 1 && len(bad) == 0 {
-		bad = append(bad, problem.FieldError{Field: "entity_id", Message: "give exactly one of entity_id, store_id and consolidated=true"})
+	if n > 1 && len(bad) == 0 {
+		bad = append(bad, problem.FieldError{Field: "entity_id", Message: "give at most one of entity_id, store_id and consolidated=true"})
 	}
 	for _, d := range []struct {
 		name string
@@ -412,6 +420,8 @@ func ParseStatementQuery(get func(string) string) (StatementQuery, string, error
 // GetStatement: GET /finance/statements/{kind}. The consolidated chain and
 // HQ's books need finance:read chain-wide; a franchisee's books need it in
 // all the franchisee's stores; a store's figures need it in that store.
+// Without entity_id, store_id or consolidated=true it answers for the
+// books the caller may read (defaultBooks).
 func (h *HTTP) GetStatement(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	kind, ok := statementKinds[c.Params("kind")]
@@ -422,12 +432,17 @@ func (h *HTTP) GetStatement(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if q.EntityID == nil && q.StoreID == nil && !q.Consolidated {
+		if err := h.defaultBooks(c, &q); err != nil {
+			return err
+		}
+	}
 	var p *tenant.Principal
 	switch {
 	case q.Consolidated:
 		p, err = h.authz.RequireChain(ctx, authz.FinanceRead)
 	case q.StoreID != nil:
-		p, err = h.authz.RequireStore(ctx, *q.StoreID, authz.FinanceRead, ErrStoreNotFound)
+		p, err = h.authz.RequireStore(ctx, *q.StoreID, authz.FinanceRead, org.ErrStoreNotFound)
 		if err == nil { // chain-wide roles pass RequireStore for any id: the store must be the chain's
 			_, err = h.svc.EntityOfStore(ctx, p.TenantID, *q.StoreID)
 		}
@@ -453,6 +468,29 @@ func (h *HTTP) GetStatement(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, f.ContentType())
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s_%s_%s.%s"`, st.Kind, st.From, st.To, format))
 	return c.Send(buf.Bytes())
+}
+
+// defaultBooks picks the books of a statement that names none: what the
+// caller may read. finance:read chain-wide (HQ) is the consolidated chain;
+// else the one entity whose books the caller reads (a franchisee's); else
+// the one store where the caller holds finance:read (a store manager's).
+// Someone who may read several entities or stores must choose: 400.
+func (h *HTTP) defaultBooks(c *fiber.Ctx, q *StatementQuery) error {
+	_, stores, sc, err := h.scopes(c)
+	switch {
+	case err != nil:
+		return err
+	case sc.All:
+		q.Consolidated = true
+	case len(sc.IDs) == 1:
+		q.EntityID = &sc.IDs[0]
+	case len(sc.IDs) == 0 && len(stores.Stores) == 1:
+		q.StoreID = &stores.Stores[0]
+	default:
+		return problem.ErrBadQuery.WithFields(problem.FieldError{Field: "entity_id",
+			Message: "you may read several books: give one of entity_id, store_id and consolidated=true"})
+	}
+	return nil
 }
 
 // Table lays a statement out as a header and rows (the totals last, in

@@ -3,7 +3,6 @@ package finance
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -112,11 +111,19 @@ func (s *Service) CreateAccount(ctx context.Context, actor *tenant.Principal, in
 	return out, err
 }
 
-// ListPeriods returns the twelve periods of an entity's year; months never
-// posted to are open.
+// ListPeriods returns the twelve periods of an entity's year (year 0: the
+// chain's current year, by its business date on the shared clock); months
+// never posted to are open.
 func (s *Service) ListPeriods(ctx context.Context, tenantID, entityID uuid.UUID, year int) ([]Period, error) {
 	out := make([]Period, 0, 12)
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		if year == 0 {
+			today, err := s.today(ctx, tenantID)
+			if err != nil {
+				return err
+			}
+			year = today.Year()
+		}
 		var rows []Period
 		if err := tenant.DB(ctx).Raw(`SELECT entity_id, year, month, status, changed_at, changed_by FROM fin_periods
 			WHERE tenant_id = ? AND entity_id = ? AND year = ? ORDER BY month`, tenantID, entityID, year).Scan(&rows).Error; err != nil {
@@ -344,7 +351,8 @@ func parseDate(field, s string) (time.Time, error) {
 }
 
 // Reverse posts the mirror image of an entry (audited): same accounts,
-// stores and flags, sides swapped, dated in.BusinessDate (today when empty).
+// stores and flags, sides swapped, dated in.BusinessDate (when empty, the
+// chain's business date today: org's day for HQ work, on the shared clock).
 // ErrAlreadyReversed on a second reversal; ErrNotReversible for a year-end
 // closing entry.
 func (s *Service) Reverse(ctx context.Context, actor *tenant.Principal, id uuid.UUID, in ReverseInput) (JournalEntry, error) {
@@ -361,7 +369,10 @@ func (s *Service) Reverse(ctx context.Context, actor *tenant.Principal, id uuid.
 		if orig.ReversedBy != nil {
 			return ErrAlreadyReversed
 		}
-		date := dateOnly(time.Now().UTC())
+		date, err := s.today(ctx, actor.TenantID)
+		if err != nil {
+			return err
+		}
 		if in.BusinessDate != "" {
 			if date, err = parseDate("business_date", in.BusinessDate); err != nil {
 				return err
@@ -463,7 +474,7 @@ func (s *Service) CreateManual(ctx context.Context, actor *tenant.Principal, in 
 			}
 			stores = append(stores, l.StoreID)
 		}
-		ents, err := s.storeEntities(ctx, actor.TenantID, sortedStores(stores...))
+		_, ents, err := s.storeEntities(ctx, actor.TenantID, sortedStores(stores...))
 		if err != nil {
 			return err
 		}
@@ -573,5 +584,3 @@ func (s *Service) DecideManual(ctx context.Context, actor *tenant.Principal, id 
 	})
 	return out, err
 }
-
-var _ = errors.New

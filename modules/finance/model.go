@@ -4,10 +4,21 @@
 // other modules inside their own transactions, monthly periods, daily and
 // monthly balance roll-ups, statements, inter-entity clearing and franchise
 // settlement.
+//
+// Calls follow one shape. Postings (Post*, the events other modules send)
+// and reads take ctx and then the tenant id; changes a person makes in the
+// console (accounts, periods, manual entries, rules, settlements) take the
+// actor *tenant.Principal, whom they audit. A required store is a
+// uuid.UUID; a *uuid.UUID store means HQ when nil (an online top-up, HQ's
+// warehouse, a line with no store). Events name their document as a
+// doc.Source and carry the business date of that document, which the
+// caller takes from org.BusinessDate; the days finance stamps itself (a
+// reversal's default date, this year's periods) are the chain's day on
+// the shared clock. Who owns a store comes from org; finance keeps the
+// entity of each owner.
 package finance
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/google/uuid"
@@ -264,5 +275,3 @@ type Settlement struct {
 	PostedAt     *time.Time        `json:"posted_at"`
 	PostedBy     *uuid.UUID        `json:"posted_by"`
 }
-
-var _ = json.Marshal

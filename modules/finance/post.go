@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -136,136 +136,246 @@ func validateEntry(e Entry) error {
 }
 
 func (s *Service) post(ctx context.Context, tenantID uuid.UUID, e Entry) (Posted, error) {
-	if err := validateEntry(e); err != nil {
+	ps, err := s.postEntries(ctx, tenantID, []Entry{e})
+	if err != nil {
 		return Posted{}, err
 	}
-	db := tenant.DB(ctx)
-	codes := make([]string, len(e.Lines))
-	for i, l := range e.Lines {
-		codes[i] = l.AccountCode
+	return ps[0], nil
+}
+
+// postEntries posts entries in one statement (writeEntries): whatever
+// their number of lines and entities, a posting whose periods are open
+// costs one round trip. An entry whose period is missing from the
+// statement's snapshot, closed or locked is posted again after
+// accountingDate has found (and share-locked) the period it lands in.
+func (s *Service) postEntries(ctx context.Context, tenantID uuid.UUID, es []Entry) ([]Posted, error) {
+	if len(es) == 0 {
+		return nil, nil
+	}
+	var codes []string
+	for _, e := range es {
+		if err := validateEntry(e); err != nil {
+			return nil, err
+		}
+		for _, l := range e.Lines {
+			codes = append(codes, l.AccountCode)
+		}
 	}
 	accts, err := s.accountsWith(ctx, tenantID, codes)
 	if err != nil {
-		return Posted{}, err
+		return nil, err
 	}
-	lines := make([]Line, len(e.Lines))
-	ids := make([]acctInfo, len(e.Lines))
-	for i, l := range e.Lines {
-		a, ok := accts[l.AccountCode]
-		if !ok {
-			return Posted{}, invalid(fmt.Sprintf("lines[%d].account_code", i), fmt.Sprintf("%q is not an account of this chain", l.AccountCode))
-		}
-		if a.IsCash && l.CashFlow == "" {
-			l.CashFlow = CFOtherOperating
-		}
-		if !a.IsCash {
-			l.CashFlow = ""
-		}
-		lines[i], ids[i] = l, a
-	}
-	bdate := dateOnly(e.BusinessDate)
-	adate, err := s.accountingDate(db, tenantID, e.EntityID, bdate, e.AllowClosed)
-	if err != nil {
-		return Posted{}, err
-	}
-	id := uuid.Must(uuid.NewV7())
-	var got []struct{ ID uuid.UUID }
-	err = db.Raw(`INSERT INTO fin_entries (tenant_id, id, entity_id, business_date, accounting_date, period_year, period_month,
-			source_type, source_id, rule, memo, reverses_entry_id, created_by, approved_by)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT ON CONSTRAINT fin_entries_source_key DO NOTHING RETURNING id`,
-		tenantID, id, e.EntityID, bdate, adate, adate.Year(), int(adate.Month()), e.SourceType, e.SourceID, e.Rule, e.Memo,
-		e.ReversesEntryID, e.CreatedBy, e.ApprovedBy).Scan(&got).Error
-	if err != nil {
-		return Posted{}, mapDBError(err)
-	}
-	if len(got) == 0 {
-		var prev struct {
-			ID             uuid.UUID
-			AccountingDate time.Time
-		}
-		if err := db.Raw(`SELECT id, accounting_date FROM fin_entries WHERE tenant_id = ? AND entity_id = ? AND source_type = ? AND source_id = ? AND rule = ?`,
-			tenantID, e.EntityID, e.SourceType, e.SourceID, e.Rule).Scan(&prev).Error; err != nil {
-			return Posted{}, fmt.Errorf("finance: read posted entry: %w", err)
-		}
-		return Posted{EntryID: prev.ID, EntityID: e.EntityID, AccountingDate: prev.AccountingDate, Duplicate: true}, nil
-	}
-	var sb strings.Builder
-	sb.WriteString(`INSERT INTO fin_lines (tenant_id, entry_id, line_no, entity_id, accounting_date, account_id, store_id, debit, credit, kind, counter_entity_id, cash_flow, memo) VALUES `)
-	args := make([]any, 0, len(lines)*13)
-	type rkey struct {
-		store, account uuid.UUID
-		kind           int
-		cf             string
-	}
-	roll := map[rkey][2]int64{}
-	for i, l := range lines {
-		if i > 0 {
-			sb.WriteString(", ")
-		}
-		sb.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-		kind := 0
-		if l.CounterEntityID != nil {
-			kind = 1
-		}
-		if e.closing {
-			kind = 2
-		}
-		args = append(args, tenantID, id, i+1, e.EntityID, adate, ids[i].ID, l.StoreID, l.Debit, l.Credit, kind, l.CounterEntityID, l.CashFlow, l.Memo)
-		k := rkey{account: ids[i].ID, kind: kind, cf: l.CashFlow}
-		if l.StoreID != nil {
-			k.store = *l.StoreID
-		}
-		v := roll[k]
-		v[0] += l.Debit
-		v[1] += l.Credit
-		roll[k] = v
-	}
-	if err := db.Exec(sb.String(), args...).Error; err != nil {
-		return Posted{}, mapDBError(err)
-	}
-	// Roll-ups in a fixed key order, so concurrent postings touching the
-	// same rows lock them in the same order and never deadlock.
-	keys := make([]rkey, 0, len(roll))
-	for k := range roll {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		if a.store != b.store {
-			return strings.Compare(a.store.String(), b.store.String()) < 0
-		}
-		if a.account != b.account {
-			return strings.Compare(a.account.String(), b.account.String()) < 0
-		}
-		if a.kind != b.kind {
-			return a.kind < b.kind
-		}
-		return a.cf < b.cf
-	})
-	month := time.Date(adate.Year(), adate.Month(), 1, 0, 0, 0, 0, time.UTC)
-	for _, tbl := range []struct {
-		name, col string
-		at        time.Time
-	}{{"fin_balances_daily", "day", adate}, {"fin_balances_monthly", "month", month}} {
-		sb.Reset()
-		args = args[:0]
-		fmt.Fprintf(&sb, `INSERT INTO %s (tenant_id, entity_id, store_id, account_id, %s, kind, cash_flow, debit, credit) VALUES `, tbl.name, tbl.col)
-		for i, k := range keys {
-			if i > 0 {
-				sb.WriteString(", ")
+	rows := make([]entryRow, len(es))
+	for i, e := range es {
+		r := entryRow{Entry: e, id: uuid.Must(uuid.NewV7()), bdate: dateOnly(e.BusinessDate)}
+		r.adate = r.bdate
+		r.accounts = make([]uuid.UUID, len(e.Lines))
+		r.Lines = make([]Line, len(e.Lines))
+		for j, l := range e.Lines {
+			a, ok := accts[l.AccountCode]
+			if !ok {
+				return nil, invalid(fmt.Sprintf("lines[%d].account_code", j), fmt.Sprintf("%q is not an account of this chain", l.AccountCode))
 			}
-			sb.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			v := roll[k]
-			args = append(args, tenantID, e.EntityID, k.store, k.account, tbl.at, k.kind, k.cf, v[0], v[1])
+			if a.IsCash && l.CashFlow == "" {
+				l.CashFlow = CFOtherOperating
+			}
+			if !a.IsCash {
+				l.CashFlow = ""
+			}
+			r.Lines[j], r.accounts[j] = l, a.ID
 		}
-		fmt.Fprintf(&sb, ` ON CONFLICT (tenant_id, entity_id, store_id, account_id, %s, kind, cash_flow)
-			DO UPDATE SET debit = %s.debit + EXCLUDED.debit, credit = %s.credit + EXCLUDED.credit`, tbl.col, tbl.name, tbl.name)
-		if err := db.Exec(sb.String(), args...).Error; err != nil {
-			return Posted{}, fmt.Errorf("finance: roll-up %s: %w", tbl.name, err)
+		rows[i] = r
+	}
+	db := tenant.DB(ctx)
+	out := make([]Posted, len(es))
+	pending := make([]int, len(es))
+	for i := range pending {
+		pending[i] = i
+	}
+	for round := 0; len(pending) > 0; round++ {
+		if round == 3 {
+			return nil, fmt.Errorf("finance: entry %s/%s/%s could not be posted", rows[pending[0]].SourceType, rows[pending[0]].SourceID, rows[pending[0]].Rule)
+		}
+		if round > 0 {
+			for _, i := range pending {
+				if rows[i].adate, err = s.accountingDate(db, tenantID, rows[i].EntityID, rows[i].bdate, rows[i].AllowClosed); err != nil {
+					return nil, err
+				}
+			}
+		}
+		batch := make([]entryRow, len(pending))
+		for k, i := range pending {
+			batch[k] = rows[i]
+		}
+		res, err := writeEntries(db, tenantID, batch)
+		if err != nil {
+			return nil, err
+		}
+		var again []int
+		for k, i := range pending {
+			switch r := res[batch[k].id]; {
+			case r.Posted:
+				out[i] = Posted{EntryID: rows[i].id, EntityID: rows[i].EntityID, AccountingDate: rows[i].adate}
+			case r.PrevID != nil:
+				out[i] = Posted{EntryID: *r.PrevID, EntityID: rows[i].EntityID, AccountingDate: *r.PrevDate, Duplicate: true}
+			default:
+				again = append(again, i)
+			}
+		}
+		pending = again
+	}
+	return out, nil
+}
+
+// entryRow is an entry being posted: its id, its dates (the accounting
+// date tried) and the ids of its lines' accounts.
+type entryRow struct {
+	Entry
+	id           uuid.UUID
+	bdate, adate time.Time
+	accounts     []uuid.UUID
+}
+
+// written says what writeEntries did with one entry: posted it, or found
+// the entry posted before under its (entity, source type, source id,
+// rule); neither when its period was closed, locked or not yet visible.
+type written struct {
+	ID       uuid.UUID
+	Posted   bool
+	PrevID   *uuid.UUID
+	PrevDate *time.Time
+}
+
+// writeEntriesSQL posts entries in one statement: the entries' periods
+// (created open when missing, share-locked when they exist, so closing or
+// locking one waits for this transaction), the entries whose period takes
+// them (open, or closed for an approved adjustment), skipping any already
+// posted under the same (entity, source type, source id, rule), their
+// lines, and the daily and monthly roll-ups of those lines, written in key
+// order so concurrent postings lock the same rows in the same order. The
+// result names, for every entry, whether it was posted or the earlier
+// entry that makes it a duplicate. Arrays are passed as literals: GORM
+// expands a Go slice into a list.
+const writeEntriesSQL = `WITH v AS (
+	SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::date[], ?::date[], ?::text[], ?::uuid[], ?::text[], ?::text[], ?::uuid[], ?::uuid[], ?::uuid[], ?::boolean[])
+		AS v(id, entity_id, business_date, accounting_date, source_type, source_id, rule, memo, reverses_entry_id, created_by, approved_by, allow_closed)
+), ym AS (
+	SELECT DISTINCT entity_id, extract(year FROM accounting_date)::int AS year, extract(month FROM accounting_date)::int AS month FROM v
+), newp AS (
+	INSERT INTO fin_periods (tenant_id, entity_id, year, month) SELECT ?::uuid, entity_id, year, month FROM ym
+	ON CONFLICT DO NOTHING RETURNING entity_id, year, month, status
+), oldp AS (
+	SELECT p.entity_id, p.year, p.month, p.status FROM fin_periods p
+	WHERE p.tenant_id = ? AND (p.entity_id, p.year, p.month) IN (SELECT entity_id, year, month FROM ym) FOR SHARE
+), p AS (
+	SELECT * FROM newp UNION ALL SELECT * FROM oldp
+), e AS (
+	INSERT INTO fin_entries (tenant_id, id, entity_id, business_date, accounting_date, period_year, period_month,
+		source_type, source_id, rule, memo, reverses_entry_id, created_by, approved_by)
+	SELECT ?::uuid, v.id, v.entity_id, v.business_date, v.accounting_date, p.year, p.month,
+		v.source_type, v.source_id, v.rule, v.memo, v.reverses_entry_id, v.created_by, v.approved_by
+	FROM v JOIN p ON p.entity_id = v.entity_id AND p.year = extract(year FROM v.accounting_date) AND p.month = extract(month FROM v.accounting_date)
+	WHERE p.status = 'open' OR (p.status = 'closed' AND v.allow_closed)
+	ON CONFLICT ON CONSTRAINT fin_entries_source_key DO NOTHING
+	RETURNING id
+), x AS (
+	SELECT x.*, v.entity_id, v.accounting_date
+	FROM unnest(?::uuid[], ?::int[], ?::uuid[], ?::uuid[], ?::bigint[], ?::bigint[], ?::smallint[], ?::uuid[], ?::text[], ?::text[])
+		AS x(entry_id, line_no, account_id, store_id, debit, credit, kind, counter_entity_id, cash_flow, memo)
+	JOIN e ON e.id = x.entry_id JOIN v ON v.id = x.entry_id
+), l AS (
+	INSERT INTO fin_lines (tenant_id, entry_id, line_no, entity_id, accounting_date, account_id, store_id, debit, credit, kind, counter_entity_id, cash_flow, memo)
+	SELECT ?::uuid, entry_id, line_no, entity_id, accounting_date, account_id, store_id, debit, credit, kind, counter_entity_id, cash_flow, memo FROM x
+), d AS (
+	INSERT INTO fin_balances_daily (tenant_id, entity_id, store_id, account_id, day, kind, cash_flow, debit, credit)
+	SELECT ?::uuid, entity_id, coalesce(store_id, '00000000-0000-0000-0000-000000000000'), account_id, accounting_date, kind, cash_flow,
+		sum(debit)::bigint, sum(credit)::bigint
+	FROM x GROUP BY 2, 3, 4, 5, 6, 7 ORDER BY 2, 3, 4, 5, 6, 7
+	ON CONFLICT (tenant_id, entity_id, store_id, account_id, day, kind, cash_flow)
+	DO UPDATE SET debit = fin_balances_daily.debit + EXCLUDED.debit, credit = fin_balances_daily.credit + EXCLUDED.credit
+), m AS (
+	INSERT INTO fin_balances_monthly (tenant_id, entity_id, store_id, account_id, month, kind, cash_flow, debit, credit)
+	SELECT ?::uuid, entity_id, coalesce(store_id, '00000000-0000-0000-0000-000000000000'), account_id, date_trunc('month', accounting_date)::date, kind, cash_flow,
+		sum(debit)::bigint, sum(credit)::bigint
+	FROM x GROUP BY 2, 3, 4, 5, 6, 7 ORDER BY 2, 3, 4, 5, 6, 7
+	ON CONFLICT (tenant_id, entity_id, store_id, account_id, month, kind, cash_flow)
+	DO UPDATE SET debit = fin_balances_monthly.debit + EXCLUDED.debit, credit = fin_balances_monthly.credit + EXCLUDED.credit
+)
+SELECT v.id, e.id IS NOT NULL AS posted, f.id AS prev_id, f.accounting_date AS prev_date
+FROM v LEFT JOIN e ON e.id = v.id
+	LEFT JOIN fin_entries f ON f.tenant_id = ? AND f.entity_id = v.entity_id AND f.source_type = v.source_type
+		AND f.source_id = v.source_id AND f.rule = v.rule`
+
+// writeEntries runs writeEntriesSQL for rows, each at its accounting date.
+func writeEntries(db *gorm.DB, tenantID uuid.UUID, rows []entryRow) (map[uuid.UUID]written, error) {
+	var ev, lv columns
+	for _, r := range rows {
+		ev.add(r.id.String(), r.EntityID.String(), r.bdate.Format(dateLayout), r.adate.Format(dateLayout), quoted(r.SourceType),
+			r.SourceID.String(), quoted(r.Rule), quoted(r.Memo), optUUID(r.ReversesEntryID), optUUID(r.CreatedBy), optUUID(r.ApprovedBy),
+			strconv.FormatBool(r.AllowClosed))
+		for i, l := range r.Lines {
+			kind := "0"
+			if l.CounterEntityID != nil {
+				kind = "1"
+			}
+			if r.closing {
+				kind = "2"
+			}
+			lv.add(r.id.String(), strconv.Itoa(i+1), r.accounts[i].String(), optUUID(l.StoreID), strconv.FormatInt(l.Debit, 10),
+				strconv.FormatInt(l.Credit, 10), kind, optUUID(l.CounterEntityID), quoted(l.CashFlow), quoted(l.Memo))
 		}
 	}
-	return Posted{EntryID: id, EntityID: e.EntityID, AccountingDate: adate}, nil
+	args := append(ev.arrays(12), tenantID, tenantID, tenantID)
+	args = append(append(args, lv.arrays(10)...), tenantID, tenantID, tenantID, tenantID)
+	var res []written
+	if err := db.Raw(writeEntriesSQL, args...).Scan(&res).Error; err != nil {
+		return nil, mapDBError(err)
+	}
+	out := make(map[uuid.UUID]written, len(res))
+	for _, r := range res {
+		out[r.ID] = r
+	}
+	return out, nil
+}
+
+// columns holds rows column by column, each value written as an element
+// of a PostgreSQL array literal.
+type columns [][]string
+
+// add appends one row.
+func (c *columns) add(row ...string) {
+	if *c == nil {
+		*c = make(columns, len(row))
+	}
+	for i, v := range row {
+		(*c)[i] = append((*c)[i], v)
+	}
+}
+
+// arrays returns the n columns as array literals ('{}' when empty).
+func (c columns) arrays(n int) []any {
+	out := make([]any, n)
+	for i := range out {
+		var col []string
+		if i < len(c) {
+			col = c[i]
+		}
+		out[i] = "{" + strings.Join(col, ",") + "}"
+	}
+	return out
+}
+
+// quoted is s as a quoted element of an array literal.
+func quoted(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+// optUUID is id as an array element, or NULL.
+func optUUID(id *uuid.UUID) string {
+	if id == nil {
+		return "NULL"
+	}
+	return id.String()
 }
 
 // accountingDate finds the period an entry lands in: the business date's
@@ -336,7 +446,7 @@ func mapDBError(err error) error {
 		return ErrPeriodLocked.WithDetail("%s", pg.Message)
 	case pg.Code == "23503":
 		switch pg.ConstraintName {
-		case "fin_entries_entity_fkey", "fin_entries_period_fkey", "fin_lines_counter_fkey":
+		case "fin_entries_entity_fkey", "fin_entries_period_fkey", "fin_lines_counter_fkey", "fin_periods_entity_fkey":
 			return ErrEntityNotFound
 		case "fin_lines_store_fkey":
 			return invalid("lines.store_id", "is not a store of this chain")

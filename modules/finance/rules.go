@@ -3,6 +3,7 @@ package finance
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -228,6 +229,16 @@ func checkAmount(field string, v int64, allowNegative bool) error {
 	return nil
 }
 
+// checkAmounts is checkAmount for several amounts, named by fields in order.
+func checkAmounts(allowNegative bool, fields []string, vs ...int64) error {
+	for i, v := range vs {
+		if err := checkAmount(fields[i], v, allowNegative); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func checkCommon(src doc.Source, date time.Time) error {
 	if src.ID == uuid.Nil {
 		return eventErr("source_id", "is required")
@@ -241,12 +252,84 @@ func checkCommon(src doc.Source, date time.Time) error {
 	return nil
 }
 
+// open is how every rule starts: the document and its date are checked,
+// the store (nil: HQ's own books) must be the chain's, and a draft is
+// opened for the event's entries, memo on each. It returns the entity
+// whose books the store's postings go to.
+func (b books) open(src doc.Source, date time.Time, store *uuid.UUID, memo string) (uuid.UUID, *draft, error) {
+	if err := checkCommon(src, date); err != nil {
+		return uuid.Nil, nil, err
+	}
+	e, err := b.entity("store_id", store)
+	if err != nil {
+		return uuid.Nil, nil, err
+	}
+	return e, newDraft(src, date, memo), nil
+}
+
+// openFranchise is open for a rule that needs a franchise store (royalty,
+// supply): it refuses a direct-owned one.
+func (b books) openFranchise(src doc.Source, date time.Time, store uuid.UUID, memo string) (uuid.UUID, *draft, error) {
+	e, d, err := b.open(src, date, &store, memo)
+	if err == nil && e == b.hq {
+		return uuid.Nil, nil, eventErr("store_id", "is a direct-owned store; this needs a franchise store")
+	}
+	return e, d, err
+}
+
+// entity is the books of store (nil: HQ's), or a field error naming field
+// when it is not a store of this chain.
+func (b books) entity(field string, store *uuid.UUID) (uuid.UUID, error) {
+	e := b.entityOf(store)
+	if e == uuid.Nil {
+		return uuid.Nil, eventErr(field, "is not a store of this chain")
+	}
+	return e, nil
+}
+
+// tenderMethods lists the methods of Tenders, for the error that refuses
+// another.
+var tenderMethods = func() string {
+	ms := make([]string, len(Tenders))
+	for i, t := range Tenders {
+		ms[i] = t.Method
+	}
+	return strings.Join(ms, ", ")
+}()
+
+// payAccount is the account of a payment method (Tenders), or a field
+// error that lists the methods the books know.
 func payAccount(field, method string) (string, error) {
 	t, ok := TenderOf(method)
 	if !ok {
-		return "", eventErr(field, fmt.Sprintf("unknown payment method %q", method))
+		return "", eventErr(field, fmt.Sprintf("unknown payment method %q; the methods are %s", method, tenderMethods))
 	}
 	return t.Account, nil
+}
+
+// pay books payments in entity's books at store, each on its tender's
+// account: debited when the money comes in (in), credited when it is paid
+// out, with cash-flow category cf on the money accounts. It returns their
+// total; errors name the payment (payments[i]).
+func (d *draft) pay(entity uuid.UUID, rule string, store *uuid.UUID, ps []Payment, in bool, cf string) (int64, error) {
+	var total int64
+	for i, p := range ps {
+		f := fmt.Sprintf("payments[%d]", i)
+		if err := checkAmount(f+".amount", p.Amount, false); err != nil {
+			return 0, err
+		}
+		acct, err := payAccount(f+".method", p.Method)
+		if err != nil {
+			return 0, err
+		}
+		total += p.Amount
+		if in {
+			d.dr(entity, rule, acct, store, p.Amount, cashFlowFor(acct, cf), nil)
+		} else {
+			d.cr(entity, rule, acct, store, p.Amount, cashFlowFor(acct, cf), nil)
+		}
+	}
+	return total, nil
 }
 
 func cashFlowFor(acct, cf string) string {
@@ -261,16 +344,12 @@ func cashFlowFor(acct, cf string) string {
 // them when that is another one), revenue net of VAT per rate, output VAT
 // and cost of goods against inventory.
 func buildSale(ev SaleEvent, b books, rule string) ([]Entry, error) {
-	if err := checkCommon(ev.Source, ev.BusinessDate); err != nil {
+	seller, d, err := b.open(ev.Source, ev.BusinessDate, &ev.StoreID, ev.Source.String())
+	if err != nil {
 		return nil, err
 	}
-	seller := b.stores[ev.StoreID]
-	if seller == uuid.Nil {
-		return nil, eventErr("store_id", "is not a store of this chain")
-	}
-	d := newDraft(ev.Source, ev.BusinessDate, ev.Source.String())
 	store := &ev.StoreID
-	var gross, paid int64
+	var gross int64
 	for i, r := range ev.Revenue {
 		if err := checkAmount(fmt.Sprintf("revenue[%d].gross", i), r.Gross, false); err != nil {
 			return nil, err
@@ -283,17 +362,9 @@ func buildSale(ev SaleEvent, b books, rule string) ([]Entry, error) {
 		d.cr(seller, rule, AcctRevenue, store, net, "", nil)
 		d.cr(seller, rule, AcctOutputVAT, store, r.Gross-net, "", nil)
 	}
-	for i, p := range ev.Payments {
-		f := fmt.Sprintf("payments[%d]", i)
-		if err := checkAmount(f+".amount", p.Amount, false); err != nil {
-			return nil, err
-		}
-		acct, err := payAccount(f+".method", p.Method)
-		if err != nil {
-			return nil, err
-		}
-		paid += p.Amount
-		d.dr(seller, rule, acct, store, p.Amount, cashFlowFor(acct, CFSalesReceipts), nil)
+	paid, err := d.pay(seller, rule, store, ev.Payments, true, CFSalesReceipts)
+	if err != nil {
+		return nil, err
 	}
 	spent, err := spendStoredValue(d, b, seller, store, ev.StoredValue, rule)
 	if err != nil {
@@ -330,15 +401,12 @@ func spendStoredValue(d *draft, b books, seller uuid.UUID, store *uuid.UUID, use
 	var total int64
 	for i, sv := range uses {
 		f := fmt.Sprintf("stored_value[%d]", i)
-		if err := checkAmount(f+".principal", sv.Principal, false); err != nil {
+		if err := checkAmounts(false, []string{f + ".principal", f + ".bonus"}, sv.Principal, sv.Bonus); err != nil {
 			return 0, err
 		}
-		if err := checkAmount(f+".bonus", sv.Bonus, false); err != nil {
+		loader, err := b.entity(f+".loaded_store_id", sv.LoadedStoreID)
+		if err != nil {
 			return 0, err
-		}
-		loader := b.entityOf(sv.LoadedStoreID)
-		if loader == uuid.Nil {
-			return 0, eventErr(f+".loaded_store_id", "is not a store of this chain")
 		}
 		total += sv.Principal + sv.Bonus
 		if loader == seller {
@@ -362,9 +430,9 @@ func spendStoredValue(d *draft, b books, seller uuid.UUID, store *uuid.UUID, use
 // clearPoints books points worth value spent in seller's store: a selling
 // expense, borne by the issuing entity for points_bp of it when another.
 func clearPoints(d *draft, b books, seller uuid.UUID, store, issuedStore *uuid.UUID, value int64, rule, field string) error {
-	issuer := b.entityOf(issuedStore)
-	if issuer == uuid.Nil {
-		return eventErr(field+".issued_store_id", "is not a store of this chain")
+	issuer, err := b.entity(field+".issued_store_id", issuedStore)
+	if err != nil {
+		return err
 	}
 	if issuer == seller {
 		d.dr(seller, rule, AcctSelling, store, value, "", nil)
@@ -390,32 +458,16 @@ func reversed(es []Entry) []Entry {
 }
 
 func buildTopUp(ev TopUpEvent, b books) ([]Entry, error) {
-	if err := checkCommon(ev.Source, ev.BusinessDate); err != nil {
+	e, d, err := b.open(ev.Source, ev.BusinessDate, ev.StoreID, "储值充值 top-up")
+	if err != nil {
 		return nil, err
 	}
-	e := b.entityOf(ev.StoreID)
-	if e == uuid.Nil {
-		return nil, eventErr("store_id", "is not a store of this chain")
-	}
-	if err := checkAmount("principal", ev.Principal, false); err != nil {
+	if err := checkAmounts(false, []string{"principal", "bonus"}, ev.Principal, ev.Bonus); err != nil {
 		return nil, err
 	}
-	if err := checkAmount("bonus", ev.Bonus, false); err != nil {
+	paid, err := d.pay(e, "topup", ev.StoreID, ev.Payments, true, CFStoredValue)
+	if err != nil {
 		return nil, err
-	}
-	d := newDraft(ev.Source, ev.BusinessDate, "储值充值 top-up")
-	var paid int64
-	for i, p := range ev.Payments {
-		f := fmt.Sprintf("payments[%d]", i)
-		if err := checkAmount(f+".amount", p.Amount, false); err != nil {
-			return nil, err
-		}
-		acct, err := payAccount(f+".method", p.Method)
-		if err != nil {
-			return nil, err
-		}
-		paid += p.Amount
-		d.dr(e, "topup", acct, ev.StoreID, p.Amount, cashFlowFor(acct, CFStoredValue), nil)
 	}
 	if paid != ev.Principal {
 		return nil, eventErr("payments", fmt.Sprintf("payments total %d but the principal is %d", paid, ev.Principal))
@@ -434,17 +486,13 @@ func nonEmpty(es []Entry, field string) ([]Entry, error) {
 }
 
 func buildPointsRedemption(ev PointsRedemptionEvent, b books) ([]Entry, error) {
-	if err := checkCommon(ev.Source, ev.BusinessDate); err != nil {
+	seller, d, err := b.open(ev.Source, ev.BusinessDate, &ev.StoreID, "积分兑换 points redemption")
+	if err != nil {
 		return nil, err
-	}
-	seller := b.stores[ev.StoreID]
-	if seller == uuid.Nil {
-		return nil, eventErr("store_id", "is not a store of this chain")
 	}
 	if err := checkAmount("cost", ev.Cost, false); err != nil {
 		return nil, err
 	}
-	d := newDraft(ev.Source, ev.BusinessDate, "积分兑换 points redemption")
 	if err := clearPoints(d, b, seller, &ev.StoreID, ev.IssuedStoreID, ev.Cost, "points_redemption", "points"); err != nil {
 		return nil, err
 	}
@@ -453,20 +501,13 @@ func buildPointsRedemption(ev PointsRedemptionEvent, b books) ([]Entry, error) {
 }
 
 func buildGoodsReceipt(ev GoodsReceiptEvent, b books) ([]Entry, error) {
-	if err := checkCommon(ev.Source, ev.BusinessDate); err != nil {
+	e, d, err := b.open(ev.Source, ev.BusinessDate, ev.StoreID, "采购入库 goods receipt")
+	if err != nil {
 		return nil, err
 	}
-	e := b.entityOf(ev.StoreID)
-	if e == uuid.Nil {
-		return nil, eventErr("store_id", "is not a store of this chain")
-	}
-	if err := checkAmount("net", ev.Net, false); err != nil {
+	if err := checkAmounts(false, []string{"net", "input_vat"}, ev.Net, ev.InputVAT); err != nil {
 		return nil, err
 	}
-	if err := checkAmount("input_vat", ev.InputVAT, false); err != nil {
-		return nil, err
-	}
-	d := newDraft(ev.Source, ev.BusinessDate, "采购入库 goods receipt")
 	d.dr(e, "goods_receipt", AcctInventory, ev.StoreID, ev.Net, "", nil)
 	d.dr(e, "goods_receipt", AcctInputVAT, ev.StoreID, ev.InputVAT, "", nil)
 	d.cr(e, "goods_receipt", AcctPayable, ev.StoreID, ev.Net+ev.InputVAT, "", nil)
@@ -474,12 +515,9 @@ func buildGoodsReceipt(ev GoodsReceiptEvent, b books) ([]Entry, error) {
 }
 
 func buildSupplierPayment(ev SupplierPaymentEvent, b books) ([]Entry, error) {
-	if err := checkCommon(ev.Source, ev.BusinessDate); err != nil {
+	e, d, err := b.open(ev.Source, ev.BusinessDate, ev.StoreID, "支付供应商 supplier payment")
+	if err != nil {
 		return nil, err
-	}
-	e := b.entityOf(ev.StoreID)
-	if e == uuid.Nil {
-		return nil, eventErr("store_id", "is not a store of this chain")
 	}
 	if err := checkAmount("amount", ev.Amount, false); err != nil {
 		return nil, err
@@ -488,7 +526,6 @@ func buildSupplierPayment(ev SupplierPaymentEvent, b books) ([]Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := newDraft(ev.Source, ev.BusinessDate, "支付供应商 supplier payment")
 	d.dr(e, "supplier_payment", AcctPayable, ev.StoreID, ev.Amount, "", nil)
 	d.cr(e, "supplier_payment", acct, ev.StoreID, ev.Amount, cashFlowFor(acct, CFPurchasesPaid), nil)
 	return nonEmpty(d.entries(), "amount")
@@ -524,37 +561,22 @@ type storeMove struct {
 // storePair books amount at store by m, after the checks every such rule
 // makes (source, date, the store is the chain's, the amount's bounds).
 func storePair(b books, m storeMove, src doc.Source, date time.Time, store uuid.UUID, amount int64) ([]Entry, error) {
-	e, err := inventoryStore(b, src, date, store)
+	e, d, err := b.open(src, date, &store, m.memo)
 	if err != nil {
 		return nil, err
 	}
 	if err := checkAmount("amount", amount, m.signed); err != nil {
 		return nil, err
 	}
-	d := newDraft(src, date, m.memo)
 	d.dr(e, m.rule, m.debit, &store, amount, "", nil)
 	d.cr(e, m.rule, m.credit, &store, amount, "", nil)
 	return d.entries(), nil
 }
 
-func franchiseStore(b books, store uuid.UUID) (uuid.UUID, error) {
-	e := b.stores[store]
-	if e == uuid.Nil {
-		return uuid.Nil, eventErr("store_id", "is not a store of this chain")
-	}
-	if e == b.hq {
-		return uuid.Nil, eventErr("store_id", "is a direct-owned store; this needs a franchise store")
-	}
-	return e, nil
-}
-
 // buildRoyalty: the franchisee's royalty expense and payable to HQ; HQ's
 // receivable and royalty income. Every line is internal to the group.
 func buildRoyalty(ev RoyaltyEvent, b books) ([]Entry, error) {
-	if err := checkCommon(ev.Source, ev.BusinessDate); err != nil {
-		return nil, err
-	}
-	f, err := franchiseStore(b, ev.StoreID)
+	f, d, err := b.openFranchise(ev.Source, ev.BusinessDate, ev.StoreID, "特许权使用费 royalty")
 	if err != nil {
 		return nil, err
 	}
@@ -562,7 +584,6 @@ func buildRoyalty(ev RoyaltyEvent, b books) ([]Entry, error) {
 		return nil, err
 	}
 	hq := b.hq
-	d := newDraft(ev.Source, ev.BusinessDate, "特许权使用费 royalty")
 	d.dr(f, "royalty", AcctSelling, &ev.StoreID, ev.Amount, "", &hq)
 	d.cr(f, "royalty", AcctDueTo, &ev.StoreID, ev.Amount, "", &hq)
 	d.dr(hq, "royalty", AcctDueFrom, nil, ev.Amount, "", &f)
@@ -575,24 +596,15 @@ func buildRoyalty(ev RoyaltyEvent, b books) ([]Entry, error) {
 // payable. All but the VAT lines are internal, and the internal lines of
 // both sides balance, so consolidation removes them and still balances.
 func buildSupply(ev SupplyEvent, b books) ([]Entry, error) {
-	if err := checkCommon(ev.Source, ev.BusinessDate); err != nil {
-		return nil, err
-	}
-	f, err := franchiseStore(b, ev.StoreID)
+	f, d, err := b.openFranchise(ev.Source, ev.BusinessDate, ev.StoreID, "总部配送 supply to franchisee")
 	if err != nil {
 		return nil, err
 	}
-	for _, x := range []struct {
-		f string
-		v int64
-	}{{"net", ev.Net}, {"vat", ev.VAT}, {"cost", ev.Cost}} {
-		if err := checkAmount(x.f, x.v, false); err != nil {
-			return nil, err
-		}
+	if err := checkAmounts(false, []string{"net", "vat", "cost"}, ev.Net, ev.VAT, ev.Cost); err != nil {
+		return nil, err
 	}
 	hq := b.hq
 	total := ev.Net + ev.VAT
-	d := newDraft(ev.Source, ev.BusinessDate, "总部配送 supply to franchisee")
 	d.dr(hq, "supply", AcctDueFrom, nil, total, "", &f)
 	d.cr(hq, "supply", AcctRevenue, nil, ev.Net, "", &f)
 	d.cr(hq, "supply", AcctOutputVAT, nil, ev.VAT, "", nil)
@@ -605,7 +617,8 @@ func buildSupply(ev SupplyEvent, b books) ([]Entry, error) {
 }
 
 func buildFranchiseePayment(ev FranchiseePaymentEvent, b books, f uuid.UUID) ([]Entry, error) {
-	if err := checkCommon(ev.Source, ev.BusinessDate); err != nil {
+	hq, d, err := b.open(ev.Source, ev.BusinessDate, nil, "加盟商付款 franchisee payment to HQ")
+	if err != nil {
 		return nil, err
 	}
 	if err := checkAmount("amount", ev.Amount, false); err != nil {
@@ -615,8 +628,6 @@ func buildFranchiseePayment(ev FranchiseePaymentEvent, b books, f uuid.UUID) ([]
 	if err != nil {
 		return nil, err
 	}
-	hq := b.hq
-	d := newDraft(ev.Source, ev.BusinessDate, "加盟商付款 franchisee payment to HQ")
 	d.dr(f, "franchisee_payment", AcctDueTo, nil, ev.Amount, "", &hq)
 	d.cr(f, "franchisee_payment", acct, nil, ev.Amount, cashFlowFor(acct, CFInterEntity), nil)
 	d.dr(hq, "franchisee_payment", acct, nil, ev.Amount, cashFlowFor(acct, CFInterEntity), nil)

@@ -81,14 +81,13 @@ type TransferReceiveEvent struct {
 // nothing when every amount is zero. Idempotent per Source.
 func (s *Service) PostStockReceipt(ctx context.Context, tenantID uuid.UUID, ev StockReceiptEvent) ([]Posted, error) {
 	return s.postInventoryEvent(ctx, tenantID, []uuid.UUID{ev.StoreID}, ev.Inventory == 0 && ev.Goods == 0, func(b books) ([]Entry, error) {
-		e, err := inventoryStore(b, ev.Source, ev.BusinessDate, ev.StoreID)
+		e, d, err := b.open(ev.Source, ev.BusinessDate, &ev.StoreID, "手工入库 stock receipt (暂估)")
 		if err != nil {
 			return nil, err
 		}
-		if err := checkAmounts([]string{"inventory", "goods"}, ev.Inventory, ev.Goods); err != nil {
+		if err := checkAmounts(true, []string{"inventory", "goods"}, ev.Inventory, ev.Goods); err != nil {
 			return nil, err
 		}
-		d := newDraft(ev.Source, ev.BusinessDate, "手工入库 stock receipt (暂估)")
 		st := &ev.StoreID
 		d.dr(e, "stock_receipt", AcctInventory, st, ev.Inventory, "", nil)
 		d.dr(e, "stock_receipt", AcctCOGS, st, ev.Goods-ev.Inventory, "", nil)
@@ -126,14 +125,13 @@ func (s *Service) PostStockReturn(ctx context.Context, tenantID uuid.UUID, ev St
 // for a zero value. Idempotent per transfer.
 func (s *Service) PostTransferShip(ctx context.Context, tenantID uuid.UUID, ev TransferShipEvent) ([]Posted, error) {
 	return s.postInventoryEvent(ctx, tenantID, []uuid.UUID{ev.FromStoreID, ev.ToStoreID}, ev.Value == 0, func(b books) ([]Entry, error) {
-		e, err := inventoryStore(b, ev.Source, ev.BusinessDate, ev.FromStoreID)
+		e, d, err := b.open(ev.Source, ev.BusinessDate, &ev.FromStoreID, "调拨出库 transfer shipped")
 		if err != nil {
 			return nil, err
 		}
 		if err := checkAmount("value", ev.Value, true); err != nil {
 			return nil, err
 		}
-		d := newDraft(ev.Source, ev.BusinessDate, "调拨出库 transfer shipped")
 		d.dr(e, "transfer_ship", AcctInTransit, &ev.FromStoreID, ev.Value, "", nil)
 		d.cr(e, "transfer_ship", AcctInventory, &ev.FromStoreID, ev.Value, "", nil)
 		return d.entries(), nil
@@ -154,19 +152,18 @@ func (s *Service) PostTransferShip(ctx context.Context, tenantID uuid.UUID, ev T
 func (s *Service) PostTransferReceive(ctx context.Context, tenantID uuid.UUID, ev TransferReceiveEvent) ([]Posted, error) {
 	zero := ev.Shipped == 0 && ev.Goods == 0 && ev.Inventory == 0
 	return s.postInventoryEvent(ctx, tenantID, []uuid.UUID{ev.FromStoreID, ev.ToStoreID}, zero, func(b books) ([]Entry, error) {
-		src, err := inventoryStore(b, ev.Source, ev.BusinessDate, ev.FromStoreID)
+		from, to := &ev.FromStoreID, &ev.ToStoreID
+		src, d, err := b.open(ev.Source, ev.BusinessDate, from, "调拨入库 transfer received")
 		if err != nil {
 			return nil, err
 		}
-		dst := b.stores[ev.ToStoreID]
-		if dst == uuid.Nil {
-			return nil, eventErr("to_store_id", "is not a store of this chain")
-		}
-		if err := checkAmounts([]string{"shipped", "goods", "inventory"}, ev.Shipped, ev.Goods, ev.Inventory); err != nil {
+		dst, err := b.entity("to_store_id", to)
+		if err != nil {
 			return nil, err
 		}
-		from, to := &ev.FromStoreID, &ev.ToStoreID
-		d := newDraft(ev.Source, ev.BusinessDate, "调拨入库 transfer received")
+		if err := checkAmounts(true, []string{"shipped", "goods", "inventory"}, ev.Shipped, ev.Goods, ev.Inventory); err != nil {
+			return nil, err
+		}
 		d.cr(src, "transfer_receive", AcctInTransit, from, ev.Shipped, "", nil)
 		d.dr(src, "transfer_receive", AcctAdmin, from, ev.Shipped-ev.Goods, "", nil)
 		if src == dst {
@@ -190,27 +187,6 @@ func (s *Service) postInventoryEvent(ctx context.Context, tenantID uuid.UUID, st
 		return nil, nil
 	}
 	return s.postEvent(ctx, tenantID, sortedStores(ptrs(stores)...), build)
-}
-
-func inventoryStore(b books, src doc.Source, date time.Time, store uuid.UUID) (uuid.UUID, error) {
-	if err := checkCommon(src, date); err != nil {
-		return uuid.Nil, err
-	}
-	e := b.stores[store]
-	if e == uuid.Nil {
-		return uuid.Nil, eventErr("store_id", "is not a store of this chain")
-	}
-	return e, nil
-}
-
-// checkAmounts bounds signed amounts, named by fields in order.
-func checkAmounts(fields []string, vs ...int64) error {
-	for i, v := range vs {
-		if err := checkAmount(fields[i], v, true); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func ptrs(ids []uuid.UUID) []*uuid.UUID {

@@ -42,37 +42,21 @@ type StoredValueCashOutEvent struct {
 // must hand all of it to whoever paid it back (forfeited bonus moves no
 // money, so it is not cleared).
 func buildStoredValueCashOut(ev StoredValueCashOutEvent, b books) ([]Entry, error) {
-	if err := checkCommon(ev.Source, ev.BusinessDate); err != nil {
+	const rule = "sv_cash_out"
+	payer, d, err := b.open(ev.Source, ev.BusinessDate, ev.StoreID, "储值退卡 stored value cash-out")
+	if err != nil {
 		return nil, err
 	}
-	payer := b.entityOf(ev.StoreID)
-	if payer == uuid.Nil {
-		return nil, eventErr("store_id", "is not a store of this chain")
-	}
-	if err := checkAmount("principal", ev.Principal, false); err != nil {
-		return nil, err
-	}
-	if err := checkAmount("bonus", ev.Bonus, false); err != nil {
+	if err := checkAmounts(false, []string{"principal", "bonus"}, ev.Principal, ev.Bonus); err != nil {
 		return nil, err
 	}
 	loaded := ev.Loaded
 	if len(loaded) == 0 {
 		loaded = []StoredValueUse{{Principal: ev.Principal, Bonus: ev.Bonus, LoadedStoreID: ev.StoreID}}
 	}
-	const rule = "sv_cash_out"
-	d := newDraft(ev.Source, ev.BusinessDate, "储值退卡 stored value cash-out")
-	var paid int64
-	for i, p := range ev.Payments {
-		f := fmt.Sprintf("payments[%d]", i)
-		if err := checkAmount(f+".amount", p.Amount, false); err != nil {
-			return nil, err
-		}
-		acct, err := payAccount(f+".method", p.Method)
-		if err != nil {
-			return nil, err
-		}
-		paid += p.Amount
-		d.cr(payer, rule, acct, ev.StoreID, p.Amount, cashFlowFor(acct, CFStoredValue), nil)
+	paid, err := d.pay(payer, rule, ev.StoreID, ev.Payments, false, CFStoredValue)
+	if err != nil {
+		return nil, err
 	}
 	if paid != ev.Principal {
 		return nil, eventErr("payments", fmt.Sprintf("payments total %d but the principal is %d", paid, ev.Principal))
@@ -80,15 +64,12 @@ func buildStoredValueCashOut(ev StoredValueCashOutEvent, b books) ([]Entry, erro
 	var sumP, sumB int64
 	for i, sv := range loaded {
 		f := fmt.Sprintf("loaded[%d]", i)
-		if err := checkAmount(f+".principal", sv.Principal, false); err != nil {
+		if err := checkAmounts(false, []string{f + ".principal", f + ".bonus"}, sv.Principal, sv.Bonus); err != nil {
 			return nil, err
 		}
-		if err := checkAmount(f+".bonus", sv.Bonus, false); err != nil {
+		loader, err := b.entity(f+".loaded_store_id", sv.LoadedStoreID)
+		if err != nil {
 			return nil, err
-		}
-		loader := b.entityOf(sv.LoadedStoreID)
-		if loader == uuid.Nil {
-			return nil, eventErr(f+".loaded_store_id", "is not a store of this chain")
 		}
 		sumP, sumB = sumP+sv.Principal, sumB+sv.Bonus
 		if loader == payer {
@@ -137,14 +118,10 @@ type StoredValueTenderEvent struct {
 }
 
 func buildStoredValueTender(ev StoredValueTenderEvent, b books, src string) ([]Entry, error) {
-	if err := checkCommon(ev.Source, ev.BusinessDate); err != nil {
+	seller, d, err := b.open(ev.Source, ev.BusinessDate, &ev.StoreID, "储值支付 stored value tendered "+ev.Source.String())
+	if err != nil {
 		return nil, err
 	}
-	seller := b.stores[ev.StoreID]
-	if seller == uuid.Nil {
-		return nil, eventErr("store_id", "is not a store of this chain")
-	}
-	d := newDraft(ev.Source, ev.BusinessDate, "储值支付 stored value tendered "+ev.Source.String())
 	total, err := spendStoredValue(d, b, seller, &ev.StoreID, ev.StoredValue, src)
 	if err != nil {
 		return nil, err

@@ -1,9 +1,13 @@
 package finance
 
 import (
-	"chainstore/infra/doc"
+	"errors"
+	"strings"
 	"testing"
 	"time"
+
+	"chainstore/infra/doc"
+	"chainstore/infra/problem"
 
 	"github.com/google/uuid"
 )
@@ -43,6 +47,8 @@ func FuzzNetOfVAT(f *testing.F) {
 func FuzzParseStatementQuery(f *testing.F) {
 	f.Add("2024-01-01", "2024-01-31", "", "", "true", "csv")
 	f.Add("2024-02-30", "x", "not-a-uuid", "0190f5a4-7b1e-7cc2-9a51-2f3f4c1d8e90", "1", "pdf")
+	f.Add("2024-01-01", "2024-01-31", "", "", "", "")
+	f.Add("2024-01-01", "2024-01-31", "0190f5a4-7b1e-7cc2-9a51-2f3f4c1d8e90", "", "true", "json")
 	f.Fuzz(func(t *testing.T, from, to, entity, store, consolidated, format string) {
 		m := map[string]string{"from": from, "to": to, "entity_id": entity, "store_id": store, "consolidated": consolidated, "format": format}
 		q, fmtOut, err := ParseStatementQuery(func(k string) string { return m[k] })
@@ -59,7 +65,8 @@ func FuzzParseStatementQuery(f *testing.F) {
 		if q.Consolidated {
 			n++
 		}
-		if n != 1 || q.To.Before(q.From) || (fmtOut != "json" && fmtOut != "csv" && fmtOut != "xlsx") {
+		// None names the caller's own books (GetStatement picks them); two never pass.
+		if n > 1 || q.To.Before(q.From) || (fmtOut != "json" && fmtOut != "csv" && fmtOut != "xlsx") {
 			t.Fatalf("accepted an invalid query %v → %+v %s", m, q, fmtOut)
 		}
 	})
@@ -204,4 +211,66 @@ func TestPostingRules(t *testing.T) {
 			t.Fatal("accepted")
 		}
 	})
+}
+
+// Every tender posts on its own account, and any other method is refused
+// with an error that lists the methods the books know, in every rule that
+// takes payments.
+func TestPaymentsUseTheTenderList(t *testing.T) {
+	hq, store := uuid.New(), uuid.New()
+	b := books{hq: hq, stores: map[uuid.UUID]uuid.UUID{store: hq}}
+	day := time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC)
+	accounts := map[string]bool{}
+	for _, a := range chartTemplate {
+		accounts[a.code] = true
+	}
+	for _, tn := range Tenders {
+		if !accounts[tn.Account] {
+			t.Errorf("tender %s posts on %s, which the chart lacks", tn.Method, tn.Account)
+		}
+		es, err := buildTopUp(TopUpEvent{Source: doc.Of(doc.TopUp, uuid.New()), StoreID: &store, BusinessDate: day, Principal: 100,
+			Payments: []Payment{{tn.Method, 100}}}, b)
+		if err != nil || es[0].Lines[0].AccountCode != tn.Account || es[0].Lines[0].Debit != 100 {
+			t.Errorf("top-up paid by %s: %+v %v", tn.Method, es, err)
+		}
+	}
+	for _, tn := range CustomerTenders() {
+		if !tn.Customer {
+			t.Errorf("CustomerTenders offers %s", tn.Method)
+		}
+	}
+	if _, ok := TenderOf("bitcoin"); ok {
+		t.Error("TenderOf knows bitcoin")
+	}
+	src := doc.Of(doc.Sale, uuid.New())
+	for name, build := range map[string]func() ([]Entry, error){
+		"sale": func() ([]Entry, error) {
+			return buildSale(SaleEvent{Source: src, StoreID: store, BusinessDate: day, Revenue: []RevenueLine{{100, 0}},
+				Payments: []Payment{{"cash", 50}, {"bitcoin", 50}}}, b, "sale")
+		},
+		"top-up": func() ([]Entry, error) {
+			return buildTopUp(TopUpEvent{Source: src, BusinessDate: day, Principal: 100, Payments: []Payment{{"cash", 50}, {"bitcoin", 50}}}, b)
+		},
+		"cash-out": func() ([]Entry, error) {
+			return buildStoredValueCashOut(StoredValueCashOutEvent{Source: src, BusinessDate: day, Principal: 100, Payments: []Payment{{"cash", 50}, {"bitcoin", 50}}}, b)
+		},
+		"supplier payment": func() ([]Entry, error) {
+			return buildSupplierPayment(SupplierPaymentEvent{Source: src, BusinessDate: day, Amount: 100, Method: "bitcoin"}, b)
+		},
+		"franchisee payment": func() ([]Entry, error) {
+			return buildFranchiseePayment(FranchiseePaymentEvent{Source: src, BusinessDate: day, Amount: 100, Method: "bitcoin"}, b, uuid.New())
+		},
+	} {
+		_, err := build()
+		p, ok := problem.As(err)
+		if !errors.Is(err, ErrInvalidEvent) || !ok || len(p.Fields) != 1 || !strings.HasSuffix(p.Fields[0].Field, "method") {
+			t.Errorf("%s paid in bitcoin: %v", name, err)
+			continue
+		}
+		for _, tn := range Tenders {
+			if !strings.Contains(p.Fields[0].Message, tn.Method) {
+				t.Errorf("%s: %q does not list %s", name, p.Fields[0].Message, tn.Method)
+			}
+		}
+	}
 }

@@ -14,83 +14,36 @@ import (
 	"chainstore/infra/web"
 	"chainstore/tenant"
 	"chainstore/tenant/audit"
-	"chainstore/tenant/authz"
 )
 
-// EntityScope is the books a caller may read: all of them, or the listed.
-type EntityScope struct {
-	All bool
-	IDs []uuid.UUID
-}
+type clearingKey struct{ tenantID uuid.UUID }
 
-// Contains reports whether the scope covers an entity.
-func (e EntityScope) Contains(id uuid.UUID) bool {
-	if e.All {
-		return true
-	}
-	for _, x := range e.IDs {
-		if x == id {
-			return true
-		}
-	}
-	return false
-}
-
-// ReadableEntities derives entity access from store scope: finance:read
-// for the whole chain reads every entity (HQ finance, HQ admin); otherwise a
-// franchisee's books are readable by whoever holds finance:read in every
-// one of that franchisee's stores (the franchisee's own users). HQ's books
-// need the chain-wide permission. A store manager reads their store's
-// figures through store_id, not the entity.
-func (s *Service) ReadableEntities(ctx context.Context, p *tenant.Principal) (EntityScope, error) {
-	var out EntityScope
-	err := s.pool.WithTx(ctx, p.TenantID, func(ctx context.Context) error {
-		if err := s.EnsureEntities(ctx, p.TenantID); err != nil {
-			return err
-		}
-		sc, err := s.authz.ScopeOf(ctx, p, authz.FinanceRead)
-		if err != nil {
-			return err
-		}
-		if sc.All {
-			out.All = true
-			return nil
-		}
-		if len(sc.Stores) == 0 {
-			return nil
-		}
-		return tenant.DB(ctx).Raw(`SELECT e.id FROM fin_entities e WHERE e.tenant_id = ? AND e.kind = 'franchisee'
-			AND EXISTS (SELECT 1 FROM stores s WHERE s.tenant_id = e.tenant_id AND s.type = 'franchise' AND s.franchisee_id = e.franchisee_id)
-			AND NOT EXISTS (SELECT 1 FROM stores s WHERE s.tenant_id = e.tenant_id AND s.type = 'franchise' AND s.franchisee_id = e.franchisee_id
-				AND s.id NOT IN ?)`, p.TenantID, sc.Stores).Scan(&out.IDs).Error
-	})
-	return out, err
-}
-
+// clearingByEntity returns the clearing ratios by the entity they apply
+// to (uuid.Nil: the chain default), read once per transaction (SetClearing
+// forgets them).
 func (s *Service) clearingByEntity(ctx context.Context, tenantID uuid.UUID) (map[uuid.UUID]ClearingRule, error) {
-	rules, err := s.listClearing(tenant.DB(ctx), tenantID)
-	if err != nil {
-		return nil, err
-	}
-	var ents []Entity
-	if err := tenant.DB(ctx).Raw(`SELECT id, franchisee_id FROM fin_entities WHERE tenant_id = ? AND franchisee_id IS NOT NULL`, tenantID).Scan(&ents).Error; err != nil {
-		return nil, err
-	}
-	byFr := map[uuid.UUID]ClearingRule{}
-	out := map[uuid.UUID]ClearingRule{}
-	for _, r := range rules {
-		if r.FranchiseeID == nil {
-			out[uuid.Nil] = r
-		} else {
-			byFr[*r.FranchiseeID] = r
+	return tenant.Memo(ctx, clearingKey{tenantID}, func() (map[uuid.UUID]ClearingRule, error) {
+		var rows []struct {
+			FranchiseeID, EntityID         *uuid.UUID
+			PrincipalBP, BonusBP, PointsBP int
 		}
-	}
-	for _, e := range ents {
-		if r, ok := byFr[*e.FranchiseeID]; ok {
-			out[e.ID] = r
+		if err := tenant.DB(ctx).Raw(`SELECT r.franchisee_id, e.id AS entity_id, r.principal_bp, r.bonus_bp, r.points_bp
+			FROM fin_clearing_rules r LEFT JOIN fin_entities e ON e.tenant_id = r.tenant_id AND e.franchisee_id = r.franchisee_id
+			WHERE r.tenant_id = ?`, tenantID).Scan(&rows).Error; err != nil {
+			return nil, fmt.Errorf("finance: clearing rules: %w", err)
 		}
-	}
-	return out, nil
+		out := map[uuid.UUID]ClearingRule{uuid.Nil: DefaultClearing}
+		for _, r := range rows {
+			rule := ClearingRule{FranchiseeID: r.FranchiseeID, PrincipalBP: r.PrincipalBP, BonusBP: r.BonusBP, PointsBP: r.PointsBP}
+			switch {
+			case r.FranchiseeID == nil:
+				out[uuid.Nil] = rule
+			case r.EntityID != nil:
+				out[*r.EntityID] = rule
+			}
+		}
+		return out, nil
+	})
 }
 
 // DefaultClearing applies until HQ finance sets ratios: the loading entity
@@ -125,7 +78,7 @@ func (s *Service) SetClearing(ctx context.Context, actor *tenant.Principal, in C
 	var out ClearingRule
 	err := s.pool.WithTx(ctx, actor.TenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
-		if err := checkFranchisee(db, actor.TenantID, in.FranchiseeID); err != nil {
+		if err := s.checkFranchisee(ctx, actor.TenantID, in.FranchiseeID); err != nil {
 			return err
 		}
 		if err := db.Raw(`INSERT INTO fin_clearing_rules (tenant_id, id, franchisee_id, principal_bp, bonus_bp, points_bp) VALUES (?, ?, ?, ?, ?, ?)
@@ -135,6 +88,7 @@ func (s *Service) SetClearing(ctx context.Context, actor *tenant.Principal, in C
 			actor.TenantID, uuid.Must(uuid.NewV7()), in.FranchiseeID, *in.PrincipalBP, *in.BonusBP, *in.PointsBP).Scan(&out).Error; err != nil {
 			return fmt.Errorf("finance: set clearing: %w", err)
 		}
+		tenant.Forget(ctx, clearingKey{actor.TenantID})
 		return audit.Record(ctx, audit.Entry{Action: "finance.clearing.set", ObjectType: "fin_clearing_rule", ObjectID: idOrChain(in.FranchiseeID),
 			Detail: map[string]any{"principal_bp": out.PrincipalBP, "bonus_bp": out.BonusBP, "points_bp": out.PointsBP}})
 	})
@@ -148,18 +102,14 @@ func idOrChain(id *uuid.UUID) string {
 	return id.String()
 }
 
-func checkFranchisee(db *gorm.DB, tenantID uuid.UUID, id *uuid.UUID) error {
+// checkFranchisee refuses a franchisee that is not the chain's
+// (org.ErrFranchiseeNotFound); nil is the chain default.
+func (s *Service) checkFranchisee(ctx context.Context, tenantID uuid.UUID, id *uuid.UUID) error {
 	if id == nil {
 		return nil
 	}
-	var n int64
-	if err := db.Raw(`SELECT count(*) FROM franchisees WHERE tenant_id = ? AND id = ?`, tenantID, *id).Scan(&n).Error; err != nil {
-		return err
-	}
-	if n == 0 {
-		return ErrFranchiseeNotFound
-	}
-	return nil
+	_, err := s.org.GetFranchisee(ctx, tenantID, *id)
+	return err
 }
 
 // ListRoyalty returns the royalty rules (the chain default first; rate 0
@@ -191,7 +141,7 @@ func (s *Service) SetRoyalty(ctx context.Context, actor *tenant.Principal, in Ro
 	var out RoyaltyRule
 	err := s.pool.WithTx(ctx, actor.TenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
-		if err := checkFranchisee(db, actor.TenantID, in.FranchiseeID); err != nil {
+		if err := s.checkFranchisee(ctx, actor.TenantID, in.FranchiseeID); err != nil {
 			return err
 		}
 		if err := db.Raw(`INSERT INTO fin_royalty_rules (tenant_id, id, franchisee_id, rate_bp, minimum_fee) VALUES (?, ?, ?, ?, ?)
@@ -244,7 +194,7 @@ func (s *Service) GenerateSettlement(ctx context.Context, actor *tenant.Principa
 	var out Settlement
 	err := s.pool.WithTx(ctx, actor.TenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
-		if err := checkFranchisee(db, actor.TenantID, &in.FranchiseeID); err != nil {
+		if err := s.checkFranchisee(ctx, actor.TenantID, &in.FranchiseeID); err != nil {
 			return err
 		}
 		ent, err := s.franchiseeEntity(ctx, actor.TenantID, in.FranchiseeID)
@@ -266,12 +216,30 @@ func (s *Service) GenerateSettlement(ctx context.Context, actor *tenant.Principa
 			}
 		}
 		month := time.Date(in.Year, time.Month(in.Month), 1, 0, 0, 0, 0, time.UTC)
-		var stores []SettlementStore
-		if err := db.Raw(`SELECT s.id AS store_id, coalesce((SELECT sum(b.credit - b.debit) FROM fin_balances_monthly b
-				WHERE b.tenant_id = s.tenant_id AND b.entity_id = ? AND b.store_id = s.id AND b.account_id = ? AND b.month = ? AND b.kind = 0), 0) AS net_sales
-			FROM stores s WHERE s.tenant_id = ? AND s.type = 'franchise' AND s.franchisee_id = ? ORDER BY s.code`,
-			ent, accts[AcctRevenue].ID, month, actor.TenantID, in.FranchiseeID).Scan(&stores).Error; err != nil {
-			return fmt.Errorf("finance: settlement sales: %w", err)
+		facts, err := s.org.FranchiseStores(ctx, actor.TenantID, []uuid.UUID{in.FranchiseeID})
+		if err != nil {
+			return err
+		}
+		stores := make([]SettlementStore, len(facts))
+		if len(facts) > 0 {
+			ids := make([]uuid.UUID, len(facts))
+			for i, f := range facts {
+				ids[i] = f.ID
+			}
+			var sales []SettlementStore
+			if err := db.Raw(`SELECT store_id, sum(credit - debit)::bigint AS net_sales FROM fin_balances_monthly
+				WHERE tenant_id = ? AND entity_id = ? AND account_id = ? AND month = ? AND kind = 0 AND store_id IN ?
+				GROUP BY store_id`, actor.TenantID, ent, accts[AcctRevenue].ID, month, ids).Scan(&sales).Error; err != nil {
+				return fmt.Errorf("finance: settlement sales: %w", err)
+			}
+			for i, f := range facts {
+				stores[i].StoreID = f.ID
+				for _, x := range sales {
+					if x.StoreID == f.ID {
+						stores[i].NetSales = x.NetSales
+					}
+				}
+			}
 		}
 		st := Settlement{FranchiseeID: in.FranchiseeID, Year: in.Year, Month: in.Month, Stores: stores}
 		for i := range st.Stores {

@@ -3,6 +3,7 @@ package org_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -83,6 +84,63 @@ func TestStoreFactsAreReadOncePerTransaction(t *testing.T) {
 		_, err = env.Server.Org.Stores(ctx, tn.ID, []uuid.UUID{a, uuid.Must(uuid.NewV7())})
 		if !errors.Is(err, org.ErrStoreNotFound) {
 			t.Errorf("one unknown store among known ones: %v", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// FranchiseStores lists the franchise stores of some franchisees by code,
+// none for an unknown franchisee or another tenant's, and the facts it
+// read answer Store later in the transaction without another query.
+func TestFranchiseStoresOfFranchisees(t *testing.T) {
+	tn, other := env.Signup(t), env.Signup(t)
+	frA, frB, frC := env.CreateFranchisee(t, tn), env.CreateFranchisee(t, tn), env.CreateFranchisee(t, tn)
+	a1, a2, b1 := env.CreateStore(t, tn, &frA), env.CreateStore(t, tn, &frA), env.CreateStore(t, tn, &frB)
+	env.CreateStore(t, tn, nil)
+	foreign := env.CreateFranchisee(t, other)
+	env.CreateStore(t, other, &foreign)
+	ctx := context.Background()
+	err := env.Server.Pool.WithTx(ctx, tn.ID, func(ctx context.Context) error {
+		for _, tc := range []struct {
+			of   []uuid.UUID
+			want []uuid.UUID
+		}{
+			{[]uuid.UUID{frA}, []uuid.UUID{a1, a2}},
+			{[]uuid.UUID{frB, frA}, []uuid.UUID{a1, a2, b1}},
+			{[]uuid.UUID{frC}, nil},
+			{[]uuid.UUID{foreign, uuid.Must(uuid.NewV7())}, nil},
+			{nil, nil},
+		} {
+			fs, err := env.Server.Org.FranchiseStores(ctx, tn.ID, tc.of)
+			if err != nil {
+				return err
+			}
+			var got []uuid.UUID
+			var codes []string
+			for _, f := range fs {
+				if !f.Franchise() || f.FranchiseeID == nil || !slices.Contains(tc.of, *f.FranchiseeID) {
+					t.Errorf("FranchiseStores(%v) returned %+v", tc.of, f)
+				}
+				got, codes = append(got, f.ID), append(codes, f.Code)
+			}
+			if len(got) != len(tc.want) || !slices.IsSorted(codes) {
+				t.Errorf("FranchiseStores(%v) = %v (codes %v), want %v", tc.of, got, codes, tc.want)
+			}
+			for _, id := range tc.want {
+				if !slices.Contains(got, id) {
+					t.Errorf("FranchiseStores(%v) lacks %v", tc.of, id)
+				}
+			}
+		}
+		// Remembered: a change behind org's back is not seen in this transaction.
+		if err := tenant.DB(ctx).Exec(`UPDATE stores SET time_zone = 'UTC' WHERE tenant_id = ? AND id = ?`, tn.ID, b1).Error; err != nil {
+			return err
+		}
+		if f, err := env.Server.Org.Store(ctx, tn.ID, b1); err != nil || f.Location.String() == "UTC" {
+			t.Errorf("Store after FranchiseStores: %v, %v", f.Location, err)
 		}
 		return nil
 	})
