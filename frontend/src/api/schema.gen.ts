@@ -2791,7 +2791,14 @@ export interface paths {
          *     downloads it. The consolidated chain and HQ's books need `finance:read`
          *     chain-wide; a franchisee's books `finance:read` in all its stores (404
          *     otherwise); a store's figures `finance:read` in the store (404 outside the
-         *     caller's stores, 403 without the permission). A store's trial balance and
+         *     caller's stores, 403 without the permission). Name at most one of
+         *     `entity_id`, `store_id` and `consolidated=true` (two are a 400); naming
+         *     none asks for the caller's own books: the consolidated chain with
+         *     `finance:read` chain-wide (HQ), else the one entity the caller may read (a
+         *     franchisee's), else the one store where the caller holds `finance:read` (a
+         *     store manager's); a caller who may read several must name one (400). The
+         *     statement's `entity_id`, `store_id` and `consolidated` say which books it
+         *     is. A store's trial balance and
          *     balance sheet are a branch's: the other side of its lines that carry no
          *     store (HQ paying the store's rent from the central account) appears as
          *     one row with code `HO` (内部往来, the entity's head-office account, section equity),
@@ -5184,7 +5191,10 @@ export interface components {
             next_cursor: components["schemas"]["NextCursor"];
         };
         FinReverseInput: {
-            /** Format: date */
+            /**
+             * Format: date
+             * @description Default: the chain's business date today.
+             */
             business_date?: string;
             memo?: string;
         };
@@ -10009,6 +10019,7 @@ export interface operations {
         parameters: {
             query: {
                 entity_id: string;
+                /** @description Default: the chain's current year (its business date today). */
                 year?: number;
             };
             header?: never;
@@ -10442,8 +10453,11 @@ export interface operations {
     getFinanceStatement: {
         parameters: {
             query: {
+                /** @description One entity's books (at most one of entity_id, store_id, consolidated=true; none: the caller's own books). */
                 entity_id?: string;
+                /** @description One store's figures. */
                 store_id?: string;
+                /** @description The consolidated chain. */
                 consolidated?: boolean;
                 from: string;
                 to: string;
