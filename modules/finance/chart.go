@@ -71,6 +71,7 @@ var chartTemplate = []accountTemplate{
 	{code: AcctRetained, name: "利润分配—未分配利润", nameEn: "Retained earnings", typ: "equity", side: "credit"},
 	{code: AcctRevenue, name: "主营业务收入", nameEn: "Main business revenue", typ: "revenue", side: "credit"},
 	{code: AcctOtherRevenue, name: "其他业务收入", nameEn: "Other business revenue (royalties)", typ: "revenue", side: "credit"},
+	{code: AcctNonOperatingIncome, name: "营业外收入", nameEn: "Non-operating income (cash overages)", typ: "revenue", side: "credit"},
 	{code: AcctCOGS, name: "主营业务成本", nameEn: "Cost of goods sold", typ: "expense", side: "debit"},
 	{code: AcctSelling, name: "销售费用", nameEn: "Selling expenses", typ: "expense", side: "debit"},
 	{code: AcctAdmin, name: "管理费用", nameEn: "Administrative expenses", typ: "expense", side: "debit"},

@@ -124,6 +124,12 @@ func TestPostingRules(t *testing.T) {
 			{fa, AcctDueFrom, 8500 + 800, 0, true}, {fa, AcctSelling, 500 + 200, 0, false},
 			{hq, AcctSVPrincipal, 8000, 0, false}, {hq, AcctSVBonus, 1000, 0, false}, {hq, AcctDueTo, 0, 8500 + 800, true},
 			{hq, AcctOtherRevenue, 0, 500, false}, {hq, AcctSelling, 800, 0, false}}},
+		{"till cash shortage", func() ([]Entry, error) {
+			return buildCashVariance(CashVarianceEvent{Source: doc.Of("pos_shift", src), StoreID: franA, BusinessDate: day, Amount: -350}, b)
+		}, []lineWant{{fa, AcctAdmin, 350, 0, false}, {fa, AcctCash, 0, 350, false}}},
+		{"till cash overage", func() ([]Entry, error) {
+			return buildCashVariance(CashVarianceEvent{Source: doc.Of("pos_shift", src), StoreID: direct, BusinessDate: day, Amount: 120}, b)
+		}, []lineWant{{hq, AcctCash, 120, 0, false}, {hq, AcctNonOperatingIncome, 0, 120, false}}},
 		{"top-up with bonus", func() ([]Entry, error) {
 			return buildTopUp(TopUpEvent{Source: doc.Of("topup", src), StoreID: &direct, BusinessDate: day, Principal: 10000, Bonus: 1000, Payments: []Payment{{"alipay", 10000}}}, b)
 		}, []lineWant{{hq, AcctEWallet, 10000, 0, false}, {hq, AcctSVPrincipal, 0, 10000, false}, {hq, AcctSelling, 1000, 0, false}, {hq, AcctSVBonus, 0, 1000, false}}},
@@ -272,5 +278,15 @@ func TestPaymentsUseTheTenderList(t *testing.T) {
 				t.Errorf("%s: %q does not list %s", name, p.Fields[0].Message, tn.Method)
 			}
 		}
+	}
+}
+
+func TestCashVarianceOfZeroMovesNothing(t *testing.T) {
+	store := uuid.New()
+	b := books{hq: uuid.New(), stores: map[uuid.UUID]uuid.UUID{}}
+	b.stores[store] = b.hq
+	if _, err := buildCashVariance(CashVarianceEvent{Source: doc.Of("pos_shift", uuid.New()), StoreID: store,
+		BusinessDate: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)}, b); err == nil {
+		t.Fatal("a zero variance was posted")
 	}
 }
