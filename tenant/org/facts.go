@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"chainstore/tenant"
+	"chainstore/tenant/authz"
 )
 
 // Facts are what other modules need to know about a store to do its work:
@@ -73,34 +74,68 @@ func (s *Service) Stores(ctx context.Context, tenantID uuid.UUID, ids []uuid.UUI
 		return out, nil
 	}
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
-		var rows []struct {
-			ID           uuid.UUID
-			Code, Name   string
-			Type         string
-			FranchiseeID *uuid.UUID
-			Status       string
-			TimeZone     string
-		}
-		if err := tenant.DB(ctx).Raw(`SELECT id, code, name, type, franchisee_id, status, time_zone
-			FROM stores WHERE tenant_id = ? AND id IN ?`, tenantID, missing).Scan(&rows).Error; err != nil {
-			return fmt.Errorf("org: store facts: %w", err)
+		rows, err := readFacts(ctx, tenantID, `SELECT `+factsColumns+` FROM stores WHERE tenant_id = ? AND id IN ?`, tenantID, missing)
+		if err != nil {
+			return err
 		}
 		if len(rows) != len(missing) {
 			return ErrStoreNotFound
 		}
-		for _, r := range rows {
-			loc, err := time.LoadLocation(r.TimeZone)
-			if err != nil {
-				return fmt.Errorf("org: store %s has time zone %q: %w", r.Code, r.TimeZone, err)
-			}
-			f := Facts{ID: r.ID, Code: r.Code, Name: r.Name, Type: r.Type, FranchiseeID: r.FranchiseeID, Status: r.Status, Location: loc}
-			out[r.ID] = f
-			tenant.Remember(ctx, factsKey{tenantID, r.ID}, f)
+		for _, f := range rows {
+			out[f.ID] = f
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// StoresIn returns the facts of every store in scope (every store of the
+// chain for scope.All, open or closed), ordered by code, in one query, for
+// reports with a row per store. Stores of the scope that are not the
+// chain's are left out.
+func (s *Service) StoresIn(ctx context.Context, tenantID uuid.UUID, scope authz.StoreScope) ([]Facts, error) {
+	var out []Facts
+	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		var err error
+		if scope.All {
+			out, err = readFacts(ctx, tenantID, `SELECT `+factsColumns+` FROM stores WHERE tenant_id = ? ORDER BY code`, tenantID)
+		} else {
+			out, err = readFacts(ctx, tenantID, `SELECT `+factsColumns+` FROM stores WHERE tenant_id = ? AND id IN ? ORDER BY code`,
+				tenantID, append(scope.Stores, uuid.Nil))
+		}
+		return err
+	})
+	return out, err
+}
+
+const factsColumns = `id, code, name, type, franchisee_id, status, time_zone`
+
+// readFacts runs a query of the tenant's stores that selects factsColumns,
+// and remembers each store's facts for the transaction.
+func readFacts(ctx context.Context, tenantID uuid.UUID, q string, args ...any) ([]Facts, error) {
+	var rows []struct {
+		ID           uuid.UUID
+		Code, Name   string
+		Type         string
+		FranchiseeID *uuid.UUID
+		Status       string
+		TimeZone     string
+	}
+	if err := tenant.DB(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("org: store facts: %w", err)
+	}
+	out := make([]Facts, 0, len(rows))
+	for _, r := range rows {
+		loc, err := time.LoadLocation(r.TimeZone)
+		if err != nil {
+			return nil, fmt.Errorf("org: store %s has time zone %q: %w", r.Code, r.TimeZone, err)
+		}
+		f := Facts{ID: r.ID, Code: r.Code, Name: r.Name, Type: r.Type, FranchiseeID: r.FranchiseeID, Status: r.Status, Location: loc}
+		tenant.Remember(ctx, factsKey{tenantID, f.ID}, f)
+		out = append(out, f)
 	}
 	return out, nil
 }
