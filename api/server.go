@@ -91,12 +91,13 @@ func Wire(ctx context.Context, cfg *config.Config, ks *keys.Set, log *slog.Logge
 		AfterSignup: bill.StartTrial, BillingFlags: bill.MeFlags,
 	})
 	fin := finance.New(pool, az)
+	orgs := org.New(pool, az)
 	s.Deps = Deps{
 		Config: cfg, Clock: clk, Pool: pool, Redis: rc, Authz: az, Auth: au,
-		Org: org.New(pool, az), Users: users.New(pool, az, au), Log: log,
+		Org: orgs, Users: users.New(pool, az, au), Log: log,
 		// Modules, one line each.
 		Catalog:   catalog.New(pool, az),
-		Inventory: inventory.New(pool, az, fin),
+		Inventory: inventory.New(pool, az, clk, orgs, fin),
 		Members:   members.New(pool, az, rc, ks, fin),
 		Finance:   fin,
 		Billing:   bill,

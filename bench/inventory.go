@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"chainstore/infra/doc"
 	"chainstore/modules/inventory"
 	"chainstore/tenant"
 	"chainstore/tenant/org"
@@ -49,7 +50,7 @@ func benchInventory(ctx context.Context, b *benchEnv, out io.Writer) error {
 	cost := int64(250)
 	start := time.Now()
 	receipt := func(lines []inventory.MoveLine) error {
-		_, err := inv.Apply(ctx, b.tenantID, inventory.MoveInput{StoreID: st.ID, Kind: inventory.KindReceipt, Source: inventory.Source{Type: "bench"}, Lines: lines})
+		_, err := inv.Apply(ctx, b.tenantID, inventory.MoveInput{StoreID: st.ID, Kind: inventory.KindReceipt, Source: doc.Of("bench", uuid.Must(uuid.NewV7())), Lines: lines})
 		return err
 	}
 	if err := receipt([]inventory.MoveLine{{SKUID: hot, Qty: inventory.MaxQty, UnitCost: &cost}}); err != nil {
@@ -68,7 +69,7 @@ func benchInventory(ctx context.Context, b *benchEnv, out io.Writer) error {
 
 	sale := func(sku uuid.UUID) error {
 		_, err := inv.Apply(ctx, b.tenantID, inventory.MoveInput{StoreID: st.ID, Kind: inventory.KindSale,
-			Source: inventory.Source{Type: "bench"}, Lines: []inventory.MoveLine{{SKUID: sku, Qty: 1000}}})
+			Source: doc.Of("bench", uuid.Must(uuid.NewV7())), Lines: []inventory.MoveLine{{SKUID: sku, Qty: 1000}}})
 		return err
 	}
 	hotRes := benchOps(ctx, b, "deduct 1 unit, ONE hot SKU", func(*rand.Rand) error { return sale(hot) })
@@ -87,7 +88,7 @@ func benchInventory(ctx context.Context, b *benchEnv, out io.Writer) error {
 			}
 		}
 		_, err := inv.Apply(ctx, b.tenantID, inventory.MoveInput{StoreID: st.ID, Kind: inventory.KindSale,
-			Source: inventory.Source{Type: "bench"}, Lines: lines})
+			Source: doc.Of("bench", uuid.Must(uuid.NewV7())), Lines: lines})
 		return err
 	})
 	fmt.Fprintln(out, basketRes)

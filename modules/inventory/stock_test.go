@@ -11,7 +11,9 @@ import (
 	"github.com/google/uuid"
 
 	"chainstore/api/apitest"
+	"chainstore/infra/doc"
 	"chainstore/modules/inventory"
+	"chainstore/tenant/org"
 )
 
 // TestMovementsAddUpAfterRandomMix runs a seeded random mix of every kind
@@ -259,15 +261,16 @@ func TestApplyRefusesBadInput(t *testing.T) {
 		in   inventory.MoveInput
 		want error
 	}{
-		"no lines":           {inventory.MoveInput{StoreID: store, Kind: inventory.KindSale, Source: inventory.Source{Type: "sale"}}, inventory.ErrBadMovement},
-		"unknown kind":       {inventory.MoveInput{StoreID: store, Kind: "gift", Source: inventory.Source{Type: "x"}, Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1}}}, inventory.ErrBadMovement},
-		"negative sale":      {inventory.MoveInput{StoreID: store, Kind: inventory.KindSale, Source: inventory.Source{Type: "sale"}, Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: -1}}}, inventory.ErrBadMovement},
-		"negative cost":      {inventory.MoveInput{StoreID: store, Kind: inventory.KindReceipt, Source: inventory.Source{Type: "po"}, Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1, UnitCost: &cost}}}, inventory.ErrBadMovement},
-		"cost on a sale":     {inventory.MoveInput{StoreID: store, Kind: inventory.KindSale, Source: inventory.Source{Type: "sale"}, Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1, UnitCost: ptr(int64(5))}}}, inventory.ErrBadMovement},
-		"bad source type":    {inventory.MoveInput{StoreID: store, Kind: inventory.KindSale, Source: inventory.Source{Type: "DROP TABLE"}, Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1}}}, inventory.ErrBadMovement},
-		"huge qty":           {inventory.MoveInput{StoreID: store, Kind: inventory.KindReceipt, Source: inventory.Source{Type: "po"}, Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1 << 62}}}, inventory.ErrBadMovement},
-		"other tenant's sku": {inventory.MoveInput{StoreID: store, Kind: inventory.KindReceipt, Source: inventory.Source{Type: "po"}, Lines: []inventory.MoveLine{{SKUID: otherSKUs[0], Qty: 1}}}, inventory.ErrSKUNotFound},
-		"unknown store":      {inventory.MoveInput{StoreID: uuid.New(), Kind: inventory.KindReceipt, Source: inventory.Source{Type: "po"}, Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1}}}, inventory.ErrStoreNotFound},
+		"no lines":           {inventory.MoveInput{StoreID: store, Kind: inventory.KindSale, Source: src(doc.Sale)}, inventory.ErrBadMovement},
+		"unknown kind":       {inventory.MoveInput{StoreID: store, Kind: "gift", Source: src("x"), Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1}}}, inventory.ErrBadMovement},
+		"negative sale":      {inventory.MoveInput{StoreID: store, Kind: inventory.KindSale, Source: src(doc.Sale), Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: -1}}}, inventory.ErrBadMovement},
+		"negative cost":      {inventory.MoveInput{StoreID: store, Kind: inventory.KindReceipt, Source: src("po"), Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1, UnitCost: &cost}}}, inventory.ErrBadMovement},
+		"cost on a sale":     {inventory.MoveInput{StoreID: store, Kind: inventory.KindSale, Source: src(doc.Sale), Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1, UnitCost: ptr(int64(5))}}}, inventory.ErrBadMovement},
+		"bad source type":    {inventory.MoveInput{StoreID: store, Kind: inventory.KindSale, Source: doc.Of("DROP TABLE", uuid.New()), Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1}}}, inventory.ErrBadMovement},
+		"huge qty":           {inventory.MoveInput{StoreID: store, Kind: inventory.KindReceipt, Source: src("po"), Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1 << 62}}}, inventory.ErrBadMovement},
+		"other tenant's sku": {inventory.MoveInput{StoreID: store, Kind: inventory.KindReceipt, Source: src("po"), Lines: []inventory.MoveLine{{SKUID: otherSKUs[0], Qty: 1}}}, inventory.ErrSKUNotFound},
+		"source without id":  {inventory.MoveInput{StoreID: store, Kind: inventory.KindSale, Source: doc.Source{Type: doc.Sale}, Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1}}}, inventory.ErrBadMovement},
+		"unknown store":      {inventory.MoveInput{StoreID: uuid.New(), Kind: inventory.KindReceipt, Source: src("po"), Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1}}}, org.ErrStoreNotFound},
 	} {
 		if _, err := svc().Apply(ctx, tn.ID, c.in); !errors.Is(err, c.want) {
 			t.Errorf("%s: %v, want %v", name, err, c.want)
@@ -283,7 +286,7 @@ func TestApplyRefusesBadInput(t *testing.T) {
 	}
 	_, more := catalog(t, tn, 1, false)
 	receive(t, tn, store, skus[0], 5000, 100)
-	_, err := svc().Apply(ctx, tn.ID, inventory.MoveInput{StoreID: store, Kind: inventory.KindSale, Source: inventory.Source{Type: "sale"},
+	_, err := svc().Apply(ctx, tn.ID, inventory.MoveInput{StoreID: store, Kind: inventory.KindSale, Source: src(doc.Sale),
 		Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1000}, {SKUID: more[0], Qty: 1000}}})
 	if !errors.Is(err, inventory.ErrInsufficientStock) {
 		t.Fatalf("sale with one line short: %v", err)
@@ -366,7 +369,7 @@ func TestLotsFirstExpiringFirst(t *testing.T) {
 	_, skus := catalog(t, tn, 1, false)
 	soon, later := time.Now().AddDate(0, 0, 3), time.Now().AddDate(0, 0, 60)
 	for _, d := range []time.Time{later, soon} {
-		_, err := svc().Apply(ctx, tn.ID, inventory.MoveInput{StoreID: store, Kind: inventory.KindReceipt, Source: inventory.Source{Type: "po"},
+		_, err := svc().Apply(ctx, tn.ID, inventory.MoveInput{StoreID: store, Kind: inventory.KindReceipt, Source: src("po"),
 			Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 5000, UnitCost: ptr(int64(100)), ExpiryDate: &d}}})
 		if err != nil {
 			t.Fatal(err)

@@ -131,7 +131,7 @@ func (s *Service) OpenStocktake(ctx context.Context, actor *tenant.Principal, in
 	var out StocktakeDetail
 	err := s.pool.WithTx(ctx, actor.TenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
-		if err := checkStore(db, actor.TenantID, in.StoreID); err != nil {
+		if err := s.CheckStore(ctx, actor.TenantID, in.StoreID); err != nil {
 			return err
 		}
 		cats := uniqueIDs(in.CategoryIDs)
@@ -144,9 +144,11 @@ func (s *Service) OpenStocktake(ctx context.Context, actor *tenant.Principal, in
 				return ErrBadStocktake.WithFields(problem.FieldError{Field: "category_ids", Message: "names a category that is not in this chain's catalog"})
 			}
 		}
-		// Serialise openings per store: the open check and the insert are one step.
-		if err := db.Exec(`SELECT 1 FROM stores WHERE tenant_id = ? AND id = ? FOR UPDATE`, actor.TenantID, in.StoreID).Error; err != nil {
-			return err
+		// Serialise openings per store (the open check and the insert are
+		// one step) with a lock of inventory's own, held to commit.
+		if err := db.Exec(`SELECT pg_advisory_xact_lock(hashtextextended('inventory-stocktake:' || ?::text || ':' || ?::text, 0))`,
+			actor.TenantID.String(), in.StoreID.String()).Error; err != nil {
+			return fmt.Errorf("inventory: lock stocktakes of the store: %w", err)
 		}
 		var open int
 		if err := db.Raw(`SELECT count(*) FROM stocktakes WHERE tenant_id = ? AND store_id = ? AND status = 'counting'`, actor.TenantID, in.StoreID).Scan(&open).Error; err != nil {
@@ -160,22 +162,19 @@ func (s *Service) OpenStocktake(ctx context.Context, actor *tenant.Principal, in
 		if len(cats) > 0 {
 			scope = "categories"
 		}
-		if err := db.Exec(`INSERT INTO stocktakes (tenant_id, id, store_id, scope, category_ids, blind, note, opened_by)
-			VALUES (?, ?, ?, ?, ?::uuid[], ?, ?, ?)`, actor.TenantID, id, in.StoreID, scope, uuidArray(cats), in.Blind, in.Note, actor.UserID).Error; err != nil {
+		if err := db.Exec(`INSERT INTO stocktakes (tenant_id, id, store_id, scope, category_ids, blind, note, opened_by, opened_at)
+			VALUES (?, ?, ?, ?, ?::uuid[], ?, ?, ?, ?)`, actor.TenantID, id, in.StoreID, scope, uuidArray(cats), in.Blind, in.Note, actor.UserID, s.clock.Now()).Error; err != nil {
 			return fmt.Errorf("inventory: open stocktake: %w", err)
 		}
-		q := `INSERT INTO stocktake_lines (tenant_id, stocktake_id, sku_id, book_qty, unit_cost)
-			SELECT l.tenant_id, ?, l.sku_id, l.on_hand, l.avg_cost FROM stock_levels l`
-		args := []any{id}
-		if len(cats) > 0 {
-			q += ` JOIN skus s ON s.tenant_id = l.tenant_id AND s.id = l.sku_id
-				JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
-				JOIN categories c ON c.tenant_id = p.tenant_id AND c.id = p.category_id AND c.path && ?::uuid[]`
-			args = append(args, uuidArray(cats))
-		}
-		q += ` WHERE l.tenant_id = ? AND l.store_id = ?`
-		args = append(args, actor.TenantID, in.StoreID)
-		if err := db.Exec(q, args...).Error; err != nil {
+		// Freeze the book of every SKU stocked in the store, or of those
+		// under the categories (a category's path holds its ancestors).
+		if err := db.Exec(`INSERT INTO stocktake_lines (tenant_id, stocktake_id, sku_id, book_qty, unit_cost)
+			SELECT l.tenant_id, ?, l.sku_id, l.on_hand, l.avg_cost FROM stock_levels l
+			WHERE l.tenant_id = ? AND l.store_id = ? AND (cardinality(?::uuid[]) = 0 OR EXISTS (
+				SELECT 1 FROM skus s JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
+					JOIN categories c ON c.tenant_id = p.tenant_id AND c.id = p.category_id
+				WHERE s.tenant_id = l.tenant_id AND s.id = l.sku_id AND c.path && ?::uuid[]))`,
+			id, actor.TenantID, in.StoreID, uuidArray(cats), uuidArray(cats)).Error; err != nil {
 			return fmt.Errorf("inventory: freeze book: %w", err)
 		}
 		if err := audit.Record(ctx, audit.Entry{Action: "stocktake.open", ObjectType: "stocktake", ObjectID: id.String(), StoreID: &in.StoreID,
@@ -323,17 +322,11 @@ func (s *Service) AddCounts(ctx context.Context, actor *tenant.Principal, id uui
 		for _, l := range lines {
 			skuIDs = append(skuIDs, l.SKUID)
 		}
-		q := `SELECT s.id FROM skus s`
-		args := []any{}
-		if st.Scope == "categories" {
-			q += ` JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
-				JOIN categories c ON c.tenant_id = p.tenant_id AND c.id = p.category_id AND c.path && ?::uuid[]`
-			args = append(args, uuidArray(st.CategoryIDs))
-		}
-		q += ` WHERE s.tenant_id = ? AND s.id IN ?`
-		args = append(args, actor.TenantID, skuIDs)
 		var found []uuid.UUID
-		if err := db.Raw(q, args...).Scan(&found).Error; err != nil {
+		if err := db.Raw(`SELECT s.id FROM skus s WHERE s.tenant_id = ? AND s.id IN ? AND (? <> 'categories' OR EXISTS (
+				SELECT 1 FROM products p JOIN categories c ON c.tenant_id = p.tenant_id AND c.id = p.category_id
+				WHERE p.tenant_id = s.tenant_id AND p.id = s.product_id AND c.path && ?::uuid[]))`,
+			actor.TenantID, skuIDs, st.Scope, uuidArray(st.CategoryIDs)).Scan(&found).Error; err != nil {
 			return fmt.Errorf("inventory: check skus: %w", err)
 		}
 		var bad []problem.FieldError
@@ -432,9 +425,10 @@ func (s *Service) PostStocktake(ctx context.Context, actor *tenant.Principal, id
 		if out, err = variances(db, actor.TenantID, id, in.UncountedAsZero); err != nil {
 			return err
 		}
+		now := s.clock.Now()
 		if len(out.Lines) > 0 {
-			mv := MoveInput{StoreID: st.StoreID, Kind: KindStocktake, Source: Source{Type: "stocktake", ID: &id},
-				Reason: "stocktake variance", UserID: &actor.UserID}
+			mv := MoveInput{StoreID: st.StoreID, Kind: KindStocktake, Source: doc.Of(doc.Stocktake, id),
+				Reason: "stocktake variance", UserID: &actor.UserID, OccurredAt: now}
 			for _, v := range out.Lines {
 				uc := v.UnitCost
 				mv.Lines = append(mv.Lines, MoveLine{SKUID: v.SKUID, Qty: v.VarianceQty, UnitCost: ptrIf(v.VarianceQty > 0, uc)})
@@ -454,18 +448,18 @@ func (s *Service) PostStocktake(ctx context.Context, actor *tenant.Principal, id
 			// The ledger takes the value the movements really moved (a loss
 			// at the moving average of the moment), one entry per stocktake.
 			if value != 0 {
-				date, err := s.businessDate(db, actor.TenantID, st.StoreID)
+				date, err := s.businessDate(ctx, actor.TenantID, st.StoreID, mv.OccurredAt)
 				if err != nil {
 					return err
 				}
 				if _, err := s.fin.PostStocktakeVariance(ctx, actor.TenantID, finance.StocktakeVarianceEvent{
-					Source: doc.Of(doc.Stocktake, id), StoreID: st.StoreID, BusinessDate: date, Amount: value}); err != nil {
+					Source: mv.Source, StoreID: st.StoreID, BusinessDate: date, Amount: value}); err != nil {
 					return err
 				}
 			}
 		}
-		if err := db.Exec(`UPDATE stocktakes SET status = 'posted', posted_by = ?, posted_at = now() WHERE tenant_id = ? AND id = ?`,
-			actor.UserID, actor.TenantID, id).Error; err != nil {
+		if err := db.Exec(`UPDATE stocktakes SET status = 'posted', posted_by = ?, posted_at = ? WHERE tenant_id = ? AND id = ?`,
+			actor.UserID, now, actor.TenantID, id).Error; err != nil {
 			return fmt.Errorf("inventory: post stocktake: %w", err)
 		}
 		return audit.Record(ctx, audit.Entry{Action: "stocktake.post", ObjectType: "stocktake", ObjectID: id.String(), StoreID: &st.StoreID,
@@ -486,7 +480,7 @@ func (s *Service) CancelStocktake(ctx context.Context, actor *tenant.Principal, 
 		if st.Status != "counting" {
 			return ErrStocktakeState.WithDetail("the stocktake is %s", st.Status)
 		}
-		if err := db.Exec(`UPDATE stocktakes SET status = 'cancelled', cancelled_at = now() WHERE tenant_id = ? AND id = ?`, actor.TenantID, id).Error; err != nil {
+		if err := db.Exec(`UPDATE stocktakes SET status = 'cancelled', cancelled_at = ? WHERE tenant_id = ? AND id = ?`, s.clock.Now(), actor.TenantID, id).Error; err != nil {
 			return err
 		}
 		if err := audit.Record(ctx, audit.Entry{Action: "stocktake.cancel", ObjectType: "stocktake", ObjectID: id.String(), StoreID: &st.StoreID}); err != nil {
@@ -513,13 +507,4 @@ func uniqueIDs(ids []uuid.UUID) []uuid.UUID {
 		}
 	}
 	return out
-}
-
-// uuidArray renders ids as a PostgreSQL array literal.
-func uuidArray(ids []uuid.UUID) string {
-	parts := make([]string, len(ids))
-	for i, id := range ids {
-		parts[i] = id.String()
-	}
-	return "{" + strings.Join(parts, ",") + "}"
 }
