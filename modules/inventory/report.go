@@ -102,11 +102,15 @@ func (s *Service) EmitNearExpiryAlerts(ctx context.Context, tenantID uuid.UUID) 
 			SKUID        uuid.UUID `gorm:"column:sku_id"`
 			RemainingQty int64
 		}
-		if err := db.Raw(`UPDATE stock_lots t SET alerted_at = now()
-			FROM unnest(?::uuid[], ?::date[]) AS d(store_id, today)
-			WHERE t.tenant_id = ? AND t.store_id = d.store_id AND t.remaining_qty > 0 AND t.alerted_at IS NULL
-				AND t.expiry_date <= d.today + ?::int
-			RETURNING t.store_id, t.sku_id, t.remaining_qty`, append(today.arrays(2), tenantID, set.NearExpiryDays)...).Scan(&due).Error; err != nil {
+		// The lots are locked in the order a sale takes them (store, SKU,
+		// expiry), so the job and a sale never wait on each other in a cycle.
+		if err := db.Raw(`WITH due AS (
+				SELECT t.id FROM stock_lots t JOIN unnest(?::uuid[], ?::date[]) AS d(store_id, today) ON t.store_id = d.store_id
+				WHERE t.tenant_id = ? AND t.remaining_qty > 0 AND t.alerted_at IS NULL AND t.expiry_date <= d.today + ?::int
+				ORDER BY t.store_id, t.sku_id, t.expiry_date, t.id
+				FOR UPDATE OF t)
+			UPDATE stock_lots t SET alerted_at = now() FROM due WHERE t.tenant_id = ? AND t.id = due.id
+			RETURNING t.store_id, t.sku_id, t.remaining_qty`, append(today.arrays(2), tenantID, set.NearExpiryDays, tenantID)...).Scan(&due).Error; err != nil {
 			return fmt.Errorf("inventory: due lots: %w", err)
 		}
 		var events columns // id, store_id, sku_id, qty

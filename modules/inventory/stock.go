@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -135,15 +136,21 @@ func (s *Service) ListMovements(ctx context.Context, tenantID, storeID uuid.UUID
 
 // ── movements ──
 
-// Apply records one movement document: for each line (taken in SKU order,
-// so concurrent multi-line sales never deadlock) it locks the level, checks
-// the chain's negative-stock rule for issues, values the line at the moving
-// average (issues) or the given cost (receipts), writes the movement,
-// consumes or opens expiry lots and emits alert events on threshold
-// crossings. It runs in the caller's transaction when ctx carries one (the
-// POS calls it inside the sale's transaction). It returns one result per
-// input line, in input order. The store's facts come from org, once per
-// transaction.
+// Apply records one movement document: for each line (taken in SKU order)
+// it checks the chain's negative-stock rule for issues, values the line at
+// the moving average (issues) or the given cost (receipts), writes the
+// movement, consumes or opens expiry lots and emits alert events on
+// threshold crossings. It runs in the caller's transaction when ctx
+// carries one (the POS calls it inside the sale's transaction). It returns
+// one result per input line, in input order.
+//
+// Its cost does not grow with the lines: one statement locks every level
+// the document touches, creating those that are missing, in SKU-id order
+// (so concurrent multi-line sales never deadlock, and with negative stock
+// off the check under that lock means concurrent sales of the last units
+// never oversell); one reads the expiry lots when an issue takes from
+// them; one writes the levels, movements, lots and alert events. The
+// store's facts come from org, once per transaction.
 //
 // Apply posts nothing to the ledger: the caller owns the document and its
 // money. The POS posts a sale with finance.PostSale (COGS = −Σ CostAmount
@@ -233,7 +240,10 @@ func validateMove(in MoveInput) error {
 	return nil
 }
 
-type lockedLevel struct {
+// level is a stock level while Apply works on it: locked first, moved
+// line by line in memory (a document may name a SKU twice), written once.
+type level struct {
+	SKUID         uuid.UUID `gorm:"column:sku_id"`
 	OnHand        int64
 	StockValue    int64
 	AvgCost       int64
@@ -241,6 +251,123 @@ type lockedLevel struct {
 	MinQty        *int64
 	MaxQty        *int64
 	AllowNegative bool
+	// lots are the open expiry lots, earliest expiry first: those in the
+	// database (read only when an issue takes from them) and those this
+	// document opens.
+	lots []*lot
+}
+
+// lot is an open expiry lot.
+type lot struct {
+	ID           uuid.UUID
+	ExpiryDate   time.Time
+	ReceivedQty  int64
+	RemainingQty int64
+	MovementID   uuid.UUID // the movement that opened it
+	touched      bool      // opened or taken from by this document
+}
+
+// take consumes up to qty from the level's lots, earliest expiry first,
+// and returns what it took per expiry date (in date order).
+func (lv *level) take(qty int64) []LotQty {
+	var out []LotQty
+	for _, o := range lv.lots {
+		if qty == 0 {
+			break
+		}
+		t := min(o.RemainingQty, qty)
+		if t == 0 {
+			continue
+		}
+		o.RemainingQty -= t
+		o.touched = true
+		qty -= t
+		if n := len(out); n > 0 && out[n-1].ExpiryDate.Equal(o.ExpiryDate) {
+			out[n-1].Qty += t
+		} else {
+			out = append(out, LotQty{ExpiryDate: o.ExpiryDate, Qty: t})
+		}
+	}
+	return out
+}
+
+// open adds a lot after those expiring on or before it.
+func (lv *level) open(o *lot) {
+	i := len(lv.lots)
+	for i > 0 && lv.lots[i-1].ExpiryDate.After(o.ExpiryDate) {
+		i--
+	}
+	lv.lots = slices.Insert(lv.lots, i, o)
+}
+
+// dateOf is t's calendar date (in t's own location) as midnight UTC, how
+// expiry dates are kept and compared.
+func dateOf(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// value is what a movement of delta moves (signed) and, for stock coming
+// in, the goods at their own cost: an issue takes round(value × qty ÷ on
+// hand), so the one that empties the shelf takes exactly what is left,
+// and beyond zero (or from empty) the last moving average; stock coming in
+// is worth its value, its unit cost or else the moving average, and first
+// settles negative stock at the value it was booked at.
+func (lv *level) value(delta int64, l MoveLine) (cost, incoming int64) {
+	newOnHand := lv.OnHand + delta
+	if delta < 0 {
+		q := -delta
+		switch {
+		case lv.OnHand > 0 && q <= lv.OnHand:
+			return -money.MulDiv(lv.StockValue, q, lv.OnHand), 0
+		case lv.OnHand > 0:
+			return -(lv.StockValue + money.MulDiv(q-lv.OnHand, lv.AvgCost, 1000)), 0
+		default:
+			return -money.MulDiv(q, lv.AvgCost, 1000), 0
+		}
+	}
+	switch {
+	case l.Value != nil:
+		incoming = *l.Value
+	case l.UnitCost != nil:
+		incoming = money.MulDiv(delta, *l.UnitCost, 1000)
+	default:
+		incoming = money.MulDiv(delta, lv.AvgCost, 1000)
+	}
+	switch {
+	case lv.OnHand >= 0:
+		return incoming, incoming
+	case newOnHand <= 0:
+		// Still negative: the units coming in settle negative stock at the
+		// value it was booked at.
+		return money.MulDiv(lv.StockValue, newOnHand, lv.OnHand) - lv.StockValue, incoming
+	default:
+		// Through zero: clear the negative value, keep the rest at the
+		// incoming cost.
+		return -lv.StockValue + money.MulDiv(incoming, newOnHand, delta), incoming
+	}
+}
+
+type alertEvent struct {
+	kind      string
+	threshold *int64
+}
+
+// crossings are the thresholds a movement from before to after on hand
+// crossed: into out of stock, below min, or above max. Staying below min
+// crosses nothing, so a run of sales makes one event.
+func crossings(before level, after int64) []alertEvent {
+	var evs []alertEvent
+	switch {
+	case before.OnHand > 0 && after <= 0:
+		evs = append(evs, alertEvent{"out_of_stock", nil})
+	case before.MinQty != nil && before.OnHand >= *before.MinQty && after < *before.MinQty:
+		evs = append(evs, alertEvent{"low_stock", before.MinQty})
+	}
+	if before.MaxQty != nil && before.OnHand <= *before.MaxQty && after > *before.MaxQty {
+		evs = append(evs, alertEvent{"overstock", before.MaxQty})
+	}
+	return evs
 }
 
 func (s *Service) apply(ctx context.Context, tenantID uuid.UUID, in MoveInput) ([]MoveResult, error) {
@@ -257,61 +384,57 @@ func (s *Service) apply(ctx context.Context, tenantID uuid.UUID, in MoveInput) (
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(in.Lines[a].SKUID.String(), in.Lines[b].SKUID.String()) })
+	slices.SortStableFunc(order, func(a, b int) int { return bytes.Compare(in.Lines[a].SKUID[:], in.Lines[b].SKUID[:]) })
+	// The SKUs in order, and whether a line issues them (their lots are
+	// read if they have any).
+	var skus []uuid.UUID
+	var issues []bool
+	for _, i := range order {
+		l := in.Lines[i]
+		if n := len(skus); n == 0 || skus[n-1] != l.SKUID {
+			skus, issues = append(skus, l.SKUID), append(issues, false)
+		}
+		if dir < 0 || (dir == 0 && l.Qty < 0) {
+			issues[len(issues)-1] = true
+		}
+	}
+	levels, err := lockLevels(db, tenantID, in.StoreID, skus)
+	if err != nil {
+		return nil, err
+	}
+	var lotSKUs []uuid.UUID
+	for i, sku := range skus {
+		lv, ok := levels[sku]
+		if !ok {
+			return nil, ErrSKUNotFound.WithDetail("SKU %s is not in this chain's catalog", sku)
+		}
+		if issues[i] && lv.LotQty > 0 {
+			lotSKUs = append(lotSKUs, sku)
+		}
+	}
+	if len(lotSKUs) > 0 {
+		if err := readLots(db, tenantID, in.StoreID, lotSKUs, levels); err != nil {
+			return nil, err
+		}
+	}
 
+	var w moveWrite
 	out := make([]MoveResult, len(in.Lines))
 	for _, i := range order {
 		l := in.Lines[i]
-		lv, err := lockLevel(db, tenantID, in.StoreID, l.SKUID)
-		if err != nil {
-			return nil, err
-		}
+		lv := levels[l.SKUID]
+		before := *lv
 		delta := l.Qty
 		if dir != 0 {
 			delta = dir * l.Qty
 		}
-		var cost int64     // signed value moved
-		var incoming int64 // inbound: the goods at their own cost
 		newOnHand := lv.OnHand + delta
-		if delta > 0 {
-			switch {
-			case l.Value != nil:
-				incoming = *l.Value
-			case l.UnitCost != nil:
-				incoming = money.MulDiv(delta, *l.UnitCost, 1000)
-			default:
-				incoming = money.MulDiv(delta, lv.AvgCost, 1000)
-			}
-			switch {
-			case lv.OnHand >= 0:
-				cost = incoming
-			case newOnHand <= 0:
-				// Still negative: the units coming in settle negative stock
-				// at the value it was booked at.
-				cost = money.MulDiv(lv.StockValue, newOnHand, lv.OnHand) - lv.StockValue
-			default:
-				// Through zero: clear the negative value, keep the rest at
-				// the incoming cost.
-				cost = -lv.StockValue + money.MulDiv(incoming, newOnHand, delta)
-			}
-		} else {
-			q := -delta
-			if in.Kind != KindAdjustment && in.Kind != KindStocktake && !lv.AllowNegative && lv.OnHand < q {
-				avail := max(lv.OnHand, 0)
-				return nil, ErrInsufficientStock.WithDetail("SKU %s has %d available; %d asked", l.SKUID, avail, q).
-					WithFields(problem.FieldError{Field: fmt.Sprintf("lines[%d].qty", i), Message: fmt.Sprintf("only %d available", avail)})
-			}
-			var issued int64
-			switch {
-			case lv.OnHand > 0 && q <= lv.OnHand:
-				issued = money.MulDiv(lv.StockValue, q, lv.OnHand)
-			case lv.OnHand > 0:
-				issued = lv.StockValue + money.MulDiv(q-lv.OnHand, lv.AvgCost, 1000)
-			default:
-				issued = money.MulDiv(q, lv.AvgCost, 1000)
-			}
-			cost = -issued
+		if delta < 0 && in.Kind != KindAdjustment && in.Kind != KindStocktake && !lv.AllowNegative && lv.OnHand < -delta {
+			avail := max(lv.OnHand, 0)
+			return nil, ErrInsufficientStock.WithDetail("SKU %s has %d available; %d asked", l.SKUID, avail, -delta).
+				WithFields(problem.FieldError{Field: fmt.Sprintf("lines[%d].qty", i), Message: fmt.Sprintf("only %d available", avail)})
 		}
+		cost, incoming := lv.value(delta, l)
 		if !within(cost, MaxValue) || !within(lv.StockValue+cost, MaxValue) || !within(newOnHand, MaxOnHand) {
 			return nil, ErrBadMovement.WithDetail("SKU %s: the line would move or leave more than the largest stock a level holds", l.SKUID).
 				WithFields(problem.FieldError{Field: fmt.Sprintf("lines[%d].qty", i),
@@ -325,145 +448,162 @@ func (s *Service) apply(ctx context.Context, tenantID uuid.UUID, in MoveInput) (
 			newAvg = max(money.MulDiv(abs(cost), 1000, delta), 0)
 		}
 		unitCost := money.MulDiv(abs(cost), 1000, abs(delta))
+		id := uuid.Must(uuid.NewV7())
 		// Lots: issues consume first-expiring-first; dated receipts open one.
-		newLots := lv.LotQty
 		var taken []LotQty
 		if delta < 0 && lv.LotQty > 0 {
-			if taken, err = consumeLots(db, tenantID, in.StoreID, l.SKUID, min(-delta, lv.LotQty)); err != nil {
-				return nil, err
-			}
+			taken = lv.take(min(-delta, lv.LotQty))
 			for _, t := range taken {
-				newLots -= t.Qty
+				lv.LotQty -= t.Qty
 			}
 		}
-		opens := l.Lots
-		if delta > 0 && l.ExpiryDate != nil {
-			opens = []LotQty{{ExpiryDate: *l.ExpiryDate, Qty: delta}}
-		}
-		if delta < 0 {
-			opens = nil
-		}
-		for _, o := range opens {
-			newLots += o.Qty
-		}
-		id := uuid.Must(uuid.NewV7())
-		var lastSale any
-		if in.Kind == KindSale {
-			lastSale = at
-		}
-		err = db.Exec(`WITH u AS (
-				UPDATE stock_levels SET on_hand = ?, stock_value = ?, avg_cost = ?, lot_qty = ?,
-					last_sale_at = coalesce(?::timestamptz, last_sale_at), last_movement_at = ?, version = version + 1, updated_at = now()
-				WHERE tenant_id = ? AND store_id = ? AND sku_id = ? RETURNING tenant_id)
-			INSERT INTO stock_movements (tenant_id, id, store_id, sku_id, kind, qty, cost_amount, unit_cost, on_hand_after,
-				source_type, source_id, reason, user_id, occurred_at)
-			SELECT tenant_id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM u`,
-			newOnHand, newValue, newAvg, newLots, lastSale, at, tenantID, in.StoreID, l.SKUID,
-			id, in.StoreID, l.SKUID, string(in.Kind), delta, cost, unitCost, newOnHand,
-			in.Source.Type, in.Source.ID, in.Reason, in.UserID, at).Error
-		if err != nil {
-			return nil, fmt.Errorf("inventory: write movement: %w", err)
-		}
-		for _, o := range opens {
-			if err := db.Exec(`INSERT INTO stock_lots (tenant_id, id, store_id, sku_id, expiry_date, received_qty, remaining_qty, movement_id, received_at)
-				VALUES (?, ?, ?, ?, ?::date, ?, ?, ?, ?)`, tenantID, uuid.Must(uuid.NewV7()), in.StoreID, l.SKUID,
-				o.ExpiryDate.Format(time.DateOnly), o.Qty, o.Qty, id, at).Error; err != nil {
-				return nil, fmt.Errorf("inventory: open lot: %w", err)
+		if delta > 0 {
+			opens := l.Lots
+			if l.ExpiryDate != nil {
+				opens = []LotQty{{ExpiryDate: *l.ExpiryDate, Qty: delta}}
+			}
+			for _, o := range opens {
+				lv.open(&lot{ID: uuid.Must(uuid.NewV7()), ExpiryDate: dateOf(o.ExpiryDate), ReceivedQty: o.Qty, RemainingQty: o.Qty, MovementID: id, touched: true})
+				lv.LotQty += o.Qty
 			}
 		}
-		if err := emitCrossings(db, tenantID, in.StoreID, l.SKUID, lv, newOnHand, at); err != nil {
-			return nil, err
+		lv.OnHand, lv.StockValue, lv.AvgCost = newOnHand, newValue, newAvg
+		w.movements.add(id.String(), l.SKUID.String(), i64(delta), i64(cost), i64(unitCost), i64(newOnHand))
+		for _, e := range crossings(before, newOnHand) {
+			w.alerts.add(uuid.Must(uuid.NewV7()).String(), l.SKUID.String(), quoted(e.kind), i64(newOnHand), optI64(e.threshold))
 		}
 		out[i] = MoveResult{SKUID: l.SKUID, MovementID: id, Qty: delta, CostAmount: cost, UnitCost: unitCost, OnHandAfter: newOnHand,
 			GoodsValue: incoming, Lots: taken}
 	}
-	return out, nil
-}
-
-// lockLevel locks (store, sku)'s level, creating it on first touch (the
-// store is known to be the chain's), and reads the chain's negative-stock
-// rule in the same round trip.
-func lockLevel(db *gorm.DB, tenantID, storeID, skuID uuid.UUID) (lockedLevel, error) {
-	const q = `SELECT l.on_hand, l.stock_value, l.avg_cost, l.lot_qty, l.min_qty, l.max_qty,
-			coalesce((SELECT allow_negative_stock FROM inventory_settings WHERE tenant_id = l.tenant_id), true) AS allow_negative
-		FROM stock_levels l WHERE l.tenant_id = ? AND l.store_id = ? AND l.sku_id = ? FOR UPDATE OF l`
-	for attempt := 0; attempt < 2; attempt++ {
-		var rows []lockedLevel
-		if err := db.Raw(q, tenantID, storeID, skuID).Scan(&rows).Error; err != nil {
-			return lockedLevel{}, fmt.Errorf("inventory: lock level: %w", err)
-		}
-		if len(rows) == 1 {
-			return rows[0], nil
-		}
-		if attempt == 0 {
-			if err := db.Exec(`INSERT INTO stock_levels (tenant_id, store_id, sku_id)
-				SELECT tenant_id, ?, id FROM skus WHERE tenant_id = ? AND id = ?
-				ON CONFLICT DO NOTHING`, storeID, tenantID, skuID).Error; err != nil {
-				return lockedLevel{}, fmt.Errorf("inventory: create level: %w", err)
+	for _, sku := range skus {
+		lv := levels[sku]
+		w.levels.add(sku.String(), i64(lv.OnHand), i64(lv.StockValue), i64(lv.AvgCost), i64(lv.LotQty))
+		for _, o := range lv.lots {
+			if o.touched {
+				w.lots.add(o.ID.String(), sku.String(), o.ExpiryDate.Format(time.DateOnly), i64(o.ReceivedQty), i64(o.RemainingQty), o.MovementID.String())
 			}
 		}
 	}
-	return lockedLevel{}, ErrSKUNotFound.WithDetail("SKU %s is not in this chain's catalog", skuID)
-}
-
-// consumeLots takes up to qty from the store's open lots of the SKU,
-// earliest expiry first, and returns what it took per expiry date (in
-// date order; lots of one date merged).
-func consumeLots(db *gorm.DB, tenantID, storeID, skuID uuid.UUID, qty int64) ([]LotQty, error) {
-	var lots []struct {
-		ID           uuid.UUID
-		ExpiryDate   time.Time
-		RemainingQty int64
+	var lastSale *time.Time
+	if in.Kind == KindSale {
+		lastSale = &at
 	}
-	if err := db.Raw(`SELECT id, expiry_date, remaining_qty FROM stock_lots
-		WHERE tenant_id = ? AND store_id = ? AND sku_id = ? AND remaining_qty > 0
-		ORDER BY expiry_date, id FOR UPDATE`, tenantID, storeID, skuID).Scan(&lots).Error; err != nil {
-		return nil, fmt.Errorf("inventory: read lots: %w", err)
-	}
-	var used int64
-	var out []LotQty
-	for _, lot := range lots {
-		if used == qty {
-			break
-		}
-		take := min(lot.RemainingQty, qty-used)
-		if err := db.Exec(`UPDATE stock_lots SET remaining_qty = remaining_qty - ? WHERE tenant_id = ? AND id = ?`, take, tenantID, lot.ID).Error; err != nil {
-			return nil, fmt.Errorf("inventory: consume lot: %w", err)
-		}
-		used += take
-		d := time.Date(lot.ExpiryDate.Year(), lot.ExpiryDate.Month(), lot.ExpiryDate.Day(), 0, 0, 0, 0, time.UTC)
-		if n := len(out); n > 0 && out[n-1].ExpiryDate.Equal(d) {
-			out[n-1].Qty += take
-		} else {
-			out = append(out, LotQty{ExpiryDate: d, Qty: take})
-		}
+	if err := w.exec(db, tenantID, in, at, lastSale); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
-// emitCrossings writes an alert event when this movement crossed a
-// threshold: into out of stock, below min, or above max. Staying below min
-// emits nothing, so a run of sales makes one event.
-func emitCrossings(db *gorm.DB, tenantID, storeID, skuID uuid.UUID, before lockedLevel, after int64, at time.Time) error {
-	type ev struct {
-		kind      string
-		threshold *int64
+// lockLevels locks the store's levels of skus (sorted, distinct), in that
+// order, creating the missing ones, and returns them with the chain's
+// negative-stock rule, in one statement. The upsert takes its rows in the
+// order they are selected and either inserts a level or locks the one
+// there (the no-op update, which also returns its current values), so
+// every document takes its row locks in SKU-id order whether its levels
+// existed or not, and two documents never wait on each other in a cycle.
+// SKUs that are not the chain's are left out. Each key is looked up
+// through LATERAL … LIMIT 1, a probe of the primary key that the planner
+// cannot turn into a scan, whatever its statistics say.
+func lockLevels(db *gorm.DB, tenantID, storeID uuid.UUID, skus []uuid.UUID) (map[uuid.UUID]*level, error) {
+	var rows []level
+	if err := db.Raw(`WITH locked AS (
+			INSERT INTO stock_levels AS l (tenant_id, store_id, sku_id)
+			SELECT s.tenant_id, ?, s.id
+			FROM unnest(?::uuid[]) AS k(sku_id)
+				CROSS JOIN LATERAL (SELECT tenant_id, id FROM skus WHERE tenant_id = ? AND id = k.sku_id LIMIT 1) s
+			ORDER BY k.sku_id
+			ON CONFLICT (tenant_id, store_id, sku_id) DO UPDATE SET version = l.version
+			RETURNING l.sku_id, l.on_hand, l.stock_value, l.avg_cost, l.lot_qty, l.min_qty, l.max_qty)
+		SELECT locked.*, coalesce((SELECT allow_negative_stock FROM inventory_settings WHERE tenant_id = ?), true) AS allow_negative
+		FROM locked`, storeID, uuidArray(skus), tenantID, tenantID).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("inventory: lock levels: %w", err)
 	}
-	var evs []ev
-	switch {
-	case before.OnHand > 0 && after <= 0:
-		evs = append(evs, ev{"out_of_stock", nil})
-	case before.MinQty != nil && before.OnHand >= *before.MinQty && after < *before.MinQty:
-		evs = append(evs, ev{"low_stock", before.MinQty})
+	out := make(map[uuid.UUID]*level, len(rows))
+	for i := range rows {
+		out[rows[i].SKUID] = &rows[i]
 	}
-	if before.MaxQty != nil && before.OnHand <= *before.MaxQty && after > *before.MaxQty {
-		evs = append(evs, ev{"overstock", before.MaxQty})
+	return out, nil
+}
+
+// readLots reads the open lots of skus into their locked levels, earliest
+// expiry first, in one statement. Lots change only under their level's
+// lock, so this statement, after the lock, sees what the document works
+// on; a job that marks lots alerted locks them in the same order.
+func readLots(db *gorm.DB, tenantID, storeID uuid.UUID, skus []uuid.UUID, levels map[uuid.UUID]*level) error {
+	var rows []struct {
+		SKUID        uuid.UUID `gorm:"column:sku_id"`
+		ID           uuid.UUID
+		ExpiryDate   time.Time
+		ReceivedQty  int64
+		RemainingQty int64
+		MovementID   uuid.UUID
 	}
-	for _, e := range evs {
-		if err := db.Exec(`INSERT INTO inventory_alert_events (tenant_id, id, store_id, sku_id, kind, qty, threshold, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, tenantID, uuid.Must(uuid.NewV7()), storeID, skuID, e.kind, after, e.threshold, at).Error; err != nil {
-			return fmt.Errorf("inventory: alert event: %w", err)
-		}
+	if err := db.Raw(`SELECT o.sku_id, o.id, o.expiry_date, o.received_qty, o.remaining_qty, o.movement_id
+		FROM unnest(?::uuid[]) AS k(sku_id)
+			CROSS JOIN LATERAL (SELECT * FROM stock_lots WHERE tenant_id = ? AND store_id = ? AND sku_id = k.sku_id AND remaining_qty > 0
+				OFFSET 0) o -- OFFSET 0 keeps it a probe per SKU, never a join over the store's lots
+		ORDER BY o.sku_id, o.expiry_date, o.id`, uuidArray(skus), tenantID, storeID).Scan(&rows).Error; err != nil {
+		return fmt.Errorf("inventory: read lots: %w", err)
+	}
+	for _, r := range rows {
+		lv := levels[r.SKUID]
+		lv.lots = append(lv.lots, &lot{ID: r.ID, ExpiryDate: dateOf(r.ExpiryDate), ReceivedQty: r.ReceivedQty, RemainingQty: r.RemainingQty, MovementID: r.MovementID})
+	}
+	return nil
+}
+
+// moveWrite gathers what a document writes, column by column, for one
+// statement: the levels (once per SKU), the movements (one per line), the
+// lots taken from or opened, and the alert events.
+type moveWrite struct {
+	levels    columns // sku_id, on_hand, stock_value, avg_cost, lot_qty
+	movements columns // id, sku_id, qty, cost_amount, unit_cost, on_hand_after
+	lots      columns // id, sku_id, expiry_date, received_qty, remaining_qty, movement_id
+	alerts    columns // id, sku_id, kind, qty, threshold
+}
+
+// writeMoves is the one statement that writes a document, whatever its
+// number of lines (every row set is an unnest of array parameters, so the
+// text, and the plan the driver prepares for it, stay the same). Levels
+// (all locked by lockLevels) and lots (those taken from, locked under
+// their level, and those opened) are written by upserts, so each row is
+// found by its primary key whatever the planner guesses of the arrays'
+// size or the table's: an UPDATE … FROM unnest scanned a whole store's
+// levels on a table without statistics.
+const writeMoves = `WITH levels AS (
+		INSERT INTO stock_levels AS l (tenant_id, store_id, sku_id, on_hand, stock_value, avg_cost, lot_qty, last_sale_at, last_movement_at)
+		SELECT ?, ?, v.sku_id, v.on_hand, v.stock_value, v.avg_cost, v.lot_qty, ?::timestamptz, ?
+		FROM unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[]) AS v(sku_id, on_hand, stock_value, avg_cost, lot_qty)
+		ON CONFLICT (tenant_id, store_id, sku_id) DO UPDATE SET on_hand = EXCLUDED.on_hand, stock_value = EXCLUDED.stock_value,
+			avg_cost = EXCLUDED.avg_cost, lot_qty = EXCLUDED.lot_qty, last_sale_at = coalesce(EXCLUDED.last_sale_at, l.last_sale_at),
+			last_movement_at = EXCLUDED.last_movement_at, version = l.version + 1, updated_at = now()),
+	movements AS (
+		INSERT INTO stock_movements (tenant_id, id, store_id, sku_id, kind, qty, cost_amount, unit_cost, on_hand_after,
+			source_type, source_id, reason, user_id, occurred_at)
+		SELECT ?, v.id, ?, v.sku_id, ?, v.qty, v.cost_amount, v.unit_cost, v.on_hand_after, ?, ?, ?, ?, ?
+		FROM unnest(?::uuid[], ?::uuid[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[]) AS v(id, sku_id, qty, cost_amount, unit_cost, on_hand_after)),
+	lots AS (
+		INSERT INTO stock_lots AS o (tenant_id, id, store_id, sku_id, expiry_date, received_qty, remaining_qty, movement_id, received_at)
+		SELECT ?, v.id, ?, v.sku_id, v.expiry_date, v.received_qty, v.remaining_qty, v.movement_id, ?
+		FROM unnest(?::uuid[], ?::uuid[], ?::date[], ?::bigint[], ?::bigint[], ?::uuid[]) AS v(id, sku_id, expiry_date, received_qty, remaining_qty, movement_id)
+		ON CONFLICT (tenant_id, id) DO UPDATE SET remaining_qty = EXCLUDED.remaining_qty),
+	alerts AS (
+		INSERT INTO inventory_alert_events (tenant_id, id, store_id, sku_id, kind, qty, threshold, created_at)
+		SELECT ?, v.id, ?, v.sku_id, v.kind, v.qty, v.threshold, ?
+		FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::bigint[], ?::bigint[]) AS v(id, sku_id, kind, qty, threshold))
+	SELECT 1`
+
+func (w *moveWrite) exec(db *gorm.DB, tenantID uuid.UUID, in MoveInput, at time.Time, lastSale *time.Time) error {
+	args := []any{tenantID, in.StoreID, lastSale, at}
+	args = append(args, w.levels.arrays(5)...)
+	args = append(args, tenantID, in.StoreID, string(in.Kind), in.Source.Type, in.Source.ID, in.Reason, in.UserID, at)
+	args = append(args, w.movements.arrays(6)...)
+	args = append(args, tenantID, in.StoreID, at)
+	args = append(args, w.lots.arrays(6)...)
+	args = append(args, tenantID, in.StoreID, at)
+	args = append(args, w.alerts.arrays(5)...)
+	if err := db.Exec(writeMoves, args...).Error; err != nil {
+		return fmt.Errorf("inventory: write movements: %w", err)
 	}
 	return nil
 }
@@ -506,6 +646,19 @@ func uuidArray(ids []uuid.UUID) string {
 }
 
 func i64(v int64) string { return strconv.FormatInt(v, 10) }
+
+// optI64 is v, or NULL.
+func optI64(v *int64) string {
+	if v == nil {
+		return "NULL"
+	}
+	return i64(*v)
+}
+
+// quoted is s as a quoted element of an array literal.
+func quoted(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
 
 // ── console movements ──
 

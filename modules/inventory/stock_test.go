@@ -399,3 +399,102 @@ func TestLotsFirstExpiringFirst(t *testing.T) {
 	}
 	checkInvariants(t, tn)
 }
+
+// TestConcurrentBasketsNeverDeadlock: baskets of overlapping SKUs, each
+// listing them in its own order, some SKUs never stocked in the store (so
+// their levels are created by the sales themselves), all at once: every
+// sale goes through (locks are taken in SKU order, creation included) and
+// the levels equal their movements.
+func TestConcurrentBasketsNeverDeadlock(t *testing.T) {
+	tn := env.Signup(t)
+	store := env.CreateStore(t, tn, nil)
+	_, skus := catalog(t, tn, 8, false)
+	for _, sku := range skus[:4] {
+		receive(t, tn, store, sku, 100_000, 100)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for g := 0; g < 40; g++ {
+		wg.Add(1)
+		go func(seed uint64) {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(seed, 3))
+			var lines []inventory.MoveLine
+			for _, i := range rng.Perm(len(skus))[:5] {
+				lines = append(lines, inventory.MoveLine{SKUID: skus[i], Qty: 1000})
+			}
+			_, err := svc().Apply(context.Background(), tn.ID, inventory.MoveInput{StoreID: store, Kind: inventory.KindSale, Source: src(doc.Sale), Lines: lines})
+			errs <- err
+		}(uint64(g))
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("sale: %v", err)
+		}
+	}
+	if n := env.Count(t, `SELECT count(*) FROM stock_movements WHERE tenant_id = $1 AND kind = 'sale'`, tn.ID); n != 40*5 {
+		t.Fatalf("%d sale movements, want 200", n)
+	}
+	if n := checkInvariants(t, tn); n != 8 {
+		t.Fatalf("%d levels, want 8", n)
+	}
+}
+
+// TestADocumentMayNameASKUTwice: lines of one SKU apply one after the
+// other, each with its own movement; an adjustment that brings dated stock
+// in and takes some out again consumes the earliest lot first, the one it
+// opened included, and the level's lot quantity stays the lots' sum.
+func TestADocumentMayNameASKUTwice(t *testing.T) {
+	ctx := context.Background()
+	tn := env.Signup(t)
+	store := env.CreateStore(t, tn, nil)
+	_, skus := catalog(t, tn, 1, false)
+	sku := skus[0]
+	later, soon := time.Now().AddDate(0, 0, 60), time.Now().AddDate(0, 0, 5)
+	if _, err := svc().Apply(ctx, tn.ID, inventory.MoveInput{StoreID: store, Kind: inventory.KindReceipt, Source: src("po"),
+		Lines: []inventory.MoveLine{{SKUID: sku, Qty: 4000, UnitCost: ptr(int64(100)), ExpiryDate: &later}}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := svc().Apply(ctx, tn.ID, inventory.MoveInput{StoreID: store, Kind: inventory.KindSale, Source: src(doc.Sale),
+		Lines: []inventory.MoveLine{{SKUID: sku, Qty: 1000}, {SKUID: sku, Qty: 2000}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].OnHandAfter != 3000 || res[1].OnHandAfter != 1000 || res[0].MovementID == res[1].MovementID ||
+		res[0].CostAmount != -100 || res[1].CostAmount != -200 {
+		t.Fatalf("two lines of one SKU: %+v", res)
+	}
+	// +5 expiring soon and −3, in one adjustment: the 3 come from the lot
+	// expiring soon (the one the document opened), not from the later one.
+	res, err = svc().Apply(ctx, tn.ID, inventory.MoveInput{StoreID: store, Kind: inventory.KindAdjustment, Source: src("count"), Reason: "重新入账",
+		Lines: []inventory.MoveLine{{SKUID: sku, Qty: 5000, UnitCost: ptr(int64(100)), ExpiryDate: &soon}, {SKUID: sku, Qty: -3000}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res[1].Lots) != 1 || res[1].Lots[0].Qty != 3000 || res[1].Lots[0].ExpiryDate.Format(time.DateOnly) != soon.Format(time.DateOnly) {
+		t.Fatalf("lots taken by the second line: %+v", res[1].Lots)
+	}
+	type lotRow struct {
+		expiry    string
+		remaining int64
+	}
+	var lots []lotRow
+	rows, err := env.Owner.Query(`SELECT to_char(expiry_date, 'YYYY-MM-DD'), remaining_qty FROM stock_lots WHERE tenant_id = $1 ORDER BY expiry_date`, tn.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var l lotRow
+		if err := rows.Scan(&l.expiry, &l.remaining); err != nil {
+			t.Fatal(err)
+		}
+		lots = append(lots, l)
+	}
+	rows.Close()
+	if len(lots) != 2 || lots[0].expiry != soon.Format(time.DateOnly) || lots[0].remaining != 2000 || lots[1].remaining != 1000 {
+		t.Fatalf("lots %+v; want 2 left of the soon lot and 1 of the later one", lots)
+	}
+	checkInvariants(t, tn)
+}
