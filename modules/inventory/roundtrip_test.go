@@ -2,6 +2,7 @@ package inventory_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -134,4 +135,53 @@ func sale(skus []uuid.UUID) []inventory.MoveLine {
 		lines[i] = inventory.MoveLine{SKUID: sku, Qty: 1000}
 	}
 	return lines
+}
+
+// TestCountBatchRoundTrips: a scanner's batch of counts (up to 2,000
+// lines) and a transfer request cost the same statements for 1, 5 or 20
+// lines, and a batch that names a SKU twice counts it once, summed.
+func TestCountBatchRoundTrips(t *testing.T) {
+	ctx := context.Background()
+	tn := env.Signup(t)
+	store, other := env.CreateStore(t, tn, nil), env.CreateStore(t, tn, nil)
+	_, skus := catalog(t, tn, 20, false)
+	st, err := svc().OpenStocktake(ctx, admin(tn), inventory.OpenStocktakeInput{StoreID: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts, requests := map[int]int64{}, map[int]int64{}
+	for _, n := range []int{1, 5, 20} {
+		var lines []inventory.CountLine
+		var want []inventory.TransferQtyInput
+		for _, sku := range skus[:n] {
+			lines = append(lines, inventory.CountLine{SKUID: sku, Qty: 1000})
+			want = append(want, inventory.TransferQtyInput{SKUID: sku, Qty: 1000})
+		}
+		counts[n] = countStatements(t, tn.ID, func(ctx context.Context) error {
+			_, err := svc().AddCounts(ctx, admin(tn), st.ID, inventory.CountBatchInput{BatchID: fmt.Sprint("b", n), Lines: lines})
+			return err
+		})
+		requests[n] = countStatements(t, tn.ID, func(ctx context.Context) error {
+			_, err := svc().CreateTransfer(ctx, admin(tn), inventory.CreateTransferInput{FromStoreID: other, ToStoreID: store, Lines: want})
+			return err
+		})
+	}
+	for name, c := range map[string]map[int]int64{"count batch": counts, "transfer request": requests} {
+		if c[5] != c[1] || c[20] != c[1] {
+			t.Errorf("%s: %d, %d, %d statements for 1, 5, 20 lines", name, c[1], c[5], c[20])
+		}
+	}
+	if _, err := svc().AddCounts(ctx, admin(tn), st.ID, inventory.CountBatchInput{BatchID: "twice",
+		Lines: []inventory.CountLine{{SKUID: skus[0], Qty: 500}, {SKUID: skus[0], Qty: 250}}}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := svc().StocktakeDetail(ctx, tn.ID, st.ID, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range d.Lines {
+		if l.SKUID == skus[0] && (l.CountedQty == nil || *l.CountedQty != 3000+750) {
+			t.Fatalf("SKU counted in batches of 1, 5, 20 lines and twice in one: %v, want 3750", l.CountedQty)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -318,9 +319,13 @@ func (s *Service) AddCounts(ctx context.Context, actor *tenant.Principal, id uui
 			return ErrStocktakeState.WithDetail("the stocktake is %s", st.Status)
 		}
 		// Every SKU must be the chain's and, for a category count, in scope.
-		skuIDs := make([]uuid.UUID, 0, len(lines))
+		counts := map[uuid.UUID]int64{} // a batch may name a SKU twice: its counts add up
+		var skuIDs []uuid.UUID
 		for _, l := range lines {
-			skuIDs = append(skuIDs, l.SKUID)
+			if _, ok := counts[l.SKUID]; !ok {
+				skuIDs = append(skuIDs, l.SKUID)
+			}
+			counts[l.SKUID] += l.Qty
 		}
 		var found []uuid.UUID
 		if err := db.Raw(`SELECT s.id FROM skus s WHERE s.tenant_id = ? AND s.id IN ? AND (? <> 'categories' OR EXISTS (
@@ -338,24 +343,38 @@ func (s *Service) AddCounts(ctx context.Context, actor *tenant.Principal, id uui
 		if len(bad) > 0 {
 			return ErrBadStocktake.WithFields(bad...)
 		}
-		for _, l := range lines {
-			var counted int64
-			if err := db.Raw(`INSERT INTO stocktake_lines (tenant_id, stocktake_id, sku_id, book_qty, unit_cost, counted_qty)
-				VALUES (?, ?, ?, 0, coalesce((SELECT avg_cost FROM stock_levels WHERE tenant_id = ? AND store_id = ? AND sku_id = ?), 0), ?)
-				ON CONFLICT (tenant_id, stocktake_id, sku_id) DO UPDATE SET counted_qty = coalesce(stocktake_lines.counted_qty, 0) + EXCLUDED.counted_qty
-				RETURNING counted_qty`,
-				actor.TenantID, id, l.SKUID, actor.TenantID, st.StoreID, l.SKUID, l.Qty).Row().Scan(&counted); err != nil {
-				return fmt.Errorf("inventory: count: %w", err)
-			}
-			// Batches add up; the total stays a quantity a movement can carry.
-			if counted > MaxQty {
-				return ErrBadStocktake.WithDetail("SKU %s would be counted at more than %d thousandths", l.SKUID, int64(MaxQty)).
-					WithFields(problem.FieldError{Field: "lines", Message: fmt.Sprintf("the counts of SKU %s add up to more than 1e12", l.SKUID)})
+		// One statement for the batch, in SKU order (the lines are sorted).
+		var c columns // sku_id, qty
+		for _, id := range skuIDs {
+			c.add(id.String(), i64(counts[id]))
+		}
+		var totals []countTotal
+		if err := db.Raw(`INSERT INTO stocktake_lines AS x (tenant_id, stocktake_id, sku_id, book_qty, unit_cost, counted_qty)
+			SELECT ?, ?, v.sku_id, 0, coalesce(l.avg_cost, 0), v.qty
+			FROM unnest(?::uuid[], ?::bigint[]) AS v(sku_id, qty)
+				LEFT JOIN LATERAL (SELECT avg_cost FROM stock_levels WHERE tenant_id = ? AND store_id = ? AND sku_id = v.sku_id LIMIT 1) l ON true
+			ORDER BY v.sku_id
+			ON CONFLICT (tenant_id, stocktake_id, sku_id) DO UPDATE SET counted_qty = coalesce(x.counted_qty, 0) + EXCLUDED.counted_qty
+			RETURNING x.sku_id, x.counted_qty`, append(append([]any{actor.TenantID, id}, c.arrays(2)...), actor.TenantID, st.StoreID)...).Scan(&totals).Error; err != nil {
+			return fmt.Errorf("inventory: count: %w", err)
+		}
+		// Batches add up; the total stays a quantity a movement can carry.
+		slices.SortFunc(totals, func(a, b countTotal) int { return bytes.Compare(a.SKUID[:], b.SKUID[:]) })
+		for _, t := range totals {
+			if t.CountedQty > MaxQty {
+				return ErrBadStocktake.WithDetail("SKU %s would be counted at more than %d thousandths", t.SKUID, int64(MaxQty)).
+					WithFields(problem.FieldError{Field: "lines", Message: fmt.Sprintf("the counts of SKU %s add up to more than 1e12", t.SKUID)})
 			}
 		}
 		return nil
 	})
 	return out, err
+}
+
+// countTotal is a SKU's count after a batch.
+type countTotal struct {
+	SKUID      uuid.UUID `gorm:"column:sku_id"`
+	CountedQty int64
 }
 
 // Variances reviews a stocktake: each line's counted - book at open,

@@ -158,11 +158,14 @@ func (s *Service) CreateTransfer(ctx context.Context, actor *tenant.Principal, i
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, actor.TenantID, id, in.FromStoreID, in.ToStoreID, cross, in.Note, actor.UserID).Error; err != nil {
 			return fmt.Errorf("inventory: create transfer: %w", err)
 		}
+		var lines columns // sku_id, requested_qty
 		for _, l := range in.Lines {
-			if err := db.Exec(`INSERT INTO transfer_lines (tenant_id, transfer_id, sku_id, requested_qty) VALUES (?, ?, ?, ?)`,
-				actor.TenantID, id, l.SKUID, l.Qty).Error; err != nil {
-				return fmt.Errorf("inventory: transfer line: %w", err)
-			}
+			lines.add(l.SKUID.String(), i64(l.Qty))
+		}
+		if err := db.Exec(`INSERT INTO transfer_lines (tenant_id, transfer_id, sku_id, requested_qty)
+			SELECT ?, ?, v.sku_id, v.qty FROM unnest(?::uuid[], ?::bigint[]) AS v(sku_id, qty)`,
+			append([]any{actor.TenantID, id}, lines.arrays(2)...)...).Error; err != nil {
+			return fmt.Errorf("inventory: transfer lines: %w", err)
 		}
 		if err := audit.Record(ctx, audit.Entry{Action: "transfer.request", ObjectType: "transfer", ObjectID: id.String(), StoreID: &in.ToStoreID,
 			Detail: map[string]any{"from_store_id": in.FromStoreID, "to_store_id": in.ToStoreID, "cross_entity": cross}}); err != nil {
