@@ -101,7 +101,7 @@ func Wire(ctx context.Context, cfg *config.Config, ks *keys.Set, log *slog.Logge
 		Org: orgs, Users: users.New(pool, az, au), Log: log,
 		// Modules, one line each.
 		Catalog:   cat,
-		Inventory: inventory.New(pool, az, fin),
+		Inventory: inventory.New(pool, az, clk, orgs, fin),
 		Members:   members.New(pool, az, rc, ks, clk, orgs, fin),
 		Finance:   fin,
 		Billing:   bill,

@@ -11,19 +11,25 @@ import (
 
 	"github.com/google/uuid"
 
+	"chainstore/infra/doc"
 	"chainstore/modules/inventory"
 	"chainstore/tenant"
 	"chainstore/tenant/org"
 )
 
-// benchSpreadSKUs is how many SKUs the spread scenario sells from.
-const benchSpreadSKUs = 10_000
+// benchSpreadSKUs is how many SKUs the spread scenario sells from;
+// benchBasketLines how many lines the basket scenario deducts at once.
+const (
+	benchSpreadSKUs  = 10_000
+	benchBasketLines = 20
+)
 
 // benchInventory measures stock deduction through inventory.Apply, the
 // call the POS makes inside its sale transaction: b.concurrency goroutines,
 // each deduction in its own tenant transaction, with negative stock
 // disallowed (so every sale takes the no-oversell path). Once on ONE hot
-// SKU (every sale queues on the same row lock), once spread over 10,000 SKUs.
+// SKU (every sale queues on the same row lock), once spread over 10,000 SKUs,
+// and once as 20-line baskets over the same SKUs.
 func benchInventory(ctx context.Context, b *benchEnv, out io.Writer) error {
 	admin := &tenant.Principal{TenantID: b.tenantID}
 	actx := tenant.WithPrincipal(ctx, admin)
@@ -44,7 +50,7 @@ func benchInventory(ctx context.Context, b *benchEnv, out io.Writer) error {
 	cost := int64(250)
 	start := time.Now()
 	receipt := func(lines []inventory.MoveLine) error {
-		_, err := inv.Apply(ctx, b.tenantID, inventory.MoveInput{StoreID: st.ID, Kind: inventory.KindReceipt, Source: inventory.Source{Type: "bench"}, Lines: lines})
+		_, err := inv.Apply(ctx, b.tenantID, inventory.MoveInput{StoreID: st.ID, Kind: inventory.KindReceipt, Source: doc.Of("bench", uuid.Must(uuid.NewV7())), Lines: lines})
 		return err
 	}
 	if err := receipt([]inventory.MoveLine{{SKUID: hot, Qty: inventory.MaxQty, UnitCost: &cost}}); err != nil {
@@ -63,7 +69,7 @@ func benchInventory(ctx context.Context, b *benchEnv, out io.Writer) error {
 
 	sale := func(sku uuid.UUID) error {
 		_, err := inv.Apply(ctx, b.tenantID, inventory.MoveInput{StoreID: st.ID, Kind: inventory.KindSale,
-			Source: inventory.Source{Type: "bench"}, Lines: []inventory.MoveLine{{SKUID: sku, Qty: 1000}}})
+			Source: doc.Of("bench", uuid.Must(uuid.NewV7())), Lines: []inventory.MoveLine{{SKUID: sku, Qty: 1000}}})
 		return err
 	}
 	hotRes := benchOps(ctx, b, "deduct 1 unit, ONE hot SKU", func(*rand.Rand) error { return sale(hot) })
@@ -72,19 +78,29 @@ func benchInventory(ctx context.Context, b *benchEnv, out io.Writer) error {
 		return sale(spread[r.IntN(len(spread))])
 	})
 	fmt.Fprintln(out, spreadRes)
-	fmt.Fprintf(out, "ratio spread / hot: throughput %.1fx, p99 %.2fx\n",
-		spreadRes.rate()/hotRes.rate(), float64(hotRes.p99)/float64(max(spreadRes.p99, 1)))
-	if hotRes.errors > 0 || spreadRes.errors > 0 {
-		return fmt.Errorf("%d + %d deductions failed (first: %v)", hotRes.errors, spreadRes.errors, errors2(hotRes.firstErr, spreadRes.firstErr))
+	// A basket: one deduction of 20 lines (distinct SKUs), as a checkout makes.
+	basketRes := benchOps(ctx, b, fmt.Sprintf("deduct a %d-line basket, spread SKUs", benchBasketLines), func(r *rand.Rand) error {
+		lines := make([]inventory.MoveLine, 0, benchBasketLines)
+		for len(lines) < benchBasketLines {
+			sku := spread[r.IntN(len(spread))]
+			if !slices.ContainsFunc(lines, func(l inventory.MoveLine) bool { return l.SKUID == sku }) {
+				lines = append(lines, inventory.MoveLine{SKUID: sku, Qty: 1000})
+			}
+		}
+		_, err := inv.Apply(ctx, b.tenantID, inventory.MoveInput{StoreID: st.ID, Kind: inventory.KindSale,
+			Source: doc.Of("bench", uuid.Must(uuid.NewV7())), Lines: lines})
+		return err
+	})
+	fmt.Fprintln(out, basketRes)
+	fmt.Fprintf(out, "ratio spread / hot: throughput %.1fx, p99 %.2fx; basket lines/s vs single-line deductions/s: %.1fx\n",
+		spreadRes.rate()/hotRes.rate(), float64(hotRes.p99)/float64(max(spreadRes.p99, 1)),
+		basketRes.rate()*benchBasketLines/spreadRes.rate())
+	for _, r := range []opsResult{hotRes, spreadRes, basketRes} {
+		if r.errors > 0 {
+			return fmt.Errorf("%s: %d deductions failed (first: %v)", r.name, r.errors, r.firstErr)
+		}
 	}
 	return nil
-}
-
-func errors2(a, b error) error {
-	if a != nil {
-		return a
-	}
-	return b
 }
 
 type opsResult struct {

@@ -39,13 +39,17 @@ func seedInventory(ctx context.Context, d demo) error {
 		codes = append(codes, code)
 	}
 	sort.Strings(codes)
-	now := time.Now().UTC()
+	now := d.srv.Clock.Now()
 	ids := make([]uuid.UUID, len(skus))
 	for i, s := range skus {
 		ids[i] = s.ID
 	}
 	for si, code := range codes {
 		store := d.stores[code]
+		day, err := d.srv.Org.BusinessDate(ctx, tenantID, &store, now)
+		if err != nil {
+			return err
+		}
 		prices, err := cat.PriceAt(ctx, tenantID, &store, ids, now)
 		if err != nil {
 			return err
@@ -79,14 +83,14 @@ func seedInventory(ctx context.Context, d demo) error {
 				continue
 			}
 			qty := int64(1+i%4) * 1000
-			sale := uuid.Must(uuid.NewV7())
+			sale := doc.Of(doc.Sale, uuid.Must(uuid.NewV7()))
 			res, err := inv.Apply(ctx, tenantID, inventory.MoveInput{StoreID: store, Kind: inventory.KindSale,
-				Lines: []inventory.MoveLine{{SKUID: s.ID, Qty: qty}}, Source: inventory.Source{Type: "sale", ID: &sale}})
+				Lines: []inventory.MoveLine{{SKUID: s.ID, Qty: qty}}, Source: sale, OccurredAt: now})
 			if err != nil {
 				return fmt.Errorf("demo sale in %s: %w", code, err)
 			}
 			gross := *price.List * qty / 1000
-			if _, err := fin.PostSale(ctx, tenantID, finance.SaleEvent{Source: doc.Of("sale", sale), StoreID: store, BusinessDate: now,
+			if _, err := fin.PostSale(ctx, tenantID, finance.SaleEvent{Source: sale, StoreID: store, BusinessDate: day,
 				Revenue:  []finance.RevenueLine{{Gross: gross, VATRateBP: price.TaxRateBP}},
 				Payments: []finance.Payment{{Method: "wechat", Amount: gross}}, COGS: -res[0].CostAmount}); err != nil {
 				return fmt.Errorf("demo sale in %s: post: %w", code, err)

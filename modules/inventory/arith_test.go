@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"chainstore/infra/doc"
 	"chainstore/infra/web"
 )
 
@@ -22,7 +23,7 @@ func FuzzMovementInput(f *testing.F) {
 		if err := web.DecodeBytes(body, &in); err != nil {
 			return
 		}
-		mv := MoveInput{StoreID: in.StoreID, Kind: Kind(in.Kind), Reason: in.Reason, Source: Source{Type: "manual"}}
+		mv := MoveInput{StoreID: in.StoreID, Kind: Kind(in.Kind), Reason: in.Reason, Source: doc.Of(consoleDocs[Kind(in.Kind)], uuid.Must(uuid.NewV7()))}
 		for _, l := range in.Lines {
 			mv.Lines = append(mv.Lines, MoveLine{SKUID: l.SKUID, Qty: l.Qty, UnitCost: l.UnitCost})
 		}

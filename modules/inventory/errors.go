@@ -2,9 +2,9 @@ package inventory
 
 import "chainstore/infra/problem"
 
-// Errors of the inventory module.
+// Errors of the inventory module. A store that is not the chain's is
+// org.ErrStoreNotFound.
 var (
-	ErrStoreNotFound     = problem.New(404, "stores.not_found", "Store not found")
 	ErrSKUNotFound       = problem.New(404, "inventory.sku_not_found", "SKU not found")
 	ErrInsufficientStock = problem.New(409, "inventory.insufficient_stock", "Not enough stock")
 	ErrBadMovement       = problem.New(422, "inventory.invalid_movement", "The stock movement is invalid")

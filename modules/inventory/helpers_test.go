@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"chainstore/api/apitest"
+	"chainstore/infra/doc"
 	"chainstore/modules/inventory"
 	"chainstore/tenant"
 )
@@ -53,7 +54,7 @@ func exec(t testing.TB, q string, args ...any) {
 func receive(t testing.TB, tn *apitest.Tenant, store, sku uuid.UUID, qty, unitCost int64) inventory.MoveResult {
 	t.Helper()
 	res, err := svc().Apply(context.Background(), tn.ID, inventory.MoveInput{StoreID: store, Kind: inventory.KindReceipt,
-		Source: inventory.Source{Type: "test"}, Lines: []inventory.MoveLine{{SKUID: sku, Qty: qty, UnitCost: &unitCost}}})
+		Source: src("test"), Lines: []inventory.MoveLine{{SKUID: sku, Qty: qty, UnitCost: &unitCost}}})
 	if err != nil {
 		t.Fatalf("receive: %v", err)
 	}
@@ -62,7 +63,7 @@ func receive(t testing.TB, tn *apitest.Tenant, store, sku uuid.UUID, qty, unitCo
 
 func sell(tn *apitest.Tenant, store, sku uuid.UUID, qty int64) (inventory.MoveResult, error) {
 	res, err := svc().Apply(context.Background(), tn.ID, inventory.MoveInput{StoreID: store, Kind: inventory.KindSale,
-		Source: inventory.Source{Type: "sale", ID: ptr(uuid.Must(uuid.NewV7()))}, Lines: []inventory.MoveLine{{SKUID: sku, Qty: qty}}})
+		Source: src(doc.Sale), Lines: []inventory.MoveLine{{SKUID: sku, Qty: qty}}})
 	if err != nil {
 		return inventory.MoveResult{}, err
 	}
@@ -70,6 +71,9 @@ func sell(tn *apitest.Tenant, store, sku uuid.UUID, qty int64) (inventory.MoveRe
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// src is a new document of type typ.
+func src(typ string) doc.Source { return doc.Of(typ, uuid.Must(uuid.NewV7())) }
 
 func level(t testing.TB, tn *apitest.Tenant, store, sku uuid.UUID) inventory.Level {
 	t.Helper()

@@ -13,6 +13,7 @@ import (
 	"chainstore/infra/web"
 	"chainstore/tenant"
 	"chainstore/tenant/authz"
+	"chainstore/tenant/org"
 )
 
 // HTTP holds the handlers of /api/v1/inventory.
@@ -28,11 +29,11 @@ func NewHTTP(svc *Service, az *authz.Authorizer) *HTTP { return &HTTP{svc: svc, 
 
 // store authorises perm in the path's store and checks it is the chain's.
 func (h *HTTP) store(c *fiber.Ctx, perm authz.Permission) (*tenant.Principal, uuid.UUID, error) {
-	id, err := web.PathID(c, "store_id", ErrStoreNotFound)
+	id, err := web.PathID(c, "store_id", org.ErrStoreNotFound)
 	if err != nil {
 		return nil, id, err
 	}
-	p, err := h.requireStore(c, id, perm, ErrStoreNotFound)
+	p, err := h.requireStore(c, id, perm, org.ErrStoreNotFound)
 	return p, id, err
 }
 
@@ -58,7 +59,7 @@ func (h *HTTP) storeFilter(c *fiber.Ctx, perm authz.Permission) (*uuid.UUID, err
 	if err != nil {
 		return nil, problem.ErrBadQuery.WithFields(problem.FieldError{Field: "store_id", Message: "must be a UUID"})
 	}
-	if _, err := h.requireStore(c, id, perm, ErrStoreNotFound); err != nil {
+	if _, err := h.requireStore(c, id, perm, org.ErrStoreNotFound); err != nil {
 		return nil, err
 	}
 	return &id, nil
@@ -255,7 +256,7 @@ func (h *HTTP) CreateMovement(c *fiber.Ctx) error {
 	if err := web.Decode(c, &in); err != nil {
 		return err
 	}
-	p, err := h.requireStore(c, in.StoreID, authz.InventoryWrite, ErrStoreNotFound)
+	p, err := h.requireStore(c, in.StoreID, authz.InventoryWrite, org.ErrStoreNotFound)
 	if err != nil {
 		return err
 	}
@@ -362,7 +363,7 @@ func (h *HTTP) OpenStocktake(c *fiber.Ctx) error {
 	if err := web.Decode(c, &in); err != nil {
 		return err
 	}
-	p, err := h.requireStore(c, in.StoreID, authz.InventoryWrite, ErrStoreNotFound)
+	p, err := h.requireStore(c, in.StoreID, authz.InventoryWrite, org.ErrStoreNotFound)
 	if err != nil {
 		return err
 	}
@@ -544,7 +545,7 @@ func (h *HTTP) CreateTransfer(c *fiber.Ctx) error {
 		return err
 	}
 	if !scope.Contains(in.FromStoreID) && !scope.Contains(in.ToStoreID) {
-		return ErrStoreNotFound.WithDetail("neither store is one where you may move stock")
+		return org.ErrStoreNotFound.WithDetail("neither store is one where you may move stock")
 	}
 	out, err := h.svc.CreateTransfer(c.UserContext(), p, in)
 	if err != nil {

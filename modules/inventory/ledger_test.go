@@ -23,7 +23,8 @@ func posSale(t testing.TB, tn *apitest.Tenant, store uuid.UUID, lines []inventor
 	ctx := context.Background()
 	id := uuid.Must(uuid.NewV7())
 	return env.Server.Pool.WithTx(ctx, tn.ID, func(ctx context.Context) error {
-		res, err := svc().Apply(ctx, tn.ID, inventory.MoveInput{StoreID: store, Kind: inventory.KindSale, Source: inventory.Source{Type: "sale", ID: &id}, Lines: lines})
+		sale := doc.Of(doc.Sale, id)
+		res, err := svc().Apply(ctx, tn.ID, inventory.MoveInput{StoreID: store, Kind: inventory.KindSale, Source: sale, Lines: lines})
 		if err != nil {
 			return err
 		}
@@ -31,7 +32,11 @@ func posSale(t testing.TB, tn *apitest.Tenant, store uuid.UUID, lines []inventor
 		for _, r := range res {
 			cogs -= r.CostAmount
 		}
-		_, err = fin().PostSale(ctx, tn.ID, finance.SaleEvent{Source: doc.Of("sale", id), StoreID: store, BusinessDate: time.Now(),
+		date, err := env.Server.Org.BusinessDate(ctx, tn.ID, &store, env.Server.Clock.Now())
+		if err != nil {
+			return err
+		}
+		_, err = fin().PostSale(ctx, tn.ID, finance.SaleEvent{Source: sale, StoreID: store, BusinessDate: date,
 			Revenue: []finance.RevenueLine{{Gross: 1000, VATRateBP: 1300}}, Payments: []finance.Payment{{Method: "cash", Amount: 1000}}, COGS: cogs})
 		return err
 	})
@@ -44,7 +49,8 @@ func posReturn(t testing.TB, tn *apitest.Tenant, store uuid.UUID, lines []invent
 	ctx := context.Background()
 	id := uuid.Must(uuid.NewV7())
 	return env.Server.Pool.WithTx(ctx, tn.ID, func(ctx context.Context) error {
-		res, err := svc().Apply(ctx, tn.ID, inventory.MoveInput{StoreID: store, Kind: inventory.KindReturn, Source: inventory.Source{Type: "refund", ID: &id}, Lines: lines})
+		ret := doc.Of(doc.Return, id)
+		res, err := svc().Apply(ctx, tn.ID, inventory.MoveInput{StoreID: store, Kind: inventory.KindReturn, Source: ret, Lines: lines})
 		if err != nil {
 			return err
 		}
@@ -52,7 +58,11 @@ func posReturn(t testing.TB, tn *apitest.Tenant, store uuid.UUID, lines []invent
 		for _, r := range res {
 			cost += r.CostAmount
 		}
-		ev := finance.SaleEvent{Source: doc.Of(doc.Return, id), StoreID: store, BusinessDate: time.Now(),
+		date, err := env.Server.Org.BusinessDate(ctx, tn.ID, &store, env.Server.Clock.Now())
+		if err != nil {
+			return err
+		}
+		ev := finance.SaleEvent{Source: ret, StoreID: store, BusinessDate: date,
 			Revenue: []finance.RevenueLine{{Gross: 500, VATRateBP: 1300}}, Payments: []finance.Payment{{Method: "cash", Amount: 500}}, COGS: max(cost, 0)}
 		if _, err := fin().PostReturn(ctx, tn.ID, ev); err != nil {
 			return err
@@ -69,7 +79,8 @@ func posReturn(t testing.TB, tn *apitest.Tenant, store uuid.UUID, lines []invent
 // equals the stock value of its levels and 在途物资 the value it shipped
 // and has not had received; every entity's books balance and so does the
 // consolidated trial balance; the roll-ups equal the lines; and every
-// inventory document that moved value has an entry naming it.
+// document inventory owns that moved value has an entry naming the same
+// document (type and id).
 func checkLedger(t testing.TB, tn *apitest.Tenant) {
 	t.Helper()
 	rows, err := env.Owner.Query(`
@@ -115,9 +126,10 @@ func checkLedger(t testing.TB, tn *apitest.Tenant) {
 		t.Errorf("%d account totals differ between lines and the daily roll-up", k)
 	}
 	if k := env.Count(t, `SELECT count(*) FROM (
-		SELECT m.source_type, m.source_id FROM stock_movements m WHERE m.tenant_id = $1 AND m.source_type IN ('manual', 'stocktake', 'transfer')
+		SELECT m.source_type, m.source_id FROM stock_movements m WHERE m.tenant_id = $1 AND m.source_type = ANY ($2)
 		GROUP BY 1, 2 HAVING sum(abs(m.cost_amount)) <> 0) d
-		WHERE d.source_id IS NULL OR NOT EXISTS (SELECT 1 FROM fin_entries e WHERE e.tenant_id = $1 AND e.source_id = d.source_id)`, tn.ID); k != 0 {
+		WHERE d.source_id IS NULL OR NOT EXISTS (SELECT 1 FROM fin_entries e WHERE e.tenant_id = $1 AND e.source_type = d.source_type AND e.source_id = d.source_id)`,
+		tn.ID, []string{inventory.DocStockReceipt, inventory.DocStockReturn, inventory.DocStockAdjustment, inventory.DocWriteOff, doc.Stocktake, doc.Transfer}); k != 0 {
 		t.Errorf("%d inventory documents moved value without a ledger entry naming them", k)
 	}
 	day := func(d int) string { return time.Now().AddDate(0, 0, d).Format(time.DateOnly) }
@@ -399,7 +411,7 @@ func TestOldChartGetsInventoryAccounts(t *testing.T) {
 	exec(t, `DELETE FROM fin_accounts WHERE tenant_id = $1 AND code IN ($2, $3)`, tn.ID, finance.AcctInTransit, finance.AcctPayableAccrued)
 	// A fresh service: its chart cache starts empty, as after a deploy.
 	f := finance.New(env.Server.Pool, env.Server.Authz, env.Server.Clock, env.Server.Org)
-	inv := inventory.New(env.Server.Pool, env.Server.Authz, f)
+	inv := inventory.New(env.Server.Pool, env.Server.Authz, env.Server.Clock, env.Server.Org, f)
 	if _, err := inv.ApplyManual(ctx, admin(tn), inventory.ManualMovementInput{StoreID: store, Kind: "receipt",
 		Lines: []inventory.ManualMovementLine{{SKUID: skus[0], Qty: 1000, UnitCost: ptr(int64(100))}}}); err != nil {
 		t.Fatal(err)
@@ -409,5 +421,47 @@ func TestOldChartGetsInventoryAccounts(t *testing.T) {
 	}
 	if n := env.Count(t, `SELECT count(*) FROM fin_accounts WHERE tenant_id = $1 AND code IN ($2, $3)`, tn.ID, finance.AcctInTransit, finance.AcctPayableAccrued); n != 2 {
 		t.Fatalf("%d of the two accounts exist", n)
+	}
+}
+
+// TestPostingsLandOnTheStoresDay: a console receipt one second before and
+// one second after midnight in Shanghai (where the store is; the server
+// runs on UTC) moves stock at the clock's time and posts its journal
+// entry, under the movement's own document, on the store's day.
+func TestPostingsLandOnTheStoresDay(t *testing.T) {
+	ctx := context.Background()
+	tn := env.Signup(t)
+	r := env.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/stores", Token: tn.AdminToken, Body: map[string]any{
+		"code": env.Unique("SH"), "name": "上海店", "type": "direct", "time_zone": "Asia/Shanghai"}})
+	if r.Status != 201 {
+		t.Fatalf("create store: %d %s", r.Status, r.Body)
+	}
+	var st struct{ ID uuid.UUID }
+	r.JSON(t, &st)
+	_, skus := catalog(t, tn, 1, false)
+	t.Cleanup(func() { env.Server.Clock.Set(nil) })
+	for _, c := range []struct {
+		at   time.Time
+		want string
+	}{
+		{time.Date(2026, 3, 1, 15, 59, 59, 0, time.UTC), "2026-03-01"}, // 23:59:59 in Shanghai
+		{time.Date(2026, 3, 1, 16, 0, 1, 0, time.UTC), "2026-03-02"},   // 00:00:01 the next day
+	} {
+		env.Server.Clock.Freeze(c.at)
+		res, err := svc().ApplyManual(ctx, admin(tn), inventory.ManualMovementInput{StoreID: st.ID, Kind: "receipt",
+			Lines: []inventory.ManualMovementLine{{SKUID: skus[0], Qty: 1000, UnitCost: ptr(int64(100))}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var typ, day string
+		var at time.Time
+		if err := env.Owner.QueryRow(`SELECT m.source_type, m.occurred_at, to_char(e.business_date, 'YYYY-MM-DD')
+			FROM stock_movements m JOIN fin_entries e ON e.tenant_id = m.tenant_id AND e.source_type = m.source_type AND e.source_id = m.source_id
+			WHERE m.tenant_id = $1 AND m.id = $2`, tn.ID, res[0].MovementID).Scan(&typ, &at, &day); err != nil {
+			t.Fatalf("receipt at %s: its movement and entry: %v", c.at, err)
+		}
+		if typ != inventory.DocStockReceipt || !at.Equal(c.at) || day != c.want {
+			t.Errorf("receipt at %s: document %s, moved at %s, posted on %s; want %s, %s, %s", c.at, typ, at, day, inventory.DocStockReceipt, c.at, c.want)
+		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"chainstore/infra/doc"
 )
 
 // Kind is what a stock movement records.
@@ -96,12 +98,6 @@ type ThresholdsInput struct {
 	LeadTimeDays *int   `json:"lead_time_days" validate:"omitnil,min=0,max=365"`
 }
 
-// Source is the document a movement came from.
-type Source struct {
-	Type string     // "sale", "purchase_receipt", "stocktake", "transfer", "manual" ...
-	ID   *uuid.UUID // the document's id, when it has one
-}
-
 // MoveLine is one SKU of a movement. Qty is a positive magnitude for kinds
 // with a direction and signed (non-zero) for adjustments and stocktakes.
 type MoveLine struct {
@@ -128,11 +124,14 @@ type LotQty struct {
 }
 
 // MoveInput is one stock movement document: one store, one kind, lines.
+// Source names the document (a sale, a goods receipt, a stocktake …):
+// every movement of it carries the same (type, id) that the document's
+// journal entry and member ledger entries carry.
 type MoveInput struct {
 	StoreID    uuid.UUID
 	Kind       Kind
 	Lines      []MoveLine
-	Source     Source
+	Source     doc.Source
 	Reason     string
 	UserID     *uuid.UUID
 	OccurredAt time.Time // zero: now

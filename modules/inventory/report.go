@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"chainstore/infra/web"
 	"chainstore/tenant"
 	"chainstore/tenant/authz"
+	"chainstore/tenant/org"
 )
 
 // ── alerts ──
@@ -24,26 +26,22 @@ import (
 func (s *Service) ListAlerts(ctx context.Context, tenantID, storeID uuid.UUID, kind string, page web.Page) ([]Alert, error) {
 	var out []Alert
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
-		db := tenant.DB(ctx)
-		if err := checkStore(db, tenantID, storeID); err != nil {
+		if err := s.CheckStore(ctx, tenantID, storeID); err != nil {
 			return err
 		}
-		q := `SELECT * FROM (
-			SELECT l.store_id, l.sku_id, s.code AS sku_code, s.name AS sku_name, l.on_hand,
+		db := tenant.DB(ctx)
+		current := db.Raw(`SELECT l.store_id, l.sku_id, s.code AS sku_code, s.name AS sku_name, l.on_hand,
 				CASE WHEN l.on_hand <= 0 THEN 'out_of_stock' WHEN l.on_hand < l.min_qty THEN 'low_stock' ELSE 'overstock' END AS kind,
 				CASE WHEN l.on_hand <= 0 THEN NULL WHEN l.on_hand < l.min_qty THEN l.min_qty ELSE l.max_qty END AS threshold
 			FROM stock_levels l JOIN skus s ON s.tenant_id = l.tenant_id AND s.id = l.sku_id
 			WHERE l.tenant_id = ? AND l.store_id = ? AND l.sku_id > ? AND s.status = 'active'
 			  AND ((l.on_hand <= 0 AND (l.min_qty IS NOT NULL OR l.last_sale_at IS NOT NULL))
-			    OR l.on_hand < l.min_qty OR l.on_hand > l.max_qty)) a`
-		args := []any{tenantID, storeID, page.Cursor}
+			    OR l.on_hand < l.min_qty OR l.on_hand > l.max_qty)`, tenantID, storeID, page.Cursor)
+		q := db.Table("(?) AS a", current)
 		if kind != "" {
-			q += ` WHERE a.kind = ?`
-			args = append(args, kind)
+			q = q.Where("a.kind = ?", kind)
 		}
-		q += ` ORDER BY a.sku_id LIMIT ?`
-		args = append(args, page.Limit+1)
-		return db.Raw(q, args...).Scan(&out).Error
+		return q.Order("a.sku_id").Limit(page.Limit + 1).Scan(&out).Error
 	})
 	return out, err
 }
@@ -81,22 +79,49 @@ func (s *Service) EmitNearExpiryAlerts(ctx context.Context, tenantID uuid.UUID) 
 		if err != nil {
 			return err
 		}
+		// "Within n days" counts from each store's own day.
+		var stores []uuid.UUID
+		if err := db.Raw(`SELECT DISTINCT store_id FROM stock_lots WHERE tenant_id = ? AND remaining_qty > 0 AND alerted_at IS NULL`,
+			tenantID).Scan(&stores).Error; err != nil {
+			return fmt.Errorf("inventory: stores with lots: %w", err)
+		}
+		if len(stores) == 0 {
+			return nil
+		}
+		facts, err := s.org.Stores(ctx, tenantID, stores)
+		if err != nil {
+			return err
+		}
+		now := s.clock.Now()
+		var today columns // store_id, date
+		for _, st := range stores {
+			today.add(st.String(), facts[st].BusinessDate(now).Format(time.DateOnly))
+		}
 		var due []struct {
-			ID           uuid.UUID
 			StoreID      uuid.UUID
 			SKUID        uuid.UUID `gorm:"column:sku_id"`
 			RemainingQty int64
 		}
-		if err := db.Raw(`UPDATE stock_lots SET alerted_at = now()
-			WHERE tenant_id = ? AND remaining_qty > 0 AND alerted_at IS NULL AND expiry_date <= ?::date + ?::int
-			RETURNING id, store_id, sku_id, remaining_qty`, tenantID, s.now().Format(time.DateOnly), set.NearExpiryDays).Scan(&due).Error; err != nil {
+		// The lots are locked in the order a sale takes them (store, SKU,
+		// expiry), so the job and a sale never wait on each other in a cycle.
+		if err := db.Raw(`WITH due AS (
+				SELECT t.id FROM stock_lots t JOIN unnest(?::uuid[], ?::date[]) AS d(store_id, today) ON t.store_id = d.store_id
+				WHERE t.tenant_id = ? AND t.remaining_qty > 0 AND t.alerted_at IS NULL AND t.expiry_date <= d.today + ?::int
+				ORDER BY t.store_id, t.sku_id, t.expiry_date, t.id
+				FOR UPDATE OF t)
+			UPDATE stock_lots t SET alerted_at = now() FROM due WHERE t.tenant_id = ? AND t.id = due.id
+			RETURNING t.store_id, t.sku_id, t.remaining_qty`, append(today.arrays(2), tenantID, set.NearExpiryDays, tenantID)...).Scan(&due).Error; err != nil {
 			return fmt.Errorf("inventory: due lots: %w", err)
 		}
+		var events columns // id, store_id, sku_id, qty
 		for _, d := range due {
-			if err := db.Exec(`INSERT INTO inventory_alert_events (tenant_id, id, store_id, sku_id, kind, qty) VALUES (?, ?, ?, ?, 'near_expiry', ?)`,
-				tenantID, uuid.Must(uuid.NewV7()), d.StoreID, d.SKUID, d.RemainingQty).Error; err != nil {
-				return fmt.Errorf("inventory: near-expiry event: %w", err)
-			}
+			events.add(uuid.Must(uuid.NewV7()).String(), d.StoreID.String(), d.SKUID.String(), i64(d.RemainingQty))
+		}
+		if err := db.Exec(`INSERT INTO inventory_alert_events (tenant_id, id, store_id, sku_id, kind, qty, created_at)
+			SELECT ?, v.id, v.store_id, v.sku_id, 'near_expiry', v.qty, ?
+			FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::bigint[]) AS v(id, store_id, sku_id, qty)`,
+			append([]any{tenantID, now}, events.arrays(4)...)...).Error; err != nil {
+			return fmt.Errorf("inventory: near-expiry events: %w", err)
 		}
 		n = len(due)
 		return nil
@@ -109,12 +134,12 @@ func (s *Service) EmitNearExpiryAlerts(ctx context.Context, tenantID uuid.UUID) 
 func (s *Service) NearExpiry(ctx context.Context, tenantID, storeID uuid.UUID, days int, limit int) ([]ExpiringLot, error) {
 	var out []ExpiringLot
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
-		db := tenant.DB(ctx)
-		if err := checkStore(db, tenantID, storeID); err != nil {
+		store, err := s.org.Store(ctx, tenantID, storeID)
+		if err != nil {
 			return err
 		}
-		today := s.now().Format(time.DateOnly)
-		return db.Raw(`SELECT t.id AS lot_id, t.store_id, t.sku_id, s.code AS sku_code, s.name AS sku_name, to_char(t.expiry_date, 'YYYY-MM-DD') AS expiry_date,
+		today := store.BusinessDate(s.clock.Now()).Format(time.DateOnly)
+		return tenant.DB(ctx).Raw(`SELECT t.id AS lot_id, t.store_id, t.sku_id, s.code AS sku_code, s.name AS sku_name, to_char(t.expiry_date, 'YYYY-MM-DD') AS expiry_date,
 				(t.expiry_date - ?::date) AS days_left, t.remaining_qty, t.received_at
 			FROM stock_lots t JOIN skus s ON s.tenant_id = t.tenant_id AND s.id = t.sku_id
 			WHERE t.tenant_id = ? AND t.store_id = ? AND t.remaining_qty > 0 AND t.expiry_date <= ?::date + ?::int
@@ -163,7 +188,7 @@ func (s *Service) Replenishment(ctx context.Context, tenantID, storeID uuid.UUID
 	out := ReplenishmentPlan{StoreID: storeID, Days: days, Lines: []Suggestion{}}
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
-		if err := checkStore(db, tenantID, storeID); err != nil {
+		if err := s.CheckStore(ctx, tenantID, storeID); err != nil {
 			return err
 		}
 		if reviewDays < 0 {
@@ -174,7 +199,7 @@ func (s *Service) Replenishment(ctx context.Context, tenantID, storeID uuid.UUID
 			reviewDays = set.ReviewDays
 		}
 		out.ReviewDays = reviewDays
-		since := s.now().Add(-time.Duration(days) * 24 * time.Hour)
+		since := s.clock.Now().Add(-time.Duration(days) * 24 * time.Hour)
 		var rows []Suggestion
 		if err := db.Raw(`SELECT l.sku_id, s.code AS sku_code, s.name AS sku_name, l.on_hand, l.in_transit, l.safety_qty, l.lead_time_days,
 				l.avg_cost AS unit_cost, p.weighed,
@@ -262,22 +287,42 @@ type StoreValue struct {
 	InTransit   int64     `json:"in_transit_qty"`
 }
 
-// StockValueByStore returns the stock value of each store in scope.
+// StockValueByStore returns the stock value of each store in scope, by
+// store code (a store with no stock has a row of zeros).
 func (s *Service) StockValueByStore(ctx context.Context, tenantID uuid.UUID, scope authz.StoreScope) ([]StoreValue, error) {
 	out := []StoreValue{}
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
-		q := tenant.DB(ctx).Table("stores st").
-			Select(`st.id AS store_id, st.code AS store_code, st.name AS store_name,
-				count(l.sku_id) FILTER (WHERE l.on_hand > 0) AS skus_in_stock, coalesce(sum(l.stock_value), 0) AS stock_value,
-				coalesce(sum(l.in_transit), 0) AS in_transit`).
-			Joins("LEFT JOIN stock_levels l ON l.tenant_id = st.tenant_id AND l.store_id = st.id").
-			Where("st.tenant_id = ?", tenantID)
-		if !scope.All {
-			q = q.Where("st.id IN ?", append(scope.Stores, uuid.Nil))
+		stores, err := s.org.StoresIn(ctx, tenantID, scope)
+		if err != nil {
+			return err
 		}
-		return q.Group("st.id, st.code, st.name").Order("st.code").Scan(&out).Error
+		var rows []StoreValue
+		if err := tenant.DB(ctx).Raw(`SELECT store_id, count(*) FILTER (WHERE on_hand > 0) AS skus_in_stock,
+				sum(stock_value) AS stock_value, sum(in_transit) AS in_transit
+			FROM stock_levels WHERE tenant_id = ? AND store_id = ANY (?::uuid[]) GROUP BY store_id`,
+			tenantID, uuidArray(factIDs(stores))).Scan(&rows).Error; err != nil {
+			return fmt.Errorf("inventory: stock value: %w", err)
+		}
+		for _, f := range stores {
+			v := StoreValue{StoreID: f.ID}
+			if i := slices.IndexFunc(rows, func(r StoreValue) bool { return r.StoreID == f.ID }); i >= 0 {
+				v = rows[i]
+			}
+			v.StoreCode, v.StoreName = f.Code, f.Name
+			out = append(out, v)
+		}
+		return nil
 	})
 	return out, err
+}
+
+// factIDs are the stores' ids.
+func factIDs(stores []org.Facts) []uuid.UUID {
+	ids := make([]uuid.UUID, len(stores))
+	for i, f := range stores {
+		ids[i] = f.ID
+	}
+	return ids
 }
 
 // Turnover is stock turnover over a period for one group (a SKU, a
@@ -313,34 +358,42 @@ func (s *Service) TurnoverReport(ctx context.Context, tenantID uuid.UUID, scope 
 		case "category":
 			key, label = "p.category_id", "max(c.name)"
 		case "store":
-			key, label = "l.store_id", "max(st.name)"
+			key, label = "l.store_id", "''" // the store's name, from org below
 		}
-		since := s.now().Add(-time.Duration(f.Days) * 24 * time.Hour)
-		q := `SELECT ` + key + ` AS key, ` + label + ` AS label, sum(l.stock_value) AS end_value,
-				sum(l.stock_value) - coalesce(sum(m.moved), 0) AS start_value, coalesce(sum(m.cogs), 0) AS cogs
-			FROM stock_levels l
-			JOIN skus s ON s.tenant_id = l.tenant_id AND s.id = l.sku_id
-			JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
-			JOIN categories c ON c.tenant_id = p.tenant_id AND c.id = p.category_id
-			JOIN stores st ON st.tenant_id = l.tenant_id AND st.id = l.store_id
-			LEFT JOIN LATERAL (SELECT sum(x.cost_amount) AS moved,
+		since := s.clock.Now().Add(-time.Duration(f.Days) * 24 * time.Hour)
+		q := tenant.DB(ctx).Table("stock_levels l").
+			Select(key+` AS key, `+label+` AS label, sum(l.stock_value) AS end_value,
+				sum(l.stock_value) - coalesce(sum(m.moved), 0) AS start_value, coalesce(sum(m.cogs), 0) AS cogs`).
+			Joins(`JOIN skus s ON s.tenant_id = l.tenant_id AND s.id = l.sku_id
+				JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
+				JOIN categories c ON c.tenant_id = p.tenant_id AND c.id = p.category_id`).
+			Joins(`LEFT JOIN LATERAL (SELECT sum(x.cost_amount) AS moved,
 					-sum(x.cost_amount) FILTER (WHERE x.kind IN ('sale', 'return')) AS cogs
 				FROM stock_movements x WHERE x.tenant_id = l.tenant_id AND x.store_id = l.store_id AND x.sku_id = l.sku_id
-				AND x.occurred_at >= ?) m ON true
-			WHERE l.tenant_id = ?`
-		args := []any{since, tenantID}
+				AND x.occurred_at >= ?) m ON true`, since).
+			Where("l.tenant_id = ?", tenantID)
 		if !scope.All {
-			q += ` AND l.store_id IN ?`
-			args = append(args, append(scope.Stores, uuid.Nil))
+			q = q.Where("l.store_id IN ?", append(scope.Stores, uuid.Nil))
 		}
 		if f.StoreID != nil {
-			q += ` AND l.store_id = ?`
-			args = append(args, *f.StoreID)
+			q = q.Where("l.store_id = ?", *f.StoreID)
 		}
-		q += ` GROUP BY ` + key + ` ORDER BY (sum(l.stock_value) + sum(l.stock_value) - coalesce(sum(m.moved), 0)) DESC, 1 LIMIT ?`
-		args = append(args, f.Limit)
-		if err := tenant.DB(ctx).Raw(q, args...).Scan(&out).Error; err != nil {
+		if err := q.Group(key).Order("(sum(l.stock_value) + sum(l.stock_value) - coalesce(sum(m.moved), 0)) DESC, 1").
+			Limit(f.Limit).Scan(&out).Error; err != nil {
 			return fmt.Errorf("inventory: turnover: %w", err)
+		}
+		if f.GroupBy == "store" && len(out) > 0 {
+			keys := make([]uuid.UUID, len(out))
+			for i, t := range out {
+				keys[i] = t.Key
+			}
+			stores, err := s.org.Stores(ctx, tenantID, keys)
+			if err != nil {
+				return err
+			}
+			for i := range out {
+				out[i].Label = stores[out[i].Key].Name
+			}
 		}
 		for i := range out {
 			t := &out[i]
@@ -373,7 +426,7 @@ type SlowMover struct {
 func (s *Service) SlowMovers(ctx context.Context, tenantID uuid.UUID, scope authz.StoreScope, storeID *uuid.UUID, days, limit int) ([]SlowMover, error) {
 	out := []SlowMover{}
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
-		since := s.now().Add(-time.Duration(days) * 24 * time.Hour)
+		since := s.clock.Now().Add(-time.Duration(days) * 24 * time.Hour)
 		q := tenant.DB(ctx).Table("stock_levels l").
 			Select(`l.store_id, l.sku_id, s.code AS sku_code, s.name AS sku_name, l.on_hand, l.stock_value, l.last_sale_at`).
 			Joins("JOIN skus s ON s.tenant_id = l.tenant_id AND s.id = l.sku_id").
@@ -399,26 +452,33 @@ type StockOut struct {
 	Rate       float64   `json:"rate"`
 }
 
-// StockOuts returns the stock-out rate of each store in scope.
+// StockOuts returns the stock-out rate of each store in scope, by store
+// code.
 func (s *Service) StockOuts(ctx context.Context, tenantID uuid.UUID, scope authz.StoreScope) ([]StockOut, error) {
 	out := []StockOut{}
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
-		q := tenant.DB(ctx).Table("stores st").
-			Select(`st.id AS store_id, st.code AS store_code, count(l.sku_id) AS stocked_sku,
-				count(l.sku_id) FILTER (WHERE l.on_hand <= 0) AS out_of_stock`).
-			Joins("LEFT JOIN (stock_levels l JOIN skus s ON s.tenant_id = l.tenant_id AND s.id = l.sku_id AND s.status = 'active') ON l.tenant_id = st.tenant_id AND l.store_id = st.id").
-			Where("st.tenant_id = ?", tenantID)
-		if !scope.All {
-			q = q.Where("st.id IN ?", append(scope.Stores, uuid.Nil))
-		}
-		if err := q.Group("st.id, st.code").Order("st.code").Scan(&out).Error; err != nil {
+		stores, err := s.org.StoresIn(ctx, tenantID, scope)
+		if err != nil {
 			return err
 		}
-		for i := range out {
-			if out[i].StockedSKU > 0 {
-				// A displayed ratio, rounded to 4 places.
-				out[i].Rate = float64(money.MulDiv(out[i].OutOfStock, 10000, out[i].StockedSKU)) / 10000
+		var rows []StockOut
+		if err := tenant.DB(ctx).Raw(`SELECT l.store_id, count(*) AS stocked_sku, count(*) FILTER (WHERE l.on_hand <= 0) AS out_of_stock
+			FROM stock_levels l JOIN skus s ON s.tenant_id = l.tenant_id AND s.id = l.sku_id AND s.status = 'active'
+			WHERE l.tenant_id = ? AND l.store_id = ANY (?::uuid[]) GROUP BY l.store_id`,
+			tenantID, uuidArray(factIDs(stores))).Scan(&rows).Error; err != nil {
+			return fmt.Errorf("inventory: stock-outs: %w", err)
+		}
+		for _, f := range stores {
+			o := StockOut{StoreID: f.ID}
+			if i := slices.IndexFunc(rows, func(r StockOut) bool { return r.StoreID == f.ID }); i >= 0 {
+				o = rows[i]
 			}
+			o.StoreCode = f.Code
+			if o.StockedSKU > 0 {
+				// A displayed ratio, rounded to 4 places.
+				o.Rate = float64(money.MulDiv(o.OutOfStock, 10000, o.StockedSKU)) / 10000
+			}
+			out = append(out, o)
 		}
 		return nil
 	})

@@ -28,7 +28,7 @@ func TestReviewReceiptValueOverflow(t *testing.T) {
 	cost := int64(10_000_000_000)
 	for i := 0; i < 2; i++ {
 		_, err := svc().Apply(context.Background(), tn.ID, inventory.MoveInput{StoreID: store, Kind: inventory.KindReceipt,
-			Source: inventory.Source{Type: "test"}, Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1_000_000_000_000, UnitCost: &cost}}})
+			Source: src("test"), Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1_000_000_000_000, UnitCost: &cost}}})
 		if !errors.Is(err, inventory.ErrBadMovement) {
 			t.Fatalf("Apply %d of a receipt worth 1e19 fen: %v", i, err)
 		}

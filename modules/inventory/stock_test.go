@@ -11,7 +11,9 @@ import (
 	"github.com/google/uuid"
 
 	"chainstore/api/apitest"
+	"chainstore/infra/doc"
 	"chainstore/modules/inventory"
+	"chainstore/tenant/org"
 )
 
 // TestMovementsAddUpAfterRandomMix runs a seeded random mix of every kind
@@ -259,15 +261,16 @@ func TestApplyRefusesBadInput(t *testing.T) {
 		in   inventory.MoveInput
 		want error
 	}{
-		"no lines":           {inventory.MoveInput{StoreID: store, Kind: inventory.KindSale, Source: inventory.Source{Type: "sale"}}, inventory.ErrBadMovement},
-		"unknown kind":       {inventory.MoveInput{StoreID: store, Kind: "gift", Source: inventory.Source{Type: "x"}, Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1}}}, inventory.ErrBadMovement},
-		"negative sale":      {inventory.MoveInput{StoreID: store, Kind: inventory.KindSale, Source: inventory.Source{Type: "sale"}, Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: -1}}}, inventory.ErrBadMovement},
-		"negative cost":      {inventory.MoveInput{StoreID: store, Kind: inventory.KindReceipt, Source: inventory.Source{Type: "po"}, Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1, UnitCost: &cost}}}, inventory.ErrBadMovement},
-		"cost on a sale":     {inventory.MoveInput{StoreID: store, Kind: inventory.KindSale, Source: inventory.Source{Type: "sale"}, Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1, UnitCost: ptr(int64(5))}}}, inventory.ErrBadMovement},
-		"bad source type":    {inventory.MoveInput{StoreID: store, Kind: inventory.KindSale, Source: inventory.Source{Type: "DROP TABLE"}, Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1}}}, inventory.ErrBadMovement},
-		"huge qty":           {inventory.MoveInput{StoreID: store, Kind: inventory.KindReceipt, Source: inventory.Source{Type: "po"}, Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1 << 62}}}, inventory.ErrBadMovement},
-		"other tenant's sku": {inventory.MoveInput{StoreID: store, Kind: inventory.KindReceipt, Source: inventory.Source{Type: "po"}, Lines: []inventory.MoveLine{{SKUID: otherSKUs[0], Qty: 1}}}, inventory.ErrSKUNotFound},
-		"unknown store":      {inventory.MoveInput{StoreID: uuid.New(), Kind: inventory.KindReceipt, Source: inventory.Source{Type: "po"}, Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1}}}, inventory.ErrStoreNotFound},
+		"no lines":           {inventory.MoveInput{StoreID: store, Kind: inventory.KindSale, Source: src(doc.Sale)}, inventory.ErrBadMovement},
+		"unknown kind":       {inventory.MoveInput{StoreID: store, Kind: "gift", Source: src("x"), Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1}}}, inventory.ErrBadMovement},
+		"negative sale":      {inventory.MoveInput{StoreID: store, Kind: inventory.KindSale, Source: src(doc.Sale), Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: -1}}}, inventory.ErrBadMovement},
+		"negative cost":      {inventory.MoveInput{StoreID: store, Kind: inventory.KindReceipt, Source: src("po"), Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1, UnitCost: &cost}}}, inventory.ErrBadMovement},
+		"cost on a sale":     {inventory.MoveInput{StoreID: store, Kind: inventory.KindSale, Source: src(doc.Sale), Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1, UnitCost: ptr(int64(5))}}}, inventory.ErrBadMovement},
+		"bad source type":    {inventory.MoveInput{StoreID: store, Kind: inventory.KindSale, Source: doc.Of("DROP TABLE", uuid.New()), Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1}}}, inventory.ErrBadMovement},
+		"huge qty":           {inventory.MoveInput{StoreID: store, Kind: inventory.KindReceipt, Source: src("po"), Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1 << 62}}}, inventory.ErrBadMovement},
+		"other tenant's sku": {inventory.MoveInput{StoreID: store, Kind: inventory.KindReceipt, Source: src("po"), Lines: []inventory.MoveLine{{SKUID: otherSKUs[0], Qty: 1}}}, inventory.ErrSKUNotFound},
+		"source without id":  {inventory.MoveInput{StoreID: store, Kind: inventory.KindSale, Source: doc.Source{Type: doc.Sale}, Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1}}}, inventory.ErrBadMovement},
+		"unknown store":      {inventory.MoveInput{StoreID: uuid.New(), Kind: inventory.KindReceipt, Source: src("po"), Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1}}}, org.ErrStoreNotFound},
 	} {
 		if _, err := svc().Apply(ctx, tn.ID, c.in); !errors.Is(err, c.want) {
 			t.Errorf("%s: %v, want %v", name, err, c.want)
@@ -283,7 +286,7 @@ func TestApplyRefusesBadInput(t *testing.T) {
 	}
 	_, more := catalog(t, tn, 1, false)
 	receive(t, tn, store, skus[0], 5000, 100)
-	_, err := svc().Apply(ctx, tn.ID, inventory.MoveInput{StoreID: store, Kind: inventory.KindSale, Source: inventory.Source{Type: "sale"},
+	_, err := svc().Apply(ctx, tn.ID, inventory.MoveInput{StoreID: store, Kind: inventory.KindSale, Source: src(doc.Sale),
 		Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 1000}, {SKUID: more[0], Qty: 1000}}})
 	if !errors.Is(err, inventory.ErrInsufficientStock) {
 		t.Fatalf("sale with one line short: %v", err)
@@ -366,7 +369,7 @@ func TestLotsFirstExpiringFirst(t *testing.T) {
 	_, skus := catalog(t, tn, 1, false)
 	soon, later := time.Now().AddDate(0, 0, 3), time.Now().AddDate(0, 0, 60)
 	for _, d := range []time.Time{later, soon} {
-		_, err := svc().Apply(ctx, tn.ID, inventory.MoveInput{StoreID: store, Kind: inventory.KindReceipt, Source: inventory.Source{Type: "po"},
+		_, err := svc().Apply(ctx, tn.ID, inventory.MoveInput{StoreID: store, Kind: inventory.KindReceipt, Source: src("po"),
 			Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 5000, UnitCost: ptr(int64(100)), ExpiryDate: &d}}})
 		if err != nil {
 			t.Fatal(err)
@@ -393,6 +396,105 @@ func TestLotsFirstExpiringFirst(t *testing.T) {
 		if err != nil || n != 1-i {
 			t.Fatalf("near-expiry job run %d: %d events, %v", i, n, err)
 		}
+	}
+	checkInvariants(t, tn)
+}
+
+// TestConcurrentBasketsNeverDeadlock: baskets of overlapping SKUs, each
+// listing them in its own order, some SKUs never stocked in the store (so
+// their levels are created by the sales themselves), all at once: every
+// sale goes through (locks are taken in SKU order, creation included) and
+// the levels equal their movements.
+func TestConcurrentBasketsNeverDeadlock(t *testing.T) {
+	tn := env.Signup(t)
+	store := env.CreateStore(t, tn, nil)
+	_, skus := catalog(t, tn, 8, false)
+	for _, sku := range skus[:4] {
+		receive(t, tn, store, sku, 100_000, 100)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for g := 0; g < 40; g++ {
+		wg.Add(1)
+		go func(seed uint64) {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(seed, 3))
+			var lines []inventory.MoveLine
+			for _, i := range rng.Perm(len(skus))[:5] {
+				lines = append(lines, inventory.MoveLine{SKUID: skus[i], Qty: 1000})
+			}
+			_, err := svc().Apply(context.Background(), tn.ID, inventory.MoveInput{StoreID: store, Kind: inventory.KindSale, Source: src(doc.Sale), Lines: lines})
+			errs <- err
+		}(uint64(g))
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("sale: %v", err)
+		}
+	}
+	if n := env.Count(t, `SELECT count(*) FROM stock_movements WHERE tenant_id = $1 AND kind = 'sale'`, tn.ID); n != 40*5 {
+		t.Fatalf("%d sale movements, want 200", n)
+	}
+	if n := checkInvariants(t, tn); n != 8 {
+		t.Fatalf("%d levels, want 8", n)
+	}
+}
+
+// TestADocumentMayNameASKUTwice: lines of one SKU apply one after the
+// other, each with its own movement; an adjustment that brings dated stock
+// in and takes some out again consumes the earliest lot first, the one it
+// opened included, and the level's lot quantity stays the lots' sum.
+func TestADocumentMayNameASKUTwice(t *testing.T) {
+	ctx := context.Background()
+	tn := env.Signup(t)
+	store := env.CreateStore(t, tn, nil)
+	_, skus := catalog(t, tn, 1, false)
+	sku := skus[0]
+	later, soon := time.Now().AddDate(0, 0, 60), time.Now().AddDate(0, 0, 5)
+	if _, err := svc().Apply(ctx, tn.ID, inventory.MoveInput{StoreID: store, Kind: inventory.KindReceipt, Source: src("po"),
+		Lines: []inventory.MoveLine{{SKUID: sku, Qty: 4000, UnitCost: ptr(int64(100)), ExpiryDate: &later}}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := svc().Apply(ctx, tn.ID, inventory.MoveInput{StoreID: store, Kind: inventory.KindSale, Source: src(doc.Sale),
+		Lines: []inventory.MoveLine{{SKUID: sku, Qty: 1000}, {SKUID: sku, Qty: 2000}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].OnHandAfter != 3000 || res[1].OnHandAfter != 1000 || res[0].MovementID == res[1].MovementID ||
+		res[0].CostAmount != -100 || res[1].CostAmount != -200 {
+		t.Fatalf("two lines of one SKU: %+v", res)
+	}
+	// +5 expiring soon and −3, in one adjustment: the 3 come from the lot
+	// expiring soon (the one the document opened), not from the later one.
+	res, err = svc().Apply(ctx, tn.ID, inventory.MoveInput{StoreID: store, Kind: inventory.KindAdjustment, Source: src("count"), Reason: "重新入账",
+		Lines: []inventory.MoveLine{{SKUID: sku, Qty: 5000, UnitCost: ptr(int64(100)), ExpiryDate: &soon}, {SKUID: sku, Qty: -3000}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res[1].Lots) != 1 || res[1].Lots[0].Qty != 3000 || res[1].Lots[0].ExpiryDate.Format(time.DateOnly) != soon.Format(time.DateOnly) {
+		t.Fatalf("lots taken by the second line: %+v", res[1].Lots)
+	}
+	type lotRow struct {
+		expiry    string
+		remaining int64
+	}
+	var lots []lotRow
+	rows, err := env.Owner.Query(`SELECT to_char(expiry_date, 'YYYY-MM-DD'), remaining_qty FROM stock_lots WHERE tenant_id = $1 ORDER BY expiry_date`, tn.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var l lotRow
+		if err := rows.Scan(&l.expiry, &l.remaining); err != nil {
+			t.Fatal(err)
+		}
+		lots = append(lots, l)
+	}
+	rows.Close()
+	if len(lots) != 2 || lots[0].expiry != soon.Format(time.DateOnly) || lots[0].remaining != 2000 || lots[1].remaining != 1000 {
+		t.Fatalf("lots %+v; want 2 left of the soon lot and 1 of the later one", lots)
 	}
 	checkInvariants(t, tn)
 }

@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -131,7 +132,7 @@ func (s *Service) OpenStocktake(ctx context.Context, actor *tenant.Principal, in
 	var out StocktakeDetail
 	err := s.pool.WithTx(ctx, actor.TenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
-		if err := checkStore(db, actor.TenantID, in.StoreID); err != nil {
+		if err := s.CheckStore(ctx, actor.TenantID, in.StoreID); err != nil {
 			return err
 		}
 		cats := uniqueIDs(in.CategoryIDs)
@@ -144,9 +145,11 @@ func (s *Service) OpenStocktake(ctx context.Context, actor *tenant.Principal, in
 				return ErrBadStocktake.WithFields(problem.FieldError{Field: "category_ids", Message: "names a category that is not in this chain's catalog"})
 			}
 		}
-		// Serialise openings per store: the open check and the insert are one step.
-		if err := db.Exec(`SELECT 1 FROM stores WHERE tenant_id = ? AND id = ? FOR UPDATE`, actor.TenantID, in.StoreID).Error; err != nil {
-			return err
+		// Serialise openings per store (the open check and the insert are
+		// one step) with a lock of inventory's own, held to commit.
+		if err := db.Exec(`SELECT pg_advisory_xact_lock(hashtextextended('inventory-stocktake:' || ?::text || ':' || ?::text, 0))`,
+			actor.TenantID.String(), in.StoreID.String()).Error; err != nil {
+			return fmt.Errorf("inventory: lock stocktakes of the store: %w", err)
 		}
 		var open int
 		if err := db.Raw(`SELECT count(*) FROM stocktakes WHERE tenant_id = ? AND store_id = ? AND status = 'counting'`, actor.TenantID, in.StoreID).Scan(&open).Error; err != nil {
@@ -160,22 +163,19 @@ func (s *Service) OpenStocktake(ctx context.Context, actor *tenant.Principal, in
 		if len(cats) > 0 {
 			scope = "categories"
 		}
-		if err := db.Exec(`INSERT INTO stocktakes (tenant_id, id, store_id, scope, category_ids, blind, note, opened_by)
-			VALUES (?, ?, ?, ?, ?::uuid[], ?, ?, ?)`, actor.TenantID, id, in.StoreID, scope, uuidArray(cats), in.Blind, in.Note, actor.UserID).Error; err != nil {
+		if err := db.Exec(`INSERT INTO stocktakes (tenant_id, id, store_id, scope, category_ids, blind, note, opened_by, opened_at)
+			VALUES (?, ?, ?, ?, ?::uuid[], ?, ?, ?, ?)`, actor.TenantID, id, in.StoreID, scope, uuidArray(cats), in.Blind, in.Note, actor.UserID, s.clock.Now()).Error; err != nil {
 			return fmt.Errorf("inventory: open stocktake: %w", err)
 		}
-		q := `INSERT INTO stocktake_lines (tenant_id, stocktake_id, sku_id, book_qty, unit_cost)
-			SELECT l.tenant_id, ?, l.sku_id, l.on_hand, l.avg_cost FROM stock_levels l`
-		args := []any{id}
-		if len(cats) > 0 {
-			q += ` JOIN skus s ON s.tenant_id = l.tenant_id AND s.id = l.sku_id
-				JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
-				JOIN categories c ON c.tenant_id = p.tenant_id AND c.id = p.category_id AND c.path && ?::uuid[]`
-			args = append(args, uuidArray(cats))
-		}
-		q += ` WHERE l.tenant_id = ? AND l.store_id = ?`
-		args = append(args, actor.TenantID, in.StoreID)
-		if err := db.Exec(q, args...).Error; err != nil {
+		// Freeze the book of every SKU stocked in the store, or of those
+		// under the categories (a category's path holds its ancestors).
+		if err := db.Exec(`INSERT INTO stocktake_lines (tenant_id, stocktake_id, sku_id, book_qty, unit_cost)
+			SELECT l.tenant_id, ?, l.sku_id, l.on_hand, l.avg_cost FROM stock_levels l
+			WHERE l.tenant_id = ? AND l.store_id = ? AND (cardinality(?::uuid[]) = 0 OR EXISTS (
+				SELECT 1 FROM skus s JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
+					JOIN categories c ON c.tenant_id = p.tenant_id AND c.id = p.category_id
+				WHERE s.tenant_id = l.tenant_id AND s.id = l.sku_id AND c.path && ?::uuid[]))`,
+			id, actor.TenantID, in.StoreID, uuidArray(cats), uuidArray(cats)).Error; err != nil {
 			return fmt.Errorf("inventory: freeze book: %w", err)
 		}
 		if err := audit.Record(ctx, audit.Entry{Action: "stocktake.open", ObjectType: "stocktake", ObjectID: id.String(), StoreID: &in.StoreID,
@@ -319,21 +319,19 @@ func (s *Service) AddCounts(ctx context.Context, actor *tenant.Principal, id uui
 			return ErrStocktakeState.WithDetail("the stocktake is %s", st.Status)
 		}
 		// Every SKU must be the chain's and, for a category count, in scope.
-		skuIDs := make([]uuid.UUID, 0, len(lines))
+		counts := map[uuid.UUID]int64{} // a batch may name a SKU twice: its counts add up
+		var skuIDs []uuid.UUID
 		for _, l := range lines {
-			skuIDs = append(skuIDs, l.SKUID)
+			if _, ok := counts[l.SKUID]; !ok {
+				skuIDs = append(skuIDs, l.SKUID)
+			}
+			counts[l.SKUID] += l.Qty
 		}
-		q := `SELECT s.id FROM skus s`
-		args := []any{}
-		if st.Scope == "categories" {
-			q += ` JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
-				JOIN categories c ON c.tenant_id = p.tenant_id AND c.id = p.category_id AND c.path && ?::uuid[]`
-			args = append(args, uuidArray(st.CategoryIDs))
-		}
-		q += ` WHERE s.tenant_id = ? AND s.id IN ?`
-		args = append(args, actor.TenantID, skuIDs)
 		var found []uuid.UUID
-		if err := db.Raw(q, args...).Scan(&found).Error; err != nil {
+		if err := db.Raw(`SELECT s.id FROM skus s WHERE s.tenant_id = ? AND s.id IN ? AND (? <> 'categories' OR EXISTS (
+				SELECT 1 FROM products p JOIN categories c ON c.tenant_id = p.tenant_id AND c.id = p.category_id
+				WHERE p.tenant_id = s.tenant_id AND p.id = s.product_id AND c.path && ?::uuid[]))`,
+			actor.TenantID, skuIDs, st.Scope, uuidArray(st.CategoryIDs)).Scan(&found).Error; err != nil {
 			return fmt.Errorf("inventory: check skus: %w", err)
 		}
 		var bad []problem.FieldError
@@ -345,24 +343,38 @@ func (s *Service) AddCounts(ctx context.Context, actor *tenant.Principal, id uui
 		if len(bad) > 0 {
 			return ErrBadStocktake.WithFields(bad...)
 		}
-		for _, l := range lines {
-			var counted int64
-			if err := db.Raw(`INSERT INTO stocktake_lines (tenant_id, stocktake_id, sku_id, book_qty, unit_cost, counted_qty)
-				VALUES (?, ?, ?, 0, coalesce((SELECT avg_cost FROM stock_levels WHERE tenant_id = ? AND store_id = ? AND sku_id = ?), 0), ?)
-				ON CONFLICT (tenant_id, stocktake_id, sku_id) DO UPDATE SET counted_qty = coalesce(stocktake_lines.counted_qty, 0) + EXCLUDED.counted_qty
-				RETURNING counted_qty`,
-				actor.TenantID, id, l.SKUID, actor.TenantID, st.StoreID, l.SKUID, l.Qty).Row().Scan(&counted); err != nil {
-				return fmt.Errorf("inventory: count: %w", err)
-			}
-			// Batches add up; the total stays a quantity a movement can carry.
-			if counted > MaxQty {
-				return ErrBadStocktake.WithDetail("SKU %s would be counted at more than %d thousandths", l.SKUID, int64(MaxQty)).
-					WithFields(problem.FieldError{Field: "lines", Message: fmt.Sprintf("the counts of SKU %s add up to more than 1e12", l.SKUID)})
+		// One statement for the batch, in SKU order (the lines are sorted).
+		var c columns // sku_id, qty
+		for _, id := range skuIDs {
+			c.add(id.String(), i64(counts[id]))
+		}
+		var totals []countTotal
+		if err := db.Raw(`INSERT INTO stocktake_lines AS x (tenant_id, stocktake_id, sku_id, book_qty, unit_cost, counted_qty)
+			SELECT ?, ?, v.sku_id, 0, coalesce(l.avg_cost, 0), v.qty
+			FROM unnest(?::uuid[], ?::bigint[]) AS v(sku_id, qty)
+				LEFT JOIN LATERAL (SELECT avg_cost FROM stock_levels WHERE tenant_id = ? AND store_id = ? AND sku_id = v.sku_id LIMIT 1) l ON true
+			ORDER BY v.sku_id
+			ON CONFLICT (tenant_id, stocktake_id, sku_id) DO UPDATE SET counted_qty = coalesce(x.counted_qty, 0) + EXCLUDED.counted_qty
+			RETURNING x.sku_id, x.counted_qty`, append(append([]any{actor.TenantID, id}, c.arrays(2)...), actor.TenantID, st.StoreID)...).Scan(&totals).Error; err != nil {
+			return fmt.Errorf("inventory: count: %w", err)
+		}
+		// Batches add up; the total stays a quantity a movement can carry.
+		slices.SortFunc(totals, func(a, b countTotal) int { return bytes.Compare(a.SKUID[:], b.SKUID[:]) })
+		for _, t := range totals {
+			if t.CountedQty > MaxQty {
+				return ErrBadStocktake.WithDetail("SKU %s would be counted at more than %d thousandths", t.SKUID, int64(MaxQty)).
+					WithFields(problem.FieldError{Field: "lines", Message: fmt.Sprintf("the counts of SKU %s add up to more than 1e12", t.SKUID)})
 			}
 		}
 		return nil
 	})
 	return out, err
+}
+
+// countTotal is a SKU's count after a batch.
+type countTotal struct {
+	SKUID      uuid.UUID `gorm:"column:sku_id"`
+	CountedQty int64
 }
 
 // Variances reviews a stocktake: each line's counted - book at open,
@@ -432,9 +444,10 @@ func (s *Service) PostStocktake(ctx context.Context, actor *tenant.Principal, id
 		if out, err = variances(db, actor.TenantID, id, in.UncountedAsZero); err != nil {
 			return err
 		}
+		now := s.clock.Now()
 		if len(out.Lines) > 0 {
-			mv := MoveInput{StoreID: st.StoreID, Kind: KindStocktake, Source: Source{Type: "stocktake", ID: &id},
-				Reason: "stocktake variance", UserID: &actor.UserID}
+			mv := MoveInput{StoreID: st.StoreID, Kind: KindStocktake, Source: doc.Of(doc.Stocktake, id),
+				Reason: "stocktake variance", UserID: &actor.UserID, OccurredAt: now}
 			for _, v := range out.Lines {
 				uc := v.UnitCost
 				mv.Lines = append(mv.Lines, MoveLine{SKUID: v.SKUID, Qty: v.VarianceQty, UnitCost: ptrIf(v.VarianceQty > 0, uc)})
@@ -454,18 +467,18 @@ func (s *Service) PostStocktake(ctx context.Context, actor *tenant.Principal, id
 			// The ledger takes the value the movements really moved (a loss
 			// at the moving average of the moment), one entry per stocktake.
 			if value != 0 {
-				date, err := s.businessDate(db, actor.TenantID, st.StoreID)
+				date, err := s.businessDate(ctx, actor.TenantID, st.StoreID, mv.OccurredAt)
 				if err != nil {
 					return err
 				}
 				if _, err := s.fin.PostStocktakeVariance(ctx, actor.TenantID, finance.StocktakeVarianceEvent{
-					Source: doc.Of(doc.Stocktake, id), StoreID: st.StoreID, BusinessDate: date, Amount: value}); err != nil {
+					Source: mv.Source, StoreID: st.StoreID, BusinessDate: date, Amount: value}); err != nil {
 					return err
 				}
 			}
 		}
-		if err := db.Exec(`UPDATE stocktakes SET status = 'posted', posted_by = ?, posted_at = now() WHERE tenant_id = ? AND id = ?`,
-			actor.UserID, actor.TenantID, id).Error; err != nil {
+		if err := db.Exec(`UPDATE stocktakes SET status = 'posted', posted_by = ?, posted_at = ? WHERE tenant_id = ? AND id = ?`,
+			actor.UserID, now, actor.TenantID, id).Error; err != nil {
 			return fmt.Errorf("inventory: post stocktake: %w", err)
 		}
 		return audit.Record(ctx, audit.Entry{Action: "stocktake.post", ObjectType: "stocktake", ObjectID: id.String(), StoreID: &st.StoreID,
@@ -486,7 +499,7 @@ func (s *Service) CancelStocktake(ctx context.Context, actor *tenant.Principal, 
 		if st.Status != "counting" {
 			return ErrStocktakeState.WithDetail("the stocktake is %s", st.Status)
 		}
-		if err := db.Exec(`UPDATE stocktakes SET status = 'cancelled', cancelled_at = now() WHERE tenant_id = ? AND id = ?`, actor.TenantID, id).Error; err != nil {
+		if err := db.Exec(`UPDATE stocktakes SET status = 'cancelled', cancelled_at = ? WHERE tenant_id = ? AND id = ?`, s.clock.Now(), actor.TenantID, id).Error; err != nil {
 			return err
 		}
 		if err := audit.Record(ctx, audit.Entry{Action: "stocktake.cancel", ObjectType: "stocktake", ObjectID: id.String(), StoreID: &st.StoreID}); err != nil {
@@ -513,13 +526,4 @@ func uniqueIDs(ids []uuid.UUID) []uuid.UUID {
 		}
 	}
 	return out
-}
-
-// uuidArray renders ids as a PostgreSQL array literal.
-func uuidArray(ids []uuid.UUID) string {
-	parts := make([]string, len(ids))
-	for i, id := range ids {
-		parts[i] = id.String()
-	}
-	return "{" + strings.Join(parts, ",") + "}"
 }

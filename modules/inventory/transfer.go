@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"chainstore/tenant"
 	"chainstore/tenant/audit"
 	"chainstore/tenant/authz"
+	"chainstore/tenant/org"
 )
 
 // Transfer moves stock between two stores of the chain: requested,
@@ -112,24 +114,22 @@ func (s *Service) CreateTransfer(ctx context.Context, actor *tenant.Principal, i
 	}
 	err := s.pool.WithTx(ctx, actor.TenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
-		var stores []struct {
-			ID           uuid.UUID
-			FranchiseeID *uuid.UUID
-		}
-		if err := db.Raw(`SELECT id, franchisee_id FROM stores WHERE tenant_id = ? AND id IN ?`, actor.TenantID,
-			[]uuid.UUID{in.FromStoreID, in.ToStoreID}).Scan(&stores).Error; err != nil {
-			return err
-		}
+		// The legal entity of each store: HQ's, or its franchisee's.
 		entity := map[uuid.UUID]string{}
-		for _, st := range stores {
-			entity[st.ID] = "hq"
-			if st.FranchiseeID != nil {
-				entity[st.ID] = st.FranchiseeID.String()
-			}
-		}
-		for field, id := range map[string]uuid.UUID{"from_store_id": in.FromStoreID, "to_store_id": in.ToStoreID} {
-			if _, ok := entity[id]; !ok {
-				bad = append(bad, problem.FieldError{Field: field, Message: "is not a store of this chain"})
+		for _, st := range []struct {
+			field string
+			id    uuid.UUID
+		}{{"from_store_id", in.FromStoreID}, {"to_store_id", in.ToStoreID}} {
+			f, err := s.org.Store(ctx, actor.TenantID, st.id)
+			switch {
+			case errors.Is(err, org.ErrStoreNotFound):
+				bad = append(bad, problem.FieldError{Field: st.field, Message: "is not a store of this chain"})
+			case err != nil:
+				return err
+			case f.FranchiseeID != nil:
+				entity[st.id] = f.FranchiseeID.String()
+			default:
+				entity[st.id] = "hq"
 			}
 		}
 		skuIDs := make([]uuid.UUID, 0, len(in.Lines))
@@ -158,11 +158,14 @@ func (s *Service) CreateTransfer(ctx context.Context, actor *tenant.Principal, i
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, actor.TenantID, id, in.FromStoreID, in.ToStoreID, cross, in.Note, actor.UserID).Error; err != nil {
 			return fmt.Errorf("inventory: create transfer: %w", err)
 		}
+		var lines columns // sku_id, requested_qty
 		for _, l := range in.Lines {
-			if err := db.Exec(`INSERT INTO transfer_lines (tenant_id, transfer_id, sku_id, requested_qty) VALUES (?, ?, ?, ?)`,
-				actor.TenantID, id, l.SKUID, l.Qty).Error; err != nil {
-				return fmt.Errorf("inventory: transfer line: %w", err)
-			}
+			lines.add(l.SKUID.String(), i64(l.Qty))
+		}
+		if err := db.Exec(`INSERT INTO transfer_lines (tenant_id, transfer_id, sku_id, requested_qty)
+			SELECT ?, ?, v.sku_id, v.qty FROM unnest(?::uuid[], ?::bigint[]) AS v(sku_id, qty)`,
+			append([]any{actor.TenantID, id}, lines.arrays(2)...)...).Error; err != nil {
+			return fmt.Errorf("inventory: transfer lines: %w", err)
 		}
 		if err := audit.Record(ctx, audit.Entry{Action: "transfer.request", ObjectType: "transfer", ObjectID: id.String(), StoreID: &in.ToStoreID,
 			Detail: map[string]any{"from_store_id": in.FromStoreID, "to_store_id": in.ToStoreID, "cross_entity": cross}}); err != nil {
@@ -236,8 +239,8 @@ func (s *Service) ListTransfers(ctx context.Context, tenantID uuid.UUID, scope a
 func (s *Service) ApproveTransfer(ctx context.Context, actor *tenant.Principal, id uuid.UUID) (Transfer, error) {
 	return s.transition(ctx, actor, id, "requested", func(ctx context.Context, t Transfer) error {
 		db := tenant.DB(ctx)
-		return db.Exec(`UPDATE transfers SET status = 'approved', approved_by = ?, approved_at = now(), updated_at = now() WHERE tenant_id = ? AND id = ?`,
-			actor.UserID, actor.TenantID, id).Error
+		return db.Exec(`UPDATE transfers SET status = 'approved', approved_by = ?, approved_at = ?, updated_at = now() WHERE tenant_id = ? AND id = ?`,
+			actor.UserID, s.clock.Now(), actor.TenantID, id).Error
 	}, "transfer.approve")
 }
 
@@ -245,8 +248,8 @@ func (s *Service) ApproveTransfer(ctx context.Context, actor *tenant.Principal, 
 func (s *Service) CancelTransfer(ctx context.Context, actor *tenant.Principal, id uuid.UUID) (Transfer, error) {
 	return s.transition(ctx, actor, id, "requested,approved", func(ctx context.Context, t Transfer) error {
 		db := tenant.DB(ctx)
-		return db.Exec(`UPDATE transfers SET status = 'cancelled', cancelled_at = now(), updated_at = now() WHERE tenant_id = ? AND id = ?`,
-			actor.TenantID, id).Error
+		return db.Exec(`UPDATE transfers SET status = 'cancelled', cancelled_at = ?, updated_at = now() WHERE tenant_id = ? AND id = ?`,
+			s.clock.Now(), actor.TenantID, id).Error
 	}, "transfer.cancel")
 }
 
@@ -264,8 +267,8 @@ func (s *Service) ShipTransfer(ctx context.Context, actor *tenant.Principal, id 
 		if err != nil {
 			return err
 		}
-		mv := MoveInput{StoreID: t.FromStoreID, Kind: KindTransferOut, Source: Source{Type: "transfer", ID: &t.ID},
-			Reason: "transfer to " + t.ToStoreID.String(), UserID: &actor.UserID}
+		mv := MoveInput{StoreID: t.FromStoreID, Kind: KindTransferOut, Source: doc.Of(doc.Transfer, t.ID),
+			Reason: "transfer to " + t.ToStoreID.String(), UserID: &actor.UserID, OccurredAt: s.clock.Now()}
 		var total int64
 		for _, l := range t.Lines {
 			if qty[l.SKUID] > 0 {
@@ -308,16 +311,16 @@ func (s *Service) ShipTransfer(ctx context.Context, actor *tenant.Principal, id 
 				return fmt.Errorf("inventory: in transit: %w", err)
 			}
 		}
-		date, err := s.businessDate(db, actor.TenantID, t.FromStoreID)
+		date, err := s.businessDate(ctx, actor.TenantID, t.FromStoreID, mv.OccurredAt)
 		if err != nil {
 			return err
 		}
-		if _, err := s.fin.PostTransferShip(ctx, actor.TenantID, finance.TransferShipEvent{Source: doc.Of(finance.SrcTransfer, id), FromStoreID: t.FromStoreID,
+		if _, err := s.fin.PostTransferShip(ctx, actor.TenantID, finance.TransferShipEvent{Source: mv.Source, FromStoreID: t.FromStoreID,
 			ToStoreID: t.ToStoreID, BusinessDate: date, Value: shipped}); err != nil {
 			return err
 		}
-		return db.Exec(`UPDATE transfers SET status = 'shipped', shipped_by = ?, shipped_at = now(), updated_at = now() WHERE tenant_id = ? AND id = ?`,
-			actor.UserID, actor.TenantID, id).Error
+		return db.Exec(`UPDATE transfers SET status = 'shipped', shipped_by = ?, shipped_at = ?, updated_at = now() WHERE tenant_id = ? AND id = ?`,
+			actor.UserID, mv.OccurredAt, actor.TenantID, id).Error
 	}, "transfer.ship")
 }
 
@@ -363,8 +366,8 @@ func (s *Service) ReceiveTransfer(ctx context.Context, actor *tenant.Principal, 
 			shippedLots[r.SKUID] = append(shippedLots[r.SKUID], LotQty{ExpiryDate: r.ExpiryDate, Qty: r.Qty})
 		}
 		var shippedTotal, goodsTotal int64
-		mv := MoveInput{StoreID: t.ToStoreID, Kind: KindTransferIn, Source: Source{Type: "transfer", ID: &t.ID},
-			Reason: "transfer from " + t.FromStoreID.String(), UserID: &actor.UserID}
+		mv := MoveInput{StoreID: t.ToStoreID, Kind: KindTransferIn, Source: doc.Of(doc.Transfer, t.ID),
+			Reason: "transfer from " + t.FromStoreID.String(), UserID: &actor.UserID, OccurredAt: s.clock.Now()}
 		recv := map[uuid.UUID]int64{}
 		var diffs []map[string]any
 		for _, l := range t.Lines {
@@ -403,11 +406,11 @@ func (s *Service) ReceiveTransfer(ctx context.Context, actor *tenant.Principal, 
 				inventory += r.CostAmount
 			}
 		}
-		date, err := s.businessDate(db, actor.TenantID, t.ToStoreID)
+		date, err := s.businessDate(ctx, actor.TenantID, t.ToStoreID, mv.OccurredAt)
 		if err != nil {
 			return err
 		}
-		if _, err := s.fin.PostTransferReceive(ctx, actor.TenantID, finance.TransferReceiveEvent{Source: doc.Of(finance.SrcTransfer, id), FromStoreID: t.FromStoreID,
+		if _, err := s.fin.PostTransferReceive(ctx, actor.TenantID, finance.TransferReceiveEvent{Source: mv.Source, FromStoreID: t.FromStoreID,
 			ToStoreID: t.ToStoreID, BusinessDate: date, Shipped: shippedTotal, Goods: goodsTotal, Inventory: inventory}); err != nil {
 			return err
 		}
@@ -417,9 +420,9 @@ func (s *Service) ReceiveTransfer(ctx context.Context, actor *tenant.Principal, 
 				return err
 			}
 		}
-		return db.Exec(`UPDATE transfers SET status = 'received', received_by = ?, received_at = now(), updated_at = now(),
+		return db.Exec(`UPDATE transfers SET status = 'received', received_by = ?, received_at = ?, updated_at = now(),
 			settlement_status = CASE WHEN cross_entity THEN 'pending' END WHERE tenant_id = ? AND id = ?`,
-			actor.UserID, actor.TenantID, id).Error
+			actor.UserID, mv.OccurredAt, actor.TenantID, id).Error
 	}, "transfer.receive")
 }
 

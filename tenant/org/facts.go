@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"chainstore/tenant"
+	"chainstore/tenant/authz"
 )
 
 // Facts are what other modules need to know about a store to do its work:
@@ -89,6 +90,25 @@ func (s *Service) Stores(ctx context.Context, tenantID uuid.UUID, ids []uuid.UUI
 		return nil, err
 	}
 	return out, nil
+}
+
+// StoresIn returns the facts of every store in scope (every store of the
+// chain for scope.All, open or closed), ordered by code, in one query, for
+// reports with a row per store. Stores of the scope that are not the
+// chain's are left out.
+func (s *Service) StoresIn(ctx context.Context, tenantID uuid.UUID, scope authz.StoreScope) ([]Facts, error) {
+	var out []Facts
+	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		var err error
+		if scope.All {
+			out, err = readFacts(ctx, tenantID, `SELECT `+factsColumns+` FROM stores WHERE tenant_id = ? ORDER BY code`, tenantID)
+		} else {
+			out, err = readFacts(ctx, tenantID, `SELECT `+factsColumns+` FROM stores WHERE tenant_id = ? AND id IN ? ORDER BY code`,
+				tenantID, append(scope.Stores, uuid.Nil))
+		}
+		return err
+	})
+	return out, err
 }
 
 const factsColumns = `id, code, name, type, franchisee_id, status, time_zone`

@@ -11,6 +11,7 @@ import (
 
 	"chainstore/api/apitest"
 	"chainstore/tenant"
+	"chainstore/tenant/authz"
 	"chainstore/tenant/org"
 )
 
@@ -141,6 +142,51 @@ func TestFranchiseStoresOfFranchisees(t *testing.T) {
 		}
 		if f, err := env.Server.Org.Store(ctx, tn.ID, b1); err != nil || f.Location.String() == "UTC" {
 			t.Errorf("Store after FranchiseStores: %v, %v", f.Location, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// StoresIn lists the stores in scope by code (all of the chain's, or the
+// scope's own, leaving out ids that are not the chain's), and the facts it
+// read answer Store later in the transaction without another query.
+func TestStoresInScope(t *testing.T) {
+	tn := env.Signup(t)
+	other := env.Signup(t)
+	a, b, c := storeIn(t, tn, "Asia/Shanghai"), storeIn(t, tn, "Asia/Tokyo"), storeIn(t, tn, "Europe/Berlin")
+	foreign := storeIn(t, other, "Asia/Shanghai")
+	ctx := context.Background()
+	ids := func(fs []org.Facts) (out []uuid.UUID, codes []string) {
+		for _, f := range fs {
+			out, codes = append(out, f.ID), append(codes, f.Code)
+		}
+		return out, codes
+	}
+	err := env.Server.Pool.WithTx(ctx, tn.ID, func(ctx context.Context) error {
+		all, err := env.Server.Org.StoresIn(ctx, tn.ID, authz.StoreScope{All: true})
+		if err != nil {
+			return err
+		}
+		got, codes := ids(all)
+		if len(got) != 3 || !slices.IsSorted(codes) || !slices.Contains(got, a) || !slices.Contains(got, b) || !slices.Contains(got, c) {
+			t.Errorf("all stores: %v %v", got, codes)
+		}
+		some, err := env.Server.Org.StoresIn(ctx, tn.ID, authz.StoreScope{Stores: []uuid.UUID{c, foreign, a}})
+		if err != nil {
+			return err
+		}
+		if got, _ := ids(some); len(got) != 2 || !slices.Contains(got, a) || !slices.Contains(got, c) {
+			t.Errorf("stores of a scope: %v, want %v and %v", got, a, c)
+		}
+		// Remembered: a change behind org's back is not seen in this transaction.
+		if err := tenant.DB(ctx).Exec(`UPDATE stores SET time_zone = 'UTC' WHERE tenant_id = ? AND id = ?`, tn.ID, b).Error; err != nil {
+			return err
+		}
+		if f, err := env.Server.Org.Store(ctx, tn.ID, b); err != nil || f.Location.String() != "Asia/Tokyo" {
+			t.Errorf("Store after StoresIn: %v, %v", f.Location, err)
 		}
 		return nil
 	})
