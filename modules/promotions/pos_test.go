@@ -416,6 +416,10 @@ func TestConsumeIsIdempotentPerSale(t *testing.T) {
 	if _, err := c.consume(consumption(c.direct, nil, 1000, applied{promotion: foreign.ID, discount: 1})); !errors.Is(err, promotions.ErrBadConsumption) {
 		t.Fatalf("another chain's promotion: %v", err)
 	}
+	nostore := consumption(uuid.Nil, nil, 1000, applied{promotion: p.ID, discount: 1})
+	if _, err := c.consume(nostore); !errors.Is(err, promotions.ErrBadConsumption) {
+		t.Fatalf("a sale without a store: %v", err)
+	}
 	if n := env.Count(t, `SELECT count(*) FROM promotion_sales WHERE tenant_id = $1`, c.ID); n != 1 {
 		t.Fatalf("%d sales recorded", n)
 	}

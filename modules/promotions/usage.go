@@ -176,12 +176,15 @@ const lockedBudget = `WITH want AS (SELECT * FROM jsonb_to_recordset(?::jsonb) A
 // Idempotent per Doc: a retried sale consumes nothing again and returns
 // the first outcome (Replayed); the same Doc with other promotions or
 // discounts is ErrSaleReused. A sale that used nothing writes nothing.
-// ErrBadConsumption (422) for promotions or coupons that do not exist or
-// do not match.
+// ErrBadConsumption (422) for a sale without its store or business date,
+// and for promotions or coupons that do not exist or do not match.
 func (s *Service) Consume(ctx context.Context, tenantID uuid.UUID, in Consumption) (Consumed, error) {
 	out := Consumed{Over: []Over{}}
 	if err := in.Doc.Valid(); err != nil {
 		return out, ErrBadConsumption.WithDetail("%s", err)
+	}
+	if in.Sale.StoreID == uuid.Nil || in.BusinessDate.IsZero() {
+		return out, ErrBadConsumption.WithDetail("a consumption names its store (Sale.StoreID) and business date")
 	}
 	rows, err := usagesOf(&in)
 	if err != nil || len(rows) == 0 {
