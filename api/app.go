@@ -22,6 +22,7 @@ import (
 	"chainstore/modules/finance"
 	"chainstore/modules/inventory"
 	"chainstore/modules/members"
+	"chainstore/modules/promotions"
 	"chainstore/tenant"
 	"chainstore/tenant/auth"
 	"chainstore/tenant/authz"
@@ -51,6 +52,8 @@ type Deps struct {
 	Members   *members.Service
 	Finance   *finance.Service
 	Billing   *billing.Service
+
+	Promotions *promotions.Service
 }
 
 // New builds the Fiber app with every route mounted.

@@ -19,6 +19,7 @@ func tasks(d Deps) []jobs.Task {
 		{Name: "members.expire_points", Every: time.Hour, Run: count(d.Members.ExpirePoints)},
 		{Name: "members.reevaluate_tiers", Every: 24 * time.Hour, Run: count(d.Members.ReevaluateTiers)},
 		{Name: "members.birthday_gifts", Every: 24 * time.Hour, Run: count(d.Members.IssueBirthdayGifts)},
+		{Name: "promotions.tidy", Every: time.Hour, Run: count(d.Promotions.Tidy)},
 		{Name: "inventory.near_expiry_alerts", Every: 6 * time.Hour, Run: func(ctx context.Context, tenantID uuid.UUID, _ time.Time) error {
 			_, err := d.Inventory.EmitNearExpiryAlerts(ctx, tenantID)
 			return err

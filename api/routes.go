@@ -9,6 +9,7 @@ import (
 	"chainstore/modules/finance"
 	"chainstore/modules/inventory"
 	"chainstore/modules/members"
+	"chainstore/modules/promotions"
 	"chainstore/tenant/auth"
 	"chainstore/tenant/authz"
 	"chainstore/tenant/org"
@@ -220,4 +221,31 @@ func routes(app *fiber.App, d Deps) {
 	v1.Post("/platform/tenants/:id/suspend", authn, bill.Suspend)
 	v1.Post("/platform/tenants/:id/reactivate", authn, bill.Reactivate)
 	app.Post("/webhooks/stripe", bill.Webhook)
+
+	// ── Promotions (modules/promotions) ──
+	// The POS prices and consumes through the service, in its sale's
+	// transaction; these are the console's.
+	promo := promotions.NewHTTP(d.Promotions, d.Authz)
+	v1.Get("/promotions", authn, promo.ListPromotions)
+	v1.Post("/promotions", authn, idem, promo.CreatePromotion)
+	v1.Get("/promotions/:id", authn, promo.GetPromotion)
+	v1.Patch("/promotions/:id", authn, promo.UpdatePromotion)
+	v1.Delete("/promotions/:id", authn, promo.DeletePromotion)
+	v1.Post("/promotions/:id/activate", authn, promo.Activate)
+	v1.Post("/promotions/:id/pause", authn, promo.Pause)
+	v1.Post("/promotions/:id/end", authn, promo.End)
+	v1.Put("/promotions/:id/opt-outs/:store_id", authn, promo.OptOut)
+	v1.Delete("/promotions/:id/opt-outs/:store_id", authn, promo.OptIn)
+	v1.Get("/promotions/:id/effect", authn, promo.Effect)
+	v1.Get("/promotion-settings", authn, promo.GetSettings)
+	v1.Put("/promotion-settings", authn, promo.PutSettings)
+	v1.Get("/coupon-batches", authn, promo.ListBatches)
+	v1.Post("/coupon-batches", authn, idem, promo.CreateBatch)
+	v1.Get("/coupon-batches/:id", authn, promo.GetBatch)
+	v1.Post("/coupon-batches/:id/issue", authn, idem, promo.IssueBatch)
+	v1.Post("/coupon-batches/:id/codes", authn, idem, promo.GenerateCodes)
+	v1.Get("/coupon-batches/:id/codes", authn, promo.ExportCodes)
+	v1.Get("/coupons", authn, promo.ListCoupons)
+	v1.Get("/coupons/:code", authn, promo.GetCoupon)
+	v1.Post("/coupons/:code/void", authn, promo.VoidCoupon)
 }

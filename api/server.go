@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
@@ -21,6 +22,7 @@ import (
 	"chainstore/modules/finance"
 	"chainstore/modules/inventory"
 	"chainstore/modules/members"
+	"chainstore/modules/promotions"
 	"chainstore/tenant"
 	"chainstore/tenant/auth"
 	"chainstore/tenant/authz"
@@ -109,6 +111,11 @@ func Wire(ctx context.Context, cfg *config.Config, ks *keys.Set, log *slog.Logge
 	// Plan entitlements (tenant/* cannot import modules/*).
 	s.Org.StoresChanged, s.Users.SeatGuard = bill.StoresChanged, bill.SeatGuard
 	s.Members.MemberGuard = bill.MemberGuard
+	// Promotions: store facts from org; a franchisee's price-kind depth
+	// against the catalog's list prices.
+	s.Promotions = promotions.New(pool, az, rc, clk, s.Org)
+	s.Promotions.ListPrices = catalogListPrices(s.Catalog)
+	s.Promotions.Watch(watchCtx)
 	s.App = New(s.Deps)
 	runner, err := jobs.New(ctx, jobs.Options{DatabaseURL: cfg.DatabaseURL, Tenants: activeTenants(pool),
 		Tasks: tasks(s.Deps), Workers: cfg.JobWorkers, Log: log})
@@ -183,4 +190,22 @@ func displayURL(addr string) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port)
+}
+
+// catalogListPrices gives promotions the list prices in force (fen per
+// unit) without promotions importing catalog.
+func catalogListPrices(cat *catalog.Service) func(ctx context.Context, tenantID, storeID uuid.UUID, skuIDs []uuid.UUID, at time.Time) (map[uuid.UUID]int64, error) {
+	return func(ctx context.Context, tenantID, storeID uuid.UUID, skuIDs []uuid.UUID, at time.Time) (map[uuid.UUID]int64, error) {
+		prices, err := cat.PriceAt(ctx, tenantID, storeID, skuIDs, at)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[uuid.UUID]int64, len(prices))
+		for id, p := range prices {
+			if p.List != nil {
+				out[id] = *p.List
+			}
+		}
+		return out, nil
+	}
 }

@@ -103,7 +103,7 @@ var Templates = []Template{
 			PosRefund, PosVoid, PosPriceOverride, ShiftsManage, PurchasingRead, FinanceRead, ReportsRead}},
 	{Key: "franchisee", Name: "加盟商 Franchisee", Scope: ScopeFranchise, Assignable: true, Inherits: []string{"store_manager"},
 		Description: "The stores of their franchise, their own P&L and settlement with HQ",
-		Permissions: []Permission{PricesWrite, PurchasingWrite}},
+		Permissions: []Permission{PricesWrite, PurchasingWrite, PromotionsWrite}},
 	{Key: "hq_finance", Name: "总部财务 HQ finance", Scope: ScopeChain, Assignable: true,
 		Description: "The books of every entity, purchasing and reports",
 		Permissions: []Permission{StoresRead, FranchiseesRead, CatalogRead, InventoryRead, PurchasingRead,
