@@ -196,7 +196,11 @@ func displayURL(addr string) string {
 // unit) without promotions importing catalog.
 func catalogListPrices(cat *catalog.Service) func(ctx context.Context, tenantID, storeID uuid.UUID, skuIDs []uuid.UUID, at time.Time) (map[uuid.UUID]int64, error) {
 	return func(ctx context.Context, tenantID, storeID uuid.UUID, skuIDs []uuid.UUID, at time.Time) (map[uuid.UUID]int64, error) {
-		prices, err := cat.PriceAt(ctx, tenantID, storeID, skuIDs, at)
+		var store *uuid.UUID // HQ's prices, unless a store is named
+		if storeID != uuid.Nil {
+			store = &storeID
+		}
+		prices, err := cat.PriceAt(ctx, tenantID, store, skuIDs, at)
 		if err != nil {
 			return nil, err
 		}
