@@ -3080,6 +3080,412 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/promotions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List promotions, newest first
+         * @description Needs `promotions:read`. HQ (chain-wide) sees every promotion; a store-scoped
+         *     reader (a franchisee, a store manager, a cashier) sees HQ's promotions whose store
+         *     scope covers one of their stores and their own franchisee's, never another
+         *     franchisee's. `store_id` keeps those that may apply in that store (its scope and
+         *     owner; not those it opted out of, unless forced); `active_at` keeps active ones
+         *     whose dates contain that time (weekdays and hours are not applied here).
+         */
+        get: operations["listPromotions"];
+        put?: never;
+        /**
+         * Create a promotion (a draft)
+         * @description Needs `promotions:write`. HQ's promotion (chain-wide permission) has no owner and
+         *     may be `forced` on franchise stores. A franchisee's user (the permission in their
+         *     franchise stores) creates a promotion owned by their franchisee (`franchisee_id`
+         *     only when their stores span several), which applies only in that franchisee's
+         *     stores (`stores.scope` all, franchise, or a list of them), and only when
+         *     `/promotion-settings` allow it (else 403 `promotions.franchise_not_allowed`); never
+         *     deeper than `franchise_max_off_bp` (422 `promotions.too_deep`): percent kinds by
+         *     `off_bp`; 满折 by its deepest step; 满减 by off ÷ threshold; 第N件 by off_bp ÷ n;
+         *     买N赠M by m ÷ (n+m); special price, amount off and bundle against the list prices
+         *     in force of the SKUs they name (so these name `items.skus`, not categories or
+         *     brands); franchisees do not run `member_price`, and coupons are coupon batches.
+         *     The rule is checked by the pricing engine's own validation, and every invalid
+         *     field is listed (422 `promotions.invalid` or `request.invalid`). Item, category,
+         *     brand and tier ids are not checked against the catalog or members: an id that
+         *     matches nothing never applies. Money is integer fen; `limit_qty` is in thousandths
+         *     of the unit.
+         */
+        post: operations["createPromotion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/promotions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One promotion
+         * @description Needs `promotions:read`; another chain's, or another franchisee's, is 404 `promotions.not_found`.
+         */
+        get: operations["getPromotion"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a draft
+         * @description Only drafts (409 `promotions.state` otherwise); a promotion that ran is ended instead, keeping its ledger.
+         */
+        delete: operations["deletePromotion"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a promotion that has not ended
+         * @description Set fields replace the stored ones whole (a new `rule`, a new `items` ...); the
+         *     merged promotion is validated again, with the franchise rules for a franchisee's
+         *     user. `clear_budget` / `clear_per_member_limit` remove those limits. HQ changes any
+         *     promotion; a franchisee's user their franchisee's own (HQ's is 403 to them).
+         *     409 `promotions.state` once ended. A change reaches every till at once.
+         */
+        patch: operations["updatePromotion"];
+        trace?: never;
+    };
+    "/api/v1/promotions/{id}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put a draft or paused promotion in force
+         * @description Validated again (and, for a franchisee's user, the settings and depth checked
+         *     again). Activating an active promotion changes nothing; an ended one is 409
+         *     `promotions.state`. Tills see it at once (in its window and store scope).
+         */
+        post: operations["activatePromotion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/promotions/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take an active promotion out of force for now
+         * @description Pausing a paused promotion changes nothing; a draft or ended one is 409 `promotions.state`.
+         */
+        post: operations["pausePromotion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/promotions/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End a promotion for good
+         * @description Final; ending an ended promotion changes nothing. The hourly `promotions.tidy` task also ends promotions past their window's end.
+         */
+        post: operations["endPromotion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/promotions/{id}/opt-outs/{store_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+                store_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * A franchise store stops taking an HQ promotion
+         * @description Needs `promotions:write` in the store. Only a franchise store, only of an HQ
+         *     promotion (409 `promotions.not_optable`), never a forced one (409
+         *     `promotions.forced`), and only while `/promotion-settings` allow opting out (403
+         *     `promotions.opt_out_not_allowed`). Repeating changes nothing.
+         */
+        put: operations["optOutOfPromotion"];
+        post?: never;
+        /** The store takes the HQ promotion again */
+        delete: operations["optBackIntoPromotion"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/promotions/{id}/effect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * What a promotion did (effect evaluation)
+         * @description From the usage ledger the tills write: sales that used it (voided sales not
+         *     counted), distinct members, discount given (fen) and units covered (thousandths),
+         *     both net of what voids and returns gave back, per business day and in total;
+         *     `over` counts offline sales accepted past a budget or member limit. `from` / `to`
+         *     are business dates, inclusive.
+         */
+        get: operations["promotionEffect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/promotion-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The chain's franchise rules for promotions
+         * @description HQ only (`promotions:read` for the chain). Never set, they are the defaults (all false, 0).
+         */
+        get: operations["getPromotionSettings"];
+        /**
+         * Replace the franchise rules
+         * @description HQ only (`promotions:write` for the chain). In force at once: franchisees'
+         *     promotions stop applying while `franchise_promotions` is false, opt-outs count only
+         *     while `franchise_opt_out` is true; a lower `franchise_max_off_bp` is checked when a
+         *     franchisee's promotion is next changed or activated.
+         */
+        put: operations["putPromotionSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coupon-batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List coupon batches with their counts, newest first
+         * @description HQ (`promotions:read` for the chain).
+         */
+        get: operations["listCouponBatches"];
+        put?: never;
+        /**
+         * Define a coupon batch
+         * @description HQ (`promotions:write` for the chain). The coupon's rule: `coupon_amount` takes
+         *     `rule.amount` off (fen) once its items reach `rule.threshold` (fen); `coupon_percent`
+         *     takes `rule.off_bp` off, capped at `rule.max_off`. Coupons are issued to members
+         *     (`member`), by a campaign (`campaign`), or as printed codes (`printed`, at most
+         *     100,000, anyone may present one); `quantity` caps them. Validity is fixed
+         *     (`valid_from` … `valid_until`) or `valid_days` from each coupon's issue.
+         */
+        post: operations["createCouponBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coupon-batches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** One batch with issued / available / redeemed / expired / void counts and the discount given */
+        get: operations["getCouponBatch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coupon-batches/{id}/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue one coupon of a member or campaign batch to each member listed
+         * @description All or nothing: an unknown member (or another chain's) is 422
+         *     `promotions.unknown_member` naming `member_ids[i]`; a printed batch is 409
+         *     `promotions.batch_mode`; past the batch's quantity or fixed validity, 409
+         *     `promotions.batch_exhausted`.
+         */
+        post: operations["issueCoupons"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coupon-batches/{id}/codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Export a batch's codes as CSV or XLSX
+         * @description Columns `code, status, state, valid_from, valid_until, member_id, redeemed_at`
+         *     (times RFC 3339 UTC), one row per coupon, at most 100,000. The codes are worth
+         *     money: HQ with `promotions:write` only, audited (`coupons.export`).
+         */
+        get: operations["exportCouponCodes"];
+        put?: never;
+        /**
+         * Generate printed codes of a printed batch
+         * @description `count` codes of 12 characters from `23456789ABCDEFGHJKLMNPQRSTUVWXYZ` (no 0/O or
+         *     1/I), drawn from a cryptographic source (unguessable) and unique in the chain.
+         *     Read them with the export below. 409 `promotions.batch_mode` for a member batch,
+         *     `promotions.batch_exhausted` past its quantity.
+         */
+        post: operations["generateCouponCodes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coupons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List coupons (a member's wallet, a batch's), newest first
+         * @description HQ (`promotions:read` for the chain). `state` is read at the time of asking:
+         *     `available` (issued, within its validity), `not_started`, `used` (redeemed),
+         *     `expired` (past its validity), `void`.
+         */
+        get: operations["listCoupons"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coupons/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The coupon code (case, spaces and hyphens ignored) */
+                code: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Look a coupon up by its code
+         * @description Needs `promotions:read` in some store or the chain. Another chain's code is 404 `promotions.coupon_not_found`.
+         */
+        get: operations["getCoupon"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coupons/{code}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Void an unused coupon
+         * @description HQ (`promotions:write` for the chain); audited. A redeemed coupon is 409 `promotions.coupon_used` (void the sale to re-issue it); voiding a void one changes nothing.
+         */
+        post: operations["voidCoupon"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/platform/tenants": {
         parameters: {
             query?: never;
@@ -5428,6 +5834,395 @@ export interface components {
         };
         OnboardingMarkInput: {
             done: boolean;
+        };
+        /**
+         * @description `special_price` 限时特价 (rule.price per unit), `member_price` 会员价 (the SKU's member
+         *     price, members only), `percent_off` 折扣 (rule.off_bp), `amount_off` 单品立减
+         *     (rule.amount per unit), `tier_discount` 会员等级折扣 (rule.off_bp, members only),
+         *     `buy_n_get_m` 买N赠M (rule.n, rule.m), `nth_item` 第N件X折 (rule.n, rule.off_bp:
+         *     第二件半价 is n 2, off_bp 5000), `bundle` 组合价 (rule.components, rule.price),
+         *     `spend_amount_off` 满减 (rule.steps threshold/off, rule.repeat 每满),
+         *     `spend_percent_off` 满折 (rule.steps threshold/off_bp).
+         * @enum {string}
+         */
+        PromotionKind: "special_price" | "member_price" | "percent_off" | "amount_off" | "tier_discount" | "buy_n_get_m" | "nth_item" | "bundle" | "spend_amount_off" | "spend_percent_off";
+        /** @description Where it runs; `ids` only (and required) with scope `list`. A franchisee's promotion runs in its franchisee's stores only, whatever the scope. */
+        PromotionStores: {
+            /**
+             * @default all
+             * @enum {string}
+             */
+            scope: "all" | "list" | "direct" | "franchise";
+            ids?: string[];
+        };
+        /** @description The lines it takes; no include list is the whole store (全场). A category covers its subtree. Exclusions win. */
+        PromotionItems: {
+            skus?: string[];
+            categories?: string[];
+            brands?: string[];
+            exclude_skus?: string[];
+            exclude_categories?: string[];
+            exclude_brands?: string[];
+        };
+        /** @description Who may have it; `tiers` implies members only. */
+        PromotionAudience: {
+            members_only?: boolean;
+            tiers?: string[];
+        };
+        /** @description When it runs. `starts` inclusive, `ends` exclusive (null is open); `weekdays` (0 Sunday … 6; none is every day) and `times` (none is all day) read the store's wall clock. */
+        PromotionWindow: {
+            /** Format: date-time */
+            starts?: string | null;
+            /** Format: date-time */
+            ends?: string | null;
+            weekdays?: number[];
+            times?: components["schemas"]["PromotionTimeRange"][];
+        };
+        /** @description Minutes after local midnight, [from, to); to < from runs past midnight (22:00–02:00 is 1320, 120). */
+        PromotionTimeRange: {
+            from: number;
+            to: number;
+        };
+        /** @description One tier of 满减 (threshold, off) or 满折 (threshold, off_bp); fen. */
+        PromotionStep: {
+            /**
+             * Format: int64
+             * @description Spend in fen on the promotion's items
+             */
+            threshold?: number;
+            /**
+             * Format: int64
+             * @description Fen off (满减)
+             */
+            off?: number;
+            /** @description Basis points off (满折; 1000 is 10% off, 9折) */
+            off_bp?: number;
+        };
+        /** @description One part of a bundle (组合价). */
+        PromotionComponent: {
+            items?: components["schemas"]["PromotionItems"];
+            /** @description Whole units of it in one bundle */
+            units?: number;
+        };
+        /** @description The kind's parameters (each kind reads only its own; see PromotionKind). Money in fen, basis points off (1000 = 10% off). */
+        PromotionRule: {
+            off_bp?: number;
+            /**
+             * Format: int64
+             * @description Fen
+             */
+            amount?: number;
+            /**
+             * Format: int64
+             * @description Fen (per unit, or per bundle)
+             */
+            price?: number;
+            steps?: components["schemas"]["PromotionStep"][];
+            /** @description 每满 (one step of spend_amount_off) */
+            repeat?: boolean;
+            /** Format: int64 */
+            n?: number;
+            /** Format: int64 */
+            m?: number;
+            /** @description Groups form within one SKU */
+            same_sku?: boolean;
+            components?: components["schemas"]["PromotionComponent"][];
+            /**
+             * Format: int64
+             * @description Coupons: spend (fen) the coupon needs
+             */
+            threshold?: number;
+            /**
+             * Format: int64
+             * @description Cap of one application (fen); 0 is none
+             */
+            max_off?: number;
+            /**
+             * Format: int64
+             * @description Special price, percent and amount off: the most quantity per sale, in thousandths of the unit; 0 is none
+             */
+            limit_qty?: number;
+            /**
+             * Format: int64
+             * @description Buy N get M, Nth item, bundle: the most groups per sale; 0 is none
+             */
+            limit_sets?: number;
+        };
+        Promotion: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            name_en: string;
+            kind: components["schemas"]["PromotionKind"];
+            /** @enum {string} */
+            owner: "hq" | "franchisee";
+            /** Format: uuid */
+            franchisee_id: string | null;
+            /** @enum {string} */
+            status: "draft" | "active" | "paused" | "ended";
+            /** @description Higher runs first within its layer */
+            priority: number;
+            /** @description 不与其他优惠同享 */
+            exclusive: boolean;
+            /** @description Stacking group: a line takes at most one promotion of a non-empty group */
+            group: string;
+            /** @description HQ forces it on franchise stores (no opting out) */
+            forced: boolean;
+            stores: components["schemas"]["PromotionStores"];
+            items: components["schemas"]["PromotionItems"];
+            audience: components["schemas"]["PromotionAudience"];
+            window: components["schemas"]["PromotionWindow"];
+            rule: components["schemas"]["PromotionRule"];
+            /**
+             * Format: int64
+             * @description Cap of the total discount in fen; null is none
+             */
+            budget: number | null;
+            /**
+             * Format: int64
+             * @description Fen given against the budget
+             */
+            spent: number;
+            /** @description Sales one member may use it in; null is any */
+            per_member_limit: number | null;
+            /** @description Franchise stores that opted out */
+            opted_out: string[];
+            /** Format: uuid */
+            created_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        PromotionList: {
+            data: components["schemas"]["Promotion"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        PromotionInput: {
+            name: string;
+            name_en?: string;
+            kind: components["schemas"]["PromotionKind"];
+            priority?: number;
+            exclusive?: boolean;
+            group?: string;
+            /** @description HQ only */
+            forced?: boolean;
+            stores?: components["schemas"]["PromotionStores"];
+            items?: components["schemas"]["PromotionItems"];
+            audience?: components["schemas"]["PromotionAudience"];
+            window?: components["schemas"]["PromotionWindow"];
+            rule?: components["schemas"]["PromotionRule"];
+            /**
+             * Format: int64
+             * @description Fen
+             */
+            budget?: number | null;
+            per_member_limit?: number | null;
+            /**
+             * Format: uuid
+             * @description A franchisee user's, when their stores belong to several franchisees
+             */
+            franchisee_id?: string | null;
+        };
+        PromotionUpdate: {
+            name?: string;
+            name_en?: string;
+            priority?: number;
+            exclusive?: boolean;
+            group?: string;
+            forced?: boolean;
+            stores?: components["schemas"]["PromotionStores"];
+            items?: components["schemas"]["PromotionItems"];
+            audience?: components["schemas"]["PromotionAudience"];
+            window?: components["schemas"]["PromotionWindow"];
+            rule?: components["schemas"]["PromotionRule"];
+            /**
+             * Format: int64
+             * @description Fen
+             */
+            budget?: number;
+            clear_budget?: boolean;
+            per_member_limit?: number;
+            clear_per_member_limit?: boolean;
+        };
+        PromotionEffect: {
+            /** Format: uuid */
+            promotion_id: string;
+            /** @description Sales that used it (voided ones not counted) */
+            sales: number;
+            members: number;
+            /**
+             * Format: int64
+             * @description Fen given, net of voids and returns
+             */
+            discount: number;
+            /**
+             * Format: int64
+             * @description Thousandths of units covered, net
+             */
+            units: number;
+            /** Format: int64 */
+            budget: number | null;
+            /** Format: int64 */
+            spent: number;
+            /** @description Offline sales accepted past a budget or member limit */
+            over: number;
+            days: components["schemas"]["PromotionEffectDay"][];
+        };
+        PromotionEffectDay: {
+            /** Format: date */
+            date: string;
+            sales: number;
+            /**
+             * Format: int64
+             * @description Fen
+             */
+            discount: number;
+            /**
+             * Format: int64
+             * @description Thousandths of units
+             */
+            units: number;
+        };
+        PromotionSettings: {
+            /** @description Franchisees may run promotions of their own in their stores */
+            franchise_promotions: boolean;
+            /** @description The deepest such a promotion may cut, basis points off */
+            franchise_max_off_bp: number;
+            /** @description Franchise stores may opt out of HQ promotions that are not forced */
+            franchise_opt_out: boolean;
+            /** Format: date-time */
+            updated_at: string | null;
+        };
+        PromotionSettingsInput: {
+            franchise_promotions: boolean;
+            franchise_max_off_bp: number;
+            franchise_opt_out: boolean;
+        };
+        /**
+         * @description `coupon_amount` 满减券/代金券 (rule.amount once rule.threshold is met), `coupon_percent` 折扣券 (rule.off_bp, capped at rule.max_off)
+         * @enum {string}
+         */
+        CouponKind: "coupon_amount" | "coupon_percent";
+        CouponBatchCounts: {
+            /** @description Coupons issued, whatever became of them */
+            issued: number;
+            /** @description Issued and not yet past their validity */
+            available: number;
+            redeemed: number;
+            expired: number;
+            void: number;
+            /**
+             * Format: int64
+             * @description Fen its redeemed coupons took off, net of voided sales
+             */
+            discount: number;
+        };
+        CouponBatch: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            name_en: string;
+            kind: components["schemas"]["CouponKind"];
+            /** @enum {string} */
+            issue_mode: "member" | "campaign" | "printed";
+            priority: number;
+            exclusive: boolean;
+            group: string;
+            stores: components["schemas"]["PromotionStores"];
+            items: components["schemas"]["PromotionItems"];
+            audience: components["schemas"]["PromotionAudience"];
+            rule: components["schemas"]["PromotionRule"];
+            quantity: number;
+            /** Format: date-time */
+            valid_from: string | null;
+            /** Format: date-time */
+            valid_until: string | null;
+            valid_days: number | null;
+            counts: components["schemas"]["CouponBatchCounts"];
+            /** Format: uuid */
+            created_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        CouponBatchList: {
+            data: components["schemas"]["CouponBatch"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        CouponBatchInput: {
+            name: string;
+            name_en?: string;
+            kind: components["schemas"]["CouponKind"];
+            /** @enum {string} */
+            issue_mode: "member" | "campaign" | "printed";
+            priority?: number;
+            exclusive?: boolean;
+            group?: string;
+            stores?: components["schemas"]["PromotionStores"];
+            items?: components["schemas"]["PromotionItems"];
+            audience?: components["schemas"]["PromotionAudience"];
+            rule?: components["schemas"]["PromotionRule"];
+            quantity: number;
+            /** Format: date-time */
+            valid_from?: string | null;
+            /**
+             * Format: date-time
+             * @description Fixed validity end; or valid_days
+             */
+            valid_until?: string | null;
+            /** @description Days from each coupon's issue */
+            valid_days?: number | null;
+        };
+        CouponIssueInput: {
+            member_ids: string[];
+        };
+        CouponCodesInput: {
+            count: number;
+        };
+        CouponsIssued: {
+            issued: number;
+            /** @description The coupons issued to members (printed codes are read with the export) */
+            coupons?: components["schemas"]["Coupon"][];
+        };
+        Coupon: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            /** Format: uuid */
+            batch_id: string;
+            batch_name: string;
+            kind: components["schemas"]["CouponKind"];
+            /** Format: uuid */
+            member_id: string | null;
+            /** @enum {string} */
+            status: "issued" | "redeemed" | "expired" | "void";
+            /**
+             * @description Read at the time of asking
+             * @enum {string}
+             */
+            state: "available" | "not_started" | "used" | "expired" | "void";
+            /** Format: date-time */
+            valid_from: string;
+            /** Format: date-time */
+            valid_until: string;
+            /** Format: date-time */
+            issued_at: string;
+            /** Format: date-time */
+            redeemed_at: string | null;
+            /** @description The sale document that redeemed it */
+            redeemed_doc_type: string | null;
+            /** Format: uuid */
+            redeemed_doc_id: string | null;
+            /** Format: uuid */
+            redeemed_store_id: string | null;
+            /** Format: date-time */
+            voided_at: string | null;
+        };
+        CouponList: {
+            data: components["schemas"]["Coupon"][];
+            next_cursor: components["schemas"]["NextCursor"];
         };
         PlatformTenant: {
             /** Format: uuid */
@@ -10916,6 +11711,700 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listPromotions: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page (opaque) */
+                cursor?: components["parameters"]["Cursor"];
+                status?: "draft" | "active" | "paused" | "ended";
+                kind?: components["schemas"]["PromotionKind"];
+                owner?: "hq" | "franchisee";
+                franchisee_id?: string;
+                /** @description Only those that may apply in this store (404 `stores.not_found` outside your scope) */
+                store_id?: string;
+                active_at?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of promotions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    createPromotion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Stripe's semantics, scoped to the calling user and kept 24 hours: a retry
+                 *     with the same key, method, path and body replays the first response
+                 *     (header `Idempotent-Replayed: true`); the same key with another request is
+                 *     409 `idempotency.key_reused`. A request that failed (4xx/5xx) stores
+                 *     nothing, so its retry runs again. 400 `idempotency.key_invalid` for a key
+                 *     over 255 characters or with control characters.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromotionInput"];
+            };
+        };
+        responses: {
+            /** @description The promotion */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Promotion"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPromotion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The promotion */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Promotion"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    deletePromotion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Error"];
+        };
+    };
+    updatePromotion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromotionUpdate"];
+            };
+        };
+        responses: {
+            /** @description The promotion */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Promotion"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            default: components["responses"]["Error"];
+        };
+    };
+    activatePromotion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The promotion */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Promotion"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            default: components["responses"]["Error"];
+        };
+    };
+    pausePromotion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The promotion */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Promotion"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Error"];
+        };
+    };
+    endPromotion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The promotion */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Promotion"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    optOutOfPromotion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+                store_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The promotion (with `opted_out`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Promotion"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Error"];
+        };
+    };
+    optBackIntoPromotion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+                store_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The promotion */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Promotion"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Error"];
+        };
+    };
+    promotionEffect: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The effect */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionEffect"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPromotionSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionSettings"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Error"];
+        };
+    };
+    putPromotionSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromotionSettingsInput"];
+            };
+        };
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionSettings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listCouponBatches: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page (opaque) */
+                cursor?: components["parameters"]["Cursor"];
+                issue_mode?: "member" | "campaign" | "printed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of batches */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponBatchList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Error"];
+        };
+    };
+    createCouponBatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Stripe's semantics, scoped to the calling user and kept 24 hours: a retry
+                 *     with the same key, method, path and body replays the first response
+                 *     (header `Idempotent-Replayed: true`); the same key with another request is
+                 *     409 `idempotency.key_reused`. A request that failed (4xx/5xx) stores
+                 *     nothing, so its retry runs again. 400 `idempotency.key_invalid` for a key
+                 *     over 255 characters or with control characters.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CouponBatchInput"];
+            };
+        };
+        responses: {
+            /** @description The batch */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponBatch"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getCouponBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The batch */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponBatch"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    issueCoupons: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Stripe's semantics, scoped to the calling user and kept 24 hours: a retry
+                 *     with the same key, method, path and body replays the first response
+                 *     (header `Idempotent-Replayed: true`); the same key with another request is
+                 *     409 `idempotency.key_reused`. A request that failed (4xx/5xx) stores
+                 *     nothing, so its retry runs again. 400 `idempotency.key_invalid` for a key
+                 *     over 255 characters or with control characters.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CouponIssueInput"];
+            };
+        };
+        responses: {
+            /** @description The coupons issued */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponsIssued"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            default: components["responses"]["Error"];
+        };
+    };
+    exportCouponCodes: {
+        parameters: {
+            query?: {
+                format?: "csv" | "xlsx";
+            };
+            header?: never;
+            path: {
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    /** @description attachment; filename="coupons-<batch>.csv" (or .xlsx) */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            default: components["responses"]["Error"];
+        };
+    };
+    generateCouponCodes: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Stripe's semantics, scoped to the calling user and kept 24 hours: a retry
+                 *     with the same key, method, path and body replays the first response
+                 *     (header `Idempotent-Replayed: true`); the same key with another request is
+                 *     409 `idempotency.key_reused`. A request that failed (4xx/5xx) stores
+                 *     nothing, so its retry runs again. 400 `idempotency.key_invalid` for a key
+                 *     over 255 characters or with control characters.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CouponCodesInput"];
+            };
+        };
+        responses: {
+            /** @description How many were made */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponsIssued"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listCoupons: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page (opaque) */
+                cursor?: components["parameters"]["Cursor"];
+                member_id?: string;
+                batch_id?: string;
+                state?: "available" | "not_started" | "used" | "expired" | "void";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of coupons */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getCoupon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The coupon code (case, spaces and hyphens ignored) */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The coupon */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Coupon"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    voidCoupon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The coupon */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Coupon"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             default: components["responses"]["Error"];
         };
     };
