@@ -135,6 +135,10 @@ type MoveInput struct {
 	Reason     string
 	UserID     *uuid.UUID
 	OccurredAt time.Time // zero: now
+	// Happened: the goods have already left (a till's sale made offline):
+	// an issue takes the stock below zero even when the chain forbids it,
+	// and the results say which lines did (MoveResult.BelowZero).
+	Happened bool
 }
 
 // MoveResult is what one line did: its movement and the cost of the goods
@@ -152,6 +156,9 @@ type MoveResult struct {
 	GoodsValue int64 `json:"-"`
 	// Lots is, for an issue, what it took from expiry lots per date.
 	Lots []LotQty `json:"-"`
+	// BelowZero: a Happened issue took the stock below zero where the
+	// chain does not allow it.
+	BelowZero bool `json:"below_zero,omitempty"`
 }
 
 // Movement is one immutable stock movement.

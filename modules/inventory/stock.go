@@ -429,7 +429,8 @@ func (s *Service) apply(ctx context.Context, tenantID uuid.UUID, in MoveInput) (
 			delta = dir * l.Qty
 		}
 		newOnHand := lv.OnHand + delta
-		if delta < 0 && in.Kind != KindAdjustment && in.Kind != KindStocktake && !lv.AllowNegative && lv.OnHand < -delta {
+		belowZero := delta < 0 && in.Kind != KindAdjustment && in.Kind != KindStocktake && !lv.AllowNegative && lv.OnHand < -delta
+		if belowZero && !in.Happened {
 			avail := max(lv.OnHand, 0)
 			return nil, ErrInsufficientStock.WithDetail("SKU %s has %d available; %d asked", l.SKUID, avail, -delta).
 				WithFields(problem.FieldError{Field: fmt.Sprintf("lines[%d].qty", i), Message: fmt.Sprintf("only %d available", avail)})
@@ -473,7 +474,7 @@ func (s *Service) apply(ctx context.Context, tenantID uuid.UUID, in MoveInput) (
 			w.alerts.add(uuid.Must(uuid.NewV7()).String(), l.SKUID.String(), quoted(e.kind), i64(newOnHand), optI64(e.threshold))
 		}
 		out[i] = MoveResult{SKUID: l.SKUID, MovementID: id, Qty: delta, CostAmount: cost, UnitCost: unitCost, OnHandAfter: newOnHand,
-			GoodsValue: incoming, Lots: taken}
+			GoodsValue: incoming, Lots: taken, BelowZero: belowZero}
 	}
 	for _, sku := range skus {
 		lv := levels[sku]

@@ -498,3 +498,33 @@ func TestADocumentMayNameASKUTwice(t *testing.T) {
 	}
 	checkInvariants(t, tn)
 }
+
+// A sale that already happened (an offline till's upload) takes the stock
+// below zero even where the chain forbids it, and says so; one that has not
+// is refused as ever.
+func TestAHappenedSaleGoesBelowZeroAndSaysSo(t *testing.T) {
+	ctx := context.Background()
+	tn := env.Signup(t)
+	store := env.CreateStore(t, tn, nil)
+	_, skus := catalog(t, tn, 1, false)
+	no := false
+	if _, err := svc().UpdateSettings(ctx, admin(tn), inventory.SettingsInput{AllowNegativeStock: &no}); err != nil {
+		t.Fatal(err)
+	}
+	receive(t, tn, store, skus[0], 1000, 250)
+	in := inventory.MoveInput{StoreID: store, Kind: inventory.KindSale, Lines: []inventory.MoveLine{{SKUID: skus[0], Qty: 3000}},
+		Source: doc.Of(doc.Sale, uuid.Must(uuid.NewV7()))}
+	if _, err := svc().Apply(ctx, tn.ID, in); !errors.Is(err, inventory.ErrInsufficientStock) {
+		t.Fatalf("a live sale beyond stock: %v", err)
+	}
+	in.Happened = true
+	res, err := svc().Apply(ctx, tn.ID, in)
+	if err != nil || len(res) != 1 || !res[0].BelowZero || res[0].OnHandAfter != -2000 {
+		t.Fatalf("a happened sale: %+v, %v", res, err)
+	}
+	in.Source, in.Lines[0].Qty = doc.Of(doc.Sale, uuid.Must(uuid.NewV7())), 1000
+	receive(t, tn, store, skus[0], 10_000, 250)
+	if res, err := svc().Apply(ctx, tn.ID, in); err != nil || res[0].BelowZero {
+		t.Fatalf("a happened sale within stock: %+v, %v", res, err)
+	}
+}
