@@ -2,6 +2,7 @@ package members_test
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -605,4 +606,40 @@ func customerMethods() []string {
 		out = append(out, t.Method)
 	}
 	return out
+}
+
+// A return gives back part of an earn: several parts, each once per return
+// document, never more than the entry earned; the spend goes with it, and
+// a full reversal of a partly reversed entry is refused.
+func TestPointsReversedInPartsByReturns(t *testing.T) {
+	tn := env.Signup(t)
+	store := env.CreateStore(t, tn, nil)
+	ctx := context.Background()
+	m := createMember(t, tn, newPhone(), nil)
+	earn, err := svc().EarnPoints(ctx, tn.ID, members.EarnInput{MemberID: m.ID, StoreID: store, Source: source("sale", "P1"),
+		Lines: []members.EarnLine{{Amount: 10000}}})
+	if err != nil || earn.Points != 100 {
+		t.Fatalf("earn: %+v %v", earn, err)
+	}
+	r1 := doc.Of(doc.Return, uuid.Must(uuid.NewV7()))
+	first, err := svc().ReversePointsPart(ctx, tn.ID, earn.ID, 30, r1)
+	if err != nil || first.Points != -30 {
+		t.Fatalf("first part: %+v %v", first, err)
+	}
+	if again, err := svc().ReversePointsPart(ctx, tn.ID, earn.ID, 30, r1); err != nil || again.ID != first.ID {
+		t.Fatalf("the same return again: %+v %v", again, err)
+	}
+	if _, err := svc().ReversePointsPart(ctx, tn.ID, earn.ID, 71, doc.Of(doc.Return, uuid.Must(uuid.NewV7()))); !errors.Is(err, members.ErrInvalid) {
+		t.Fatalf("more than is left: %v", err)
+	}
+	if _, err := svc().ReversePointsPart(ctx, tn.ID, earn.ID, 70, doc.Of(doc.Return, uuid.Must(uuid.NewV7()))); err != nil {
+		t.Fatal(err)
+	}
+	got, err := svc().Get(ctx, tn.ID, m.ID, false)
+	if err != nil || got.Points != 0 || got.TotalSpend != 0 {
+		t.Fatalf("after both parts: points %d spend %d (%v)", got.Points, got.TotalSpend, err)
+	}
+	if _, err := svc().ReversePoints(ctx, tn.ID, earn.ID, doc.Of("correction", uuid.Must(uuid.NewV7()))); !errors.Is(err, members.ErrInvalid) {
+		t.Fatalf("a full reversal after parts: %v", err)
+	}
 }

@@ -447,6 +447,9 @@ func (s *Service) ReversePoints(ctx context.Context, tenantID, entryID uuid.UUID
 			return err
 		}
 		if prev, err := pointsLedger.find(db, tenantID, "kind = 'reverse' AND reverses_id = ?", entryID); err != nil || prev != nil {
+			if prev != nil && prev.Points != -orig.Points {
+				return ErrInvalid.WithDetail("the entry was partly reversed by a return; reverse what is left with the return's own document")
+			}
 			if prev != nil {
 				out = *prev
 			}
@@ -491,6 +494,99 @@ func (s *Service) ReversePoints(ctx context.Context, tenantID, entryID uuid.UUID
 		}
 	})
 	return out, err
+}
+
+// ReversePointsPart gives back part of an earn or a redeem for a return
+// (src is the return's document): for an earn, points of it are taken
+// back (its own lot first) with the same share of its spend; for a
+// redeem, points come back as a lot expiring with the latest lot it
+// consumed, with the same share of its value. Several parts may reverse
+// one entry, never more than it moved (ErrInvalid). Idempotent per src.
+func (s *Service) ReversePointsPart(ctx context.Context, tenantID, entryID uuid.UUID, points int64, src doc.Source) (PointsEntry, error) {
+	var out PointsEntry
+	if err := checkSource(src); err != nil {
+		return out, err
+	}
+	if points <= 0 {
+		return out, ErrInvalid.WithFields(problem.FieldError{Field: "points", Message: "must be positive"})
+	}
+	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		db := tenant.DB(ctx)
+		orig, err := pointsLedger.find(db, tenantID, "id = ?", entryID)
+		if err != nil {
+			return err
+		}
+		if orig == nil {
+			return ErrEntryNotFound
+		}
+		if orig.Kind != "earn" && orig.Kind != "redeem" {
+			return ErrInvalid.WithDetail("only earn and redeem entries can be reversed")
+		}
+		acc, err := lockAccount(db, tenantID, orig.MemberID)
+		if err != nil {
+			return err
+		}
+		if prev, err := pointsLedger.replay(db, tenantID, orig.MemberID, "reverse", src, orig.StoreID,
+			func(p *PointsEntry) bool {
+				return p.ReversesID != nil && *p.ReversesID == entryID && abs64(p.Points) == points
+			}); err != nil || prev != nil {
+			if prev != nil {
+				out = *prev
+			}
+			return err
+		}
+		var done int64
+		if err := db.Raw(`SELECT coalesce(sum(abs(points)), 0) FROM points_ledger WHERE tenant_id = ? AND kind = 'reverse' AND reverses_id = ?`,
+			tenantID, entryID).Scan(&done).Error; err != nil {
+			return err
+		}
+		whole := abs64(orig.Points)
+		if done+points > whole {
+			return ErrInvalid.WithDetail("%d points of the entry are left to reverse; %d asked", whole-done, points)
+		}
+		sign := int64(1)
+		if orig.Points > 0 {
+			sign = -1
+		}
+		a := entryArgs{memberID: orig.MemberID, kind: "reverse", points: sign * points, storeID: orig.StoreID, src: src, reverses: &orig.ID,
+			value: -money.MulDiv(orig.Value, points, whole), at: s.clock.Now()}
+		if orig.Kind == "earn" {
+			spend := money.MulDiv(orig.Spend, points, whole)
+			a.tierPoints, a.spend = a.points, -spend
+			var lots []uuid.UUID
+			if err := db.Raw(`SELECT id FROM points_lots WHERE tenant_id = ? AND ledger_id = ?`, tenantID, orig.ID).Scan(&lots).Error; err != nil {
+				return err
+			}
+			var lot *uuid.UUID
+			if len(lots) > 0 {
+				lot = &lots[0]
+			}
+			if out, err = s.debit(ctx, tenantID, acc, a, lot); err != nil {
+				return err
+			}
+			if err := db.Exec(`UPDATE members SET total_spend = total_spend - ?, updated_at = now() WHERE tenant_id = ? AND id = ?`,
+				spend, tenantID, orig.MemberID).Error; err != nil {
+				return err
+			}
+			_, err = s.retier(ctx, tenantID, orig.MemberID, a.at, false)
+			return err
+		}
+		var exp *time.Time
+		if err := db.Raw(`SELECT max(l.expires_at) FROM points_lot_moves mv JOIN points_lots l ON l.tenant_id = mv.tenant_id AND l.id = mv.lot_id
+			WHERE mv.tenant_id = ? AND mv.ledger_id = ?`, tenantID, orig.ID).Scan(&exp).Error; err != nil {
+			return err
+		}
+		out, err = s.credit(ctx, tenantID, acc, a, exp)
+		return err
+	})
+	return out, err
+}
+
+func abs64(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
 }
 
 // AdjustPoints adds (positive) or removes (negative) points by hand at HQ,
