@@ -326,5 +326,7 @@ type View360 struct {
 	ValueLedger     []ValueEntry  `json:"stored_value_ledger"`
 	Coupons         []Coupon      `json:"coupons"`
 	Cards           []Card        `json:"cards"`
-	RecentPurchases []any         `json:"recent_purchases"`
+	// RecentPurchases are the member's latest sales (the POS's sale
+	// shape), newest first.
+	RecentPurchases any `json:"recent_purchases"`
 }
