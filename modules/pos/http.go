@@ -35,7 +35,12 @@ func (h *HTTP) store(c *fiber.Ctx, perm authz.Permission) (*tenant.Principal, uu
 		return nil, id, err
 	}
 	p, err := h.authz.RequireStore(c.UserContext(), id, perm, org.ErrStoreNotFound)
-	return p, id, err
+	if err != nil {
+		return nil, id, err
+	}
+	// A chain-wide role grants perm in any store id: the store must also
+	// be the chain's (another chain's store is not found).
+	return p, id, h.svc.checkStore(c.UserContext(), p.TenantID, id)
 }
 
 // till authorises perm in the path's store and proves the register the

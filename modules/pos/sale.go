@@ -147,6 +147,8 @@ func (s *Service) sell(ctx context.Context, actor *tenant.Principal, till Till, 
 	}
 	if off != nil {
 		off.flags = append(off.flags, flags...)
+	} else if err := unusedCoupons(p.cart.Coupons); err != nil {
+		return Sale{}, err
 	}
 	if err := s.checkManualDiscount(ctx, actor, p, in.ManualDiscount); err != nil {
 		return Sale{}, err
@@ -290,6 +292,22 @@ func (s *Service) sell(ctx context.Context, actor *tenant.Principal, till Till, 
 	sale.token = token
 	sale.InvoiceURL = s.invoiceLink(tenantID, sale.ID, token)
 	return sale, s.auditOverrides(ctx, till.StoreID, sale, p, in.ManualDiscount, approver)
+}
+
+// unusedCoupons refuses a sale that presents a coupon it does not take:
+// the customer would believe it used. The priced cart said why; the
+// cashier takes the coupon off (or the customer keeps it for another day).
+func unusedCoupons(cs []CouponState) error {
+	var bad []problem.FieldError
+	for i, c := range cs {
+		if !c.Used {
+			bad = append(bad, problem.FieldError{Field: fmt.Sprintf("coupons[%d]", i), Message: c.Code + ": " + firstNonEmpty(c.ReasonEn, c.Why, "not used")})
+		}
+	}
+	if len(bad) > 0 {
+		return ErrCoupon.WithDetail("take off the coupons this sale does not use").WithFields(bad...)
+	}
+	return nil
 }
 
 func contains(ss []string, v string) bool {
