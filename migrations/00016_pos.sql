@@ -227,7 +227,9 @@ CREATE TABLE pos_payments (
     updated_at     timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (tenant_id, id),
     CONSTRAINT pos_payments_register_fkey FOREIGN KEY (tenant_id, register_id) REFERENCES pos_registers (tenant_id, id),
-    CONSTRAINT pos_payments_sale_fkey FOREIGN KEY (tenant_id, sale_id) REFERENCES pos_sales (tenant_id, id)
+    -- Deferred: a sale claims its payments (locking them) before it
+    -- writes its own row, in the same transaction.
+    CONSTRAINT pos_payments_sale_fkey FOREIGN KEY (tenant_id, sale_id) REFERENCES pos_sales (tenant_id, id) DEFERRABLE INITIALLY DEFERRED
 );
 CREATE INDEX pos_payments_unused_idx ON pos_payments (tenant_id, created_at) WHERE sale_id IS NULL AND status = 'approved';
 SELECT enable_tenant_rls('pos_payments');

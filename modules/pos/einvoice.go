@@ -97,11 +97,14 @@ func (s *Service) RequestInvoice(ctx context.Context, in InvoiceRequest) (Invoic
 			inv = prev
 			return nil
 		case err == nil:
-			if err := db.Exec(`UPDATE pos_einvoices SET status = 'pending', error = '', buyer_title = ?, buyer_tax_id = ?, buyer_email = ?,
-				requested_at = now() WHERE tenant_id = ? AND id = ?`, in.Title, in.TaxID, in.Email, in.TenantID, prev.ID).Error; err != nil {
+			// The provider keeps a failed id to its request: asking again,
+			// perhaps with the buyer corrected, is a new id.
+			inv = Invoice{ID: uuid.Must(uuid.NewV7())}
+			if err := db.Exec(`UPDATE pos_einvoices SET id = ?, status = 'pending', error = '', buyer_title = ?, buyer_tax_id = ?, buyer_email = ?,
+				total = ?, requested_at = now() WHERE tenant_id = ? AND id = ?`, inv.ID, in.Title, in.TaxID, in.Email,
+				sale.Total-sale.ReturnedTotal, in.TenantID, prev.ID).Error; err != nil {
 				return err
 			}
-			inv = prev
 		case errors.Is(err, ErrInvoiceNotFound):
 			inv = Invoice{ID: uuid.Must(uuid.NewV7())}
 			if err := db.Exec(`INSERT INTO pos_einvoices (tenant_id, id, sale_id, kind, buyer_title, buyer_tax_id, buyer_email, total, status)

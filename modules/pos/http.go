@@ -586,9 +586,10 @@ func (h *HTTP) GetPayment(c *fiber.Ctx) error {
 	return c.JSON(pay)
 }
 
-// CancelPayment: POST /stores/{store_id}/pos/payments/{id}/cancel.
+// CancelPayment: POST /stores/{store_id}/pos/payments/{id}/cancel (at the
+// till that took it).
 func (h *HTTP) CancelPayment(c *fiber.Ctx) error {
-	p, storeID, err := h.store(c, authz.PosSell)
+	p, t, err := h.till(c, authz.PosSell)
 	if err != nil {
 		return err
 	}
@@ -596,7 +597,7 @@ func (h *HTTP) CancelPayment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	pay, err := h.svc.CancelPayment(c.UserContext(), p.TenantID, storeID, id)
+	pay, err := h.svc.CancelPayment(c.UserContext(), p.TenantID, t, id)
 	if err != nil {
 		return err
 	}

@@ -107,6 +107,11 @@ func (s *Service) Pay(ctx context.Context, actor *tenant.Principal, till Till, i
 	if fresh {
 		p, err = s.payments.Pay(ctx, payments.PayRequest{ID: in.ID, Method: payments.Method(in.Method), Amount: in.Amount,
 			AuthCode: in.AuthCode, StoreID: till.StoreID, RegisterID: till.RegisterID, Description: "ChainStore " + till.Code})
+		if errors.Is(err, payments.ErrRejected) {
+			// Refused before anything was charged: declined, not pending
+			// (only a Pay's refusal says so; a refused query says nothing).
+			p = payments.Payment{ID: in.ID, Status: payments.StatusDeclined, DeclineCode: "gateway_refused"}
+		}
 	} else {
 		p, err = s.settle(ctx, in.ID, rec.CreatedAt)
 	}
@@ -213,19 +218,23 @@ func (s *Service) GetPayment(ctx context.Context, tenantID, storeID, id uuid.UUI
 }
 
 // CancelPayment gives back an approved payment no sale used (the customer
-// left, the cart changed), or stops a pending one.
-func (s *Service) CancelPayment(ctx context.Context, tenantID, storeID, id uuid.UUID) (Payment, error) {
+// left, the cart changed), or stops a pending one: only at the till that
+// took it.
+func (s *Service) CancelPayment(ctx context.Context, tenantID uuid.UUID, till Till, id uuid.UUID) (Payment, error) {
 	if s.payments == nil {
 		return Payment{}, ErrNoProvider
 	}
 	var rec Payment
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		var err error
-		rec, err = getPayment(ctx, tenantID, storeID, id)
+		rec, err = getPayment(ctx, tenantID, till.StoreID, id)
 		return err
 	})
 	if err != nil {
 		return rec, err
+	}
+	if rec.RegisterID != till.RegisterID {
+		return Payment{}, ErrPaymentNotFound
 	}
 	if rec.SaleID != nil || (rec.Status != "approved" && rec.Status != "pending") {
 		return rec, ErrPaymentState.WithDetail("only an approved or pending payment that no sale used can be cancelled")
@@ -260,7 +269,7 @@ func (s *Service) CancelUnusedPayments(ctx context.Context, tenantID uuid.UUID, 
 	}
 	n := 0
 	for _, p := range stale {
-		if _, err := s.CancelPayment(ctx, tenantID, p.StoreID, p.ID); err == nil {
+		if _, err := s.CancelPayment(ctx, tenantID, Till{StoreID: p.StoreID, RegisterID: p.RegisterID}, p.ID); err == nil {
 			n++
 		}
 	}

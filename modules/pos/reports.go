@@ -28,7 +28,7 @@ type Takings struct {
 	PointsUsed   int64          `json:"points_used"`
 	PointsEarned int64          `json:"points_earned"`
 	Members      int64          `json:"member_sales"`
-	ByTender     []TenderTotals `json:"by_tender"`
+	ByTender     []TenderTotals `json:"by_tender" gorm:"-"`
 }
 
 // TenderTotals are one tender's takings and refunds.

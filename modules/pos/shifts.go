@@ -115,7 +115,7 @@ func expectedByTender(ctx context.Context, tenantID uuid.UUID, sh Shift) (map[st
 			UNION ALL
 			SELECT rt.method, -rt.amount FROM pos_return_tenders rt
 			JOIN pos_returns r ON r.tenant_id = rt.tenant_id AND r.id = rt.return_id
-			WHERE r.tenant_id = ? AND r.shift_id = ?
+			WHERE r.tenant_id = ? AND r.shift_id = ? AND r.kind = 'return'
 		) m GROUP BY method`, tenantID, sh.ID, tenantID, sh.ID).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("pos: shift takings: %w", err)
