@@ -180,28 +180,10 @@ func (s *Service) sell(ctx context.Context, actor *tenant.Principal, till Till, 
 		return Sale{}, err
 	}
 
-	// Stock, with each line's cost of goods.
-	moves := make([]inventory.MoveLine, len(p.cart.Lines))
-	for i, l := range p.cart.Lines {
-		moves[i] = inventory.MoveLine{SKUID: l.SKUID, Qty: l.Qty}
-	}
-	res, err := s.inventory.Apply(ctx, tenantID, inventory.MoveInput{StoreID: till.StoreID, Kind: inventory.KindSale, Lines: moves,
-		Source: src, UserID: &actor.UserID, OccurredAt: at, Happened: off != nil})
-	if err != nil {
-		return Sale{}, err
-	}
-	costs := make([]int64, len(res))
-	var cogs int64
-	for i, r := range res {
-		costs[i] = -r.CostAmount
-		cogs += costs[i]
-		if r.BelowZero && off != nil && !contains(off.flags, "stock_below_zero") {
-			off.flags = append(off.flags, "stock_below_zero")
-		}
-	}
-	ev := finance.SaleEvent{Source: src, StoreID: till.StoreID, BusinessDate: day, COGS: max(cogs, 0)}
-	// A sale from negative stock can cost less than nothing for a moment;
-	// its receipt later settles it, so the sale books no negative COGS.
+	// The rows every sale of the store takes its turn on (its SKUs' stock
+	// levels, the day's balances) are locked last, just before the commit:
+	// members and promotions first, then stock, then the journal.
+	ev := finance.SaleEvent{Source: src, StoreID: till.StoreID, BusinessDate: day}
 	var led ledgers
 	for i, t := range tenders {
 		if t.Method == tenderStoredValue {
@@ -237,6 +219,29 @@ func (s *Service) sell(ctx context.Context, actor *tenant.Principal, till Till, 
 	if err := s.consume(ctx, tenantID, p, src, day, off); err != nil {
 		return Sale{}, err
 	}
+
+	// Stock, with each line's cost of goods.
+	moves := make([]inventory.MoveLine, len(p.cart.Lines))
+	for i, l := range p.cart.Lines {
+		moves[i] = inventory.MoveLine{SKUID: l.SKUID, Qty: l.Qty}
+	}
+	res, err := s.inventory.Apply(ctx, tenantID, inventory.MoveInput{StoreID: till.StoreID, Kind: inventory.KindSale, Lines: moves,
+		Source: src, UserID: &actor.UserID, OccurredAt: at, Happened: off != nil})
+	if err != nil {
+		return Sale{}, err
+	}
+	costs := make([]int64, len(res))
+	var cogs int64
+	for i, r := range res {
+		costs[i] = -r.CostAmount
+		cogs += costs[i]
+		if r.BelowZero && off != nil && !contains(off.flags, "stock_below_zero") {
+			off.flags = append(off.flags, "stock_below_zero")
+		}
+	}
+	// A sale from negative stock can cost less than nothing for a moment;
+	// its receipt later settles it, so the sale books no negative COGS.
+	ev.COGS = max(cogs, 0)
 	byRate := map[int]int64{}
 	for _, l := range p.cart.Lines {
 		byRate[l.VATRateBP] += l.Net

@@ -17,6 +17,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"chainstore/infra/cache"
 	"chainstore/infra/clock"
 	"chainstore/infra/einvoice"
 	"chainstore/infra/payments"
@@ -69,17 +70,23 @@ type Service struct {
 	invoices   einvoice.Provider
 	invoiceURL string
 	tills      *tillCache
+	settings   *cache.Local[uuid.UUID, Settings]
+	redis      *redisx.Client
 }
 
 // New builds the POS.
 func New(d Deps) *Service {
 	return &Service{pool: d.Pool, authz: d.Authz, auth: d.Auth, clock: d.Clock, org: d.Org, catalog: d.Catalog,
 		inventory: d.Inventory, members: d.Members, fin: d.Finance, promos: d.Promotions, payments: d.Payments,
-		invoices: d.Invoices, invoiceURL: d.InvoiceURL, tills: newTillCache(d.Redis)}
+		invoices: d.Invoices, invoiceURL: d.InvoiceURL, tills: newTillCache(d.Redis),
+		settings: cache.NewLocal[uuid.UUID, Settings](10_000), redis: d.Redis}
 }
 
 // Watch applies other instances' register changes until ctx ends.
-func (s *Service) Watch(ctx context.Context) { s.tills.Watch(ctx) }
+func (s *Service) Watch(ctx context.Context) {
+	s.watchSettings(ctx)
+	s.tills.Watch(ctx)
+}
 
 // checkStore answers org.ErrStoreNotFound unless storeID is a store of
 // the tenant: in the caller's transaction (where the sale's own read of the

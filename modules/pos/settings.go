@@ -3,6 +3,7 @@ package pos
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -15,8 +16,23 @@ var defaultSettings = Settings{Rounding: "fen", VarianceTolerance: 1000, ReturnA
 
 type settingsKey struct{ tenantID uuid.UUID }
 
-// Settings returns the chain's POS settings (read once per transaction).
+const (
+	// settingsTTL bounds how long an instance that missed a change notice
+	// keeps the old settings.
+	settingsTTL     = 30 * time.Second
+	settingsChannel = "pos:settings_changed"
+)
+
+// Settings returns the chain's POS settings: from this instance's memory
+// when fresh (every cart and sale reads them), else read once per
+// transaction. A change drops them here and, through a Redis notice, on
+// every instance; a transaction that changed them reads its own.
 func (s *Service) Settings(ctx context.Context, tenantID uuid.UUID) (Settings, error) {
+	if !tenant.Marked(ctx, settingsDirty) {
+		if set, ok := s.settings.Get(tenantID); ok {
+			return set, nil
+		}
+	}
 	var out Settings
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		var err error
@@ -33,7 +49,34 @@ func (s *Service) Settings(ctx context.Context, tenantID uuid.UUID) (Settings, e
 		})
 		return err
 	})
+	if err == nil && !tenant.Marked(ctx, settingsDirty) {
+		s.settings.Set(tenantID, out, settingsTTL)
+	}
 	return out, err
+}
+
+// settingsDirty marks a transaction that changed the settings.
+const settingsDirty = "pos:settings_dirty"
+
+// forgetSettings drops the chain's settings here now and, after the
+// commit, again and on every instance.
+func (s *Service) forgetSettings(ctx context.Context, tenantID uuid.UUID) {
+	tenant.Mark(ctx, settingsDirty)
+	tenant.Forget(ctx, settingsKey{tenantID})
+	s.settings.Delete(tenantID)
+	tenant.AfterCommit(ctx, func(ctx context.Context) {
+		s.settings.Delete(tenantID)
+		_ = s.redis.Publish(ctx, settingsChannel, tenantID.String())
+	})
+}
+
+// watchSettings applies other instances' settings changes until ctx ends.
+func (s *Service) watchSettings(ctx context.Context) {
+	s.redis.Subscribe(ctx, settingsChannel, func(payload string) {
+		if id, err := uuid.Parse(payload); err == nil {
+			s.settings.Delete(id)
+		}
+	})
 }
 
 // SetSettings replaces the chain's POS settings (audited).
@@ -53,7 +96,7 @@ func (s *Service) SetSettings(ctx context.Context, actor *tenant.Principal, in S
 		if err != nil {
 			return fmt.Errorf("pos: save settings: %w", err)
 		}
-		tenant.Forget(ctx, settingsKey{actor.TenantID})
+		s.forgetSettings(ctx, actor.TenantID)
 		return audit.Record(ctx, audit.Entry{Action: "pos.settings_update", ObjectType: "pos_settings", ObjectID: actor.TenantID.String(),
 			Detail: map[string]any{"rounding": in.Rounding, "variance_tolerance": in.VarianceTolerance,
 				"return_approval_limit": in.ReturnApprovalLimit, "cashier_discount_bp": in.CashierDiscountBP}})
