@@ -49,7 +49,7 @@ export default function ManualEntryDetailPage() {
           <ProDescriptions.Item label={t('manual.decidedAt')}>{formatDateTime(e.decided_at, timeZone) || '—'}</ProDescriptions.Item>
           {e.entry_id && (
             <ProDescriptions.Item label={t('manual.postedEntry')}>
-              <Link to={`/finance/journal/${e.entry_id}`}>{t('common:actions.view')}</Link>
+              <Link to={`/finance/journal/${e.entry_id}`} data-testid="posted-entry-link">{t('common:actions.view')}</Link>
             </ProDescriptions.Item>
           )}
         </ProDescriptions>
