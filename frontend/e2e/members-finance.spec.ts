@@ -109,3 +109,29 @@ test('the HQ admin opens the income statement and downloads it as XLSX', async (
   // An XLSX is a zip: it starts with "PK".
   expect(readFileSync(path).subarray(0, 2).toString('latin1')).toBe('PK');
 });
+
+test('every members and finance page opens for the HQ admin', async ({ page }) => {
+  await signIn(page, ADMIN);
+  const pages: [string, string][] = [
+    ['/members/tiers', '会员等级'],
+    ['/members/points-rule', '积分规则'],
+    ['/members/import', '导入会员'],
+    ['/finance/journal', '凭证'],
+    ['/finance/periods', '会计期间'],
+    ['/finance/accounts', '会计科目'],
+    ['/finance/entities', '核算主体'],
+    ['/finance/rules', '清分与加盟费'],
+    ['/finance/settlements', '加盟结算'],
+  ];
+  for (const [path, title] of pages) {
+    await page.goto(path);
+    await expect(pageTitle(page, title)).toBeVisible();
+    await expect(page.locator('.ant-spin-spinning')).toHaveCount(0);
+    await expect(page.getByText('出错了')).toHaveCount(0);
+    await shot(page, `page${path.replaceAll('/', '-')}`);
+  }
+  await page.goto('/members/tiers');
+  await expect(page.getByText('金卡会员')).toBeVisible();
+  await page.goto('/finance/accounts');
+  await expect(page.getByText('库存现金')).toBeVisible();
+});

@@ -23,7 +23,7 @@ export const memberKeys = {
 export const fetchMembers = ({ limit, cursor, filters }: PageArgs<MemberFilters>) =>
   unwrap(api.GET('/api/v1/members', { params: { query: { ...filters, limit, cursor } } }));
 
-/** lookupMemberByCard: the list has no card filter (API-GAPS 1), so a card number is looked up as the tills do, in a store. */
+/** lookupMemberByCard: the list has no card filter (API-GAPS 9), so a card number is looked up as the tills do, in a store. */
 export const lookupMemberByCard = (storeId: string, card: string) =>
   unwrap(api.GET('/api/v1/stores/{store_id}/pos/members/lookup', { params: { path: { store_id: storeId }, query: { card } } }));
 

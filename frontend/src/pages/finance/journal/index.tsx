@@ -40,8 +40,6 @@ export default function JournalPage() {
       render: (_, e) => <Link to={`/finance/journal/${e.id}`}>{e.accounting_date}</Link>,
     },
     { title: t('fields.dates'), dataIndex: 'dates', valueType: 'dateRange', hideInTable: true },
-    { title: t('fields.businessDate'), dataIndex: 'business_date', search: false },
-    { title: t('fields.period'), key: 'period', search: false, render: (_, e) => `${e.period_year}-${String(e.period_month).padStart(2, '0')}` },
     {
       title: t('fields.entity'),
       dataIndex: 'entity_id',
@@ -50,7 +48,6 @@ export default function JournalPage() {
       render: (_, e) => entityName.get(e.entity_id) ?? '—',
     },
     { title: t('fields.source'), dataIndex: 'source_type', render: (_, e) => t(`sources.${e.source_type}`, { defaultValue: e.source_type }) },
-    { title: t('fields.memo'), dataIndex: 'memo', search: false, ellipsis: true, render: (_, e) => e.memo || e.rule || '—' },
     { title: t('fields.amount'), dataIndex: 'debit', search: false, align: 'right', render: (_, e) => <Money fen={e.debit} /> },
     {
       title: t('fields.status'),
@@ -59,6 +56,9 @@ export default function JournalPage() {
       render: (_, e) =>
         e.reversed_by ? <Tag>{t('journal.reversed')}</Tag> : e.reverses_entry_id ? <Tag color="orange">{t('journal.reversal')}</Tag> : <Tag color="green">{t('journal.posted')}</Tag>,
     },
+    { title: t('fields.memo'), dataIndex: 'memo', search: false, ellipsis: true, width: 220, render: (_, e) => e.memo || e.rule || '—' },
+    { title: t('fields.period'), key: 'period', search: false, render: (_, e) => `${e.period_year}-${String(e.period_month).padStart(2, '0')}` },
+    { title: t('fields.businessDate'), dataIndex: 'business_date', search: false },
     { title: t('fields.postedAt'), dataIndex: 'posted_at', search: false, render: (_, e) => formatDateTime(e.posted_at, timeZone) },
   ];
 
