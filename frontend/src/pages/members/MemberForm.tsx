@@ -93,6 +93,8 @@ export function MemberForm({ member, open, onOpenChange, onCreate, onUpdate }: M
 
   return (
     <ModalForm<MemberFormValues>
+      // Named, so its field ids (member_phone …) differ from the list's search form (phone …).
+      name="member"
       title={member ? t('form.editTitle') : t('form.createTitle')}
       form={form}
       open={open}

@@ -41,7 +41,7 @@ export default {
   cardStatuses: { active: 'Active', frozen: 'Frozen', lost: 'Lost', cancelled: 'Cancelled' },
   statuses: { active: 'Active', merged: 'Merged', erased: 'Erased' },
   channels: { store: 'Store', mini_program: 'Mini program', import: 'Import', console: 'Console' },
-  pointsKinds: { earn: 'Earned', redeem: 'Redeemed', expire: 'Expired', adjust: 'Adjustment', reverse: 'Reversal', birthday: 'Birthday', merge: 'Merged in' },
+  pointsKinds: { earn: 'Earned', redeem: 'Spent', expire: 'Expired', adjust: 'Adjustment', reverse: 'Reversal', birthday: 'Birthday', merge: 'Merged in' },
   svKinds: { topup: 'Top-up', pay: 'Payment', refund: 'Refund', cash_out: 'Cash-out', merge: 'Merged in' },
   list: {
     title: 'Members',

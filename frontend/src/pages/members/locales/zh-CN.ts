@@ -41,7 +41,7 @@ export default {
   cardStatuses: { active: '正常', frozen: '已冻结', lost: '已挂失', cancelled: '已注销' },
   statuses: { active: '正常', merged: '已合并', erased: '已删除' },
   channels: { store: '门店', mini_program: '小程序', import: '导入', console: '后台' },
-  pointsKinds: { earn: '消费积分', redeem: '积分抵现', expire: '过期', adjust: '人工调整', reverse: '冲正', birthday: '生日积分', merge: '合并转入' },
+  pointsKinds: { earn: '消费积分', redeem: '积分使用', expire: '过期', adjust: '人工调整', reverse: '冲正', birthday: '生日积分', merge: '合并转入' },
   svKinds: { topup: '充值', pay: '支付', refund: '退款', cash_out: '退卡提现', merge: '合并转入' },
   list: {
     title: '会员',
