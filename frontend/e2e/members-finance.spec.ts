@@ -191,6 +191,89 @@ test('the HQ admin checks an import file, sees its errors, and imports the valid
   await expect(page.locator('.ant-table-tbody tr.ant-table-row')).toContainText('导入一');
 });
 
+test('HQ sets up tiers, the points rule and merges two members', async ({ page }) => {
+  await signIn(page, ADMIN);
+  const code = `e2e${Date.now().toString(36)}`;
+  await page.goto('/members/tiers');
+  await page.getByRole('button', { name: '新增等级' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('等级编码').fill(code);
+  await dialog.getByLabel('等级名称').fill('端到端钻石');
+  await dialog.getByLabel('级别').fill('9');
+  await dialog.getByLabel('门槛（元）').fill('50000.5');
+  await dialog.getByRole('button', { name: /保\s*存/ }).click();
+  const row = page.getByRole('row').filter({ hasText: code });
+  await expect(row).toContainText('¥50,000.50');
+  await row.getByText('停用', { exact: true }).click();
+  await expect(row).toContainText('启用');
+
+  await page.goto('/members/points-rule');
+  await page.getByLabel('多少积分抵 1 元').fill('200');
+  await page.getByRole('button', { name: /保\s*存/ }).click();
+  await expect(page.getByText('已保存')).toBeVisible();
+  await page.getByLabel('多少积分抵 1 元').fill('100');
+  await page.getByRole('button', { name: /保\s*存/ }).click();
+
+  // Merge 李娜 (13800000002) into 王伟 (13800000001): her points move over.
+  await page.goto('/members/list');
+  await page.getByLabel('手机号').fill('13800000001');
+  await page.getByRole('button', { name: /查\s*询/ }).click();
+  await expect(page.locator('.ant-table-tbody tr.ant-table-row')).toHaveCount(1);
+  await page.getByRole('link', { name: '13800000001' }).click();
+  const points = page.getByTestId('member-points');
+  const before = Number(await points.textContent());
+  await page.getByRole('button', { name: /更多/ }).hover();
+  await page.getByRole('menuitem', { name: '合并会员' }).click();
+  await dialog.getByLabel('被合并会员的手机号').fill('13800000002');
+  await dialog.getByRole('button', { name: /保\s*存/ }).click();
+  await page.locator('.ant-modal-confirm').getByRole('button', { name: /确\s*定|OK/ }).click();
+  await expect(points).not.toHaveText(String(before));
+  expect(Number(await points.textContent())).toBeGreaterThan(before);
+  await expect(page.getByRole('tabpanel', { name: '积分明细' })).toContainText('合并转入');
+});
+
+test('HQ finance closes and reopens a period, reverses an entry, sets a royalty and posts a settlement', async ({ page }) => {
+  await signIn(page, FINANCE);
+  await page.goto('/finance/periods');
+  const january = page.locator('tr[data-row-key="1"]');
+  await expect(january).toContainText('未结账');
+  await january.getByRole('button', { name: /^结\s*账$/ }).click();
+  await page.locator('.ant-popconfirm').getByRole('button', { name: /确\s*定|OK/ }).click();
+  await expect(january).toContainText('已结账');
+  await january.getByRole('button', { name: '反结账' }).click();
+  await expect(january).toContainText('未结账');
+
+  // The seeded goods receipt, found by its source and reversed.
+  await page.goto('/finance/journal');
+  await page.getByLabel('来源').fill('goods_receipt');
+  await page.getByRole('button', { name: /查\s*询/ }).click();
+  await expect(page.locator('.ant-table-tbody tr.ant-table-row')).toHaveCount(1);
+  await page.getByRole('row').filter({ hasText: '采购入库' }).first().getByRole('link').click();
+  await expect(pageTitle(page, '凭证 ·')).toBeVisible();
+  await page.getByRole('button', { name: /^冲\s*销$/ }).click();
+  await page.getByRole('dialog').getByLabel('摘要').fill('端到端冲销');
+  await page.getByRole('dialog').getByRole('button', { name: /保\s*存/ }).click();
+  await expect(page.locator('.ant-page-header-heading-tags')).toContainText('冲销凭证');
+
+  await page.goto('/finance/rules');
+  const royalty = page.locator('.ant-card', { hasText: '加盟费' }).last();
+  await royalty.getByRole('row').filter({ hasText: '全连锁默认' }).getByText('编辑').click();
+  await page.getByRole('dialog').getByLabel('每店每月最低（元）').fill('350.00');
+  await page.getByRole('dialog').getByRole('button', { name: /保\s*存/ }).click();
+  await expect(royalty).toContainText('¥350.00');
+
+  await page.goto('/finance/settlements');
+  await page.getByRole('button', { name: '生成结算单' }).click();
+  await expect(page.getByRole('dialog')).toContainText('杭州鲜丰加盟'); // the chain's one franchisee, chosen already
+  await page.getByRole('dialog').getByRole('button', { name: /保\s*存/ }).click();
+  await expect(pageTitle(page, '结算单 ·')).toBeVisible();
+  await expect(page.locator('.ant-page-header-heading-tags')).toContainText('草稿');
+  await page.getByRole('button', { name: /^过\s*账$/ }).click();
+  await page.locator('.ant-popconfirm').getByRole('button', { name: /确\s*定|OK/ }).click();
+  await expect(page.locator('.ant-page-header-heading-tags')).toContainText('已过账');
+  await shot(page, 'settlement-posted');
+});
+
 test('every members and finance page opens for the HQ admin', async ({ page }) => {
   await signIn(page, ADMIN);
   const pages: [string, string][] = [
