@@ -39,6 +39,27 @@ test('the HQ admin finds a member by phone and opens the 360 view', async ({ pag
   // The stored-value ledger holds the demo top-up (充100送10 on ¥100).
   await page.getByRole('tab', { name: '储值明细' }).click();
   await expect(page.getByRole('tabpanel', { name: '储值明细' })).toContainText('充值');
+
+  // The same member by card number.
+  const card = (await page.getByTestId('member-card-number').textContent()) ?? '';
+  expect(card).toMatch(/^\d{6,}$/);
+  await page.goto('/members/list');
+  await page.getByLabel('卡号').fill(card);
+  await page.getByRole('button', { name: /查\s*询/ }).click();
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('13800000001');
+  await shot(page, 'member-search-card');
+});
+
+test('a store manager sees their store’s statements and no member or HQ finance pages', async ({ page }) => {
+  await signIn(page, 'manager@demo.chainstore.test');
+  await expect(menuItem(page, '财务报表')).toBeVisible();
+  for (const name of ['会员列表', '手工凭证', '凭证', '清分与加盟费']) await expect(menuItem(page, name)).toHaveCount(0);
+  await menuItem(page, '财务报表').click();
+  await expect(page.getByRole('combobox', { name: '报表范围' })).toBeVisible();
+  await expect(page.getByTestId('statement-totals')).toContainText('净利润');
+  await page.goto('/finance/manual-entries');
+  await expect(page.getByText('无权访问')).toBeVisible();
 });
 
 test('a manual entry: unbalanced cannot be submitted, balanced is drafted by the admin and approved by HQ finance', async ({ page, browser }) => {

@@ -254,7 +254,7 @@ export default function MemberDetailPage() {
             <ProDescriptions.Item label={t('fields.card')}>
               {card ? (
                 <Space size={4}>
-                  <span>{card.number}</span>
+                  <span data-testid="member-card-number">{card.number}</span>
                   <Tag color={cardColor[card.status]}>{t(`cardStatuses.${card.status}`)}</Tag>
                   <Tag>{t(`cardKinds.${card.kind}`)}</Tag>
                 </Space>
