@@ -30,6 +30,32 @@ describe('the menu follows /me', () => {
   });
 });
 
+describe('members and finance follow /me', () => {
+  it('keeps the member pages and HQ finance chain-wide, and gives a franchisee’s users their books', () => {
+    const manager = computeAccess(meFor('store_manager'));
+    expect(manager['members.read']).toBe(false); // tills look members up per store; the console's list is HQ's
+    expect(manager['finance.read']).toBe(true);
+    expect(manager['finance.books']).toBe(false);
+    const base = meFor('franchisee');
+    const own = computeAccess({ ...base, user: { ...base.user, franchisee_id: '0190f5a4-0000-7000-8000-0000000000ff' } });
+    expect(own['finance.books']).toBe(true);
+    expect(own['finance.readChain']).toBe(false);
+    expect(own['finance.approve']).toBe(false);
+    const admin = computeAccess(meFor('hq_admin'));
+    expect([admin['members.export'], admin['finance.write'], admin['finance.approve']]).toEqual([true, true, true]);
+  });
+
+  it('keeps exports open and writes closed in a read-only chain', () => {
+    const access = computeAccess(meFor('hq_admin', { read_only: true, access: 'read_only', status: 'canceled' }));
+    expect(access['members.export']).toBe(true);
+    expect(access['members.exportOne']).toBe(true);
+    expect(access['members.write']).toBe(false);
+    expect(access['members.erase']).toBe(false);
+    expect(access['finance.write']).toBe(false);
+    expect(access['finance.read']).toBe(true);
+  });
+});
+
 describe('buttons follow /me', () => {
   it('offers chain-wide writes only to chain-wide roles', () => {
     const franchisee = computeAccess(meFor('franchisee'));
