@@ -30,6 +30,22 @@ export const accessRules = {
   'billing.read': (me: Me) => chainWide(me, 'billing:read'),
   'billing.write': (me: Me) => chainWide(me, 'billing:write'),
   'onboarding.write': (me: Me) => writable(me) && chainWide(me, 'settings:write'),
+  // Members: the console's member pages are HQ's (the API lists and changes members chain-wide only;
+  // the tills look members up per store). Exports stay open while the chain is read-only.
+  'members.read': (me: Me) => chainWide(me, 'members:read'),
+  'members.write': (me: Me) => writable(me) && chainWide(me, 'members:write'),
+  'members.pii': (me: Me) => chainWide(me, 'members:pii'),
+  'members.export': (me: Me) => chainWide(me, 'members:export') && chainWide(me, 'members:pii'),
+  'members.exportOne': (me: Me) => chainWide(me, 'members:export'),
+  'members.erase': (me: Me) => writable(me) && chainWide(me, 'members:pii'),
+  // Finance: statements for whoever holds finance:read somewhere (a store's figures); manual entries
+  // and rules chain-wide; approvals need finance:approve chain-wide.
+  'finance.read': (me: Me) => holds(me, 'finance:read'),
+  // Whole books (journal, periods, chart, settlements): HQ's finance, or a franchisee's own users.
+  'finance.books': (me: Me) => chainWide(me, 'finance:read') || (holds(me, 'finance:read') && me.user.franchisee_id !== null),
+  'finance.readChain': (me: Me) => chainWide(me, 'finance:read'),
+  'finance.write': (me: Me) => writable(me) && chainWide(me, 'finance:write'),
+  'finance.approve': (me: Me) => writable(me) && chainWide(me, 'finance:approve'),
 } satisfies Record<string, (me: Me) => boolean>;
 
 export type AccessKey = keyof typeof accessRules;

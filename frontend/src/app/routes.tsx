@@ -1,5 +1,7 @@
 import {
+  AccountBookOutlined,
   AuditOutlined,
+  IdcardOutlined,
   CreditCardOutlined,
   RocketOutlined,
   SafetyCertificateOutlined,
@@ -33,6 +35,80 @@ export interface ConsoleRoute {
 
 export const consoleRoutes: ConsoleRoute[] = [
   // ── dashboard, catalog, inventory, members, promotions, purchasing, finance, POS go here ──
+  {
+    path: '/members',
+    title: 'members:menu.group',
+    icon: <IdcardOutlined />,
+    children: [
+      { path: '/members/list', title: 'members:menu.members', access: 'members.read', page: lazy(() => import('../pages/members/member-list')) },
+      {
+        path: '/members/import',
+        title: 'members:menu.import',
+        access: 'members.write',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/members/member-import')),
+      },
+      {
+        path: '/members/:id',
+        title: 'members:menu.memberDetail',
+        access: 'members.read',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/members/member-detail')),
+      },
+      { path: '/members/tiers', title: 'members:menu.tiers', access: 'members.read', page: lazy(() => import('../pages/members/tiers')) },
+      { path: '/members/points-rule', title: 'members:menu.pointsRule', access: 'members.read', page: lazy(() => import('../pages/members/points-rule')) },
+    ],
+  },
+  // ── promotions, purchasing go here ──
+  {
+    path: '/finance',
+    title: 'finance:menu.group',
+    icon: <AccountBookOutlined />,
+    children: [
+      { path: '/finance/statements', title: 'finance:menu.statements', access: 'finance.read', page: lazy(() => import('../pages/finance/statements')) },
+      { path: '/finance/journal', title: 'finance:menu.journal', access: 'finance.books', page: lazy(() => import('../pages/finance/journal')) },
+      {
+        path: '/finance/journal/:id',
+        title: 'finance:menu.entryDetail',
+        access: 'finance.books',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/finance/entry-detail')),
+      },
+      {
+        path: '/finance/manual-entries',
+        title: 'finance:menu.manualEntries',
+        access: 'finance.readChain',
+        page: lazy(() => import('../pages/finance/manual-entries')),
+      },
+      {
+        path: '/finance/manual-entries/new',
+        title: 'finance:menu.manualEntryNew',
+        access: 'finance.write',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/finance/manual-entry-new')),
+      },
+      {
+        path: '/finance/manual-entries/:id',
+        title: 'finance:menu.manualEntryDetail',
+        access: 'finance.readChain',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/finance/manual-entry-detail')),
+      },
+      { path: '/finance/periods', title: 'finance:menu.periods', access: 'finance.books', page: lazy(() => import('../pages/finance/periods')) },
+      { path: '/finance/accounts', title: 'finance:menu.accounts', access: 'finance.books', page: lazy(() => import('../pages/finance/accounts')) },
+      { path: '/finance/entities', title: 'finance:menu.entities', access: 'finance.books', page: lazy(() => import('../pages/finance/entities')) },
+      { path: '/finance/rules', title: 'finance:menu.rules', access: 'finance.readChain', page: lazy(() => import('../pages/finance/rules')) },
+      { path: '/finance/settlements', title: 'finance:menu.settlements', access: 'finance.books', page: lazy(() => import('../pages/finance/settlements')) },
+      {
+        path: '/finance/settlements/:id',
+        title: 'finance:menu.settlementDetail',
+        access: 'finance.books',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/finance/settlement-detail')),
+      },
+    ],
+  },
+  // ── POS goes here ──
   {
     path: '/org',
     title: 'org:menu.group',

@@ -1,0 +1,27 @@
+import { expect, type Page } from '@playwright/test';
+
+// Shared by the e2e specs: the demo chain's password, screenshots, and
+// signing in through the login page.
+
+export const PASSWORD = 'ChainStore#2026';
+export const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/artifacts/${name}.png`, fullPage: true });
+export const pageTitle = (page: Page, title: string) => page.locator('.ant-page-header-heading-title', { hasText: title });
+export const menuItem = (page: Page, name: string) =>
+  page.getByRole('menuitem', { name, exact: false }).filter({ hasText: new RegExp(`^${name}$`) });
+
+/**
+ * signIn signs in as a demo user and waits for the first page: its title
+ * when `landing` is given, else the signed-in header (the first page
+ * depends on which modules precede the others in the menu).
+ */
+export async function signIn(page: Page, login: string, landing?: string) {
+  await page.goto('/login');
+  await page.getByLabel('连锁编码').fill('demo');
+  await page.getByLabel('账号').fill(login);
+  await page.getByLabel('密码').fill(PASSWORD);
+  const clicked = Date.now();
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+  if (landing) await expect(pageTitle(page, landing)).toBeVisible();
+  else await expect(page.getByTestId('current-user')).toBeVisible();
+  console.log(`sign-in → first page drawn (${login}): ${Date.now() - clicked} ms`);
+}
