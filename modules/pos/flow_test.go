@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"testing"
 
+	"chainstore/api/apitest"
 	"chainstore/modules/pos"
 )
 
@@ -31,5 +32,22 @@ func TestASaleInCashWritesEverything(t *testing.T) {
 	r.JSON(t, &got)
 	if got.ID != sale.ID {
 		t.Fatalf("by receipt: %+v", got)
+	}
+	// The onboarding checklist leads to this: a product, stock, a sale.
+	var ob struct {
+		Steps []struct {
+			Key  string
+			Done bool
+		}
+	}
+	r = s.e.Do(t, apitest.Req{Method: http.MethodGet, Path: "/api/v1/onboarding", Token: s.AdminToken})
+	want(t, r, 200, "")
+	r.JSON(t, &ob)
+	done := map[string]bool{}
+	for _, st := range ob.Steps {
+		done[st.Key] = st.Done
+	}
+	if !done["first_store"] || !done["import_products"] || !done["receive_stock"] || !done["first_sale"] {
+		t.Errorf("after the first sale the checklist says %+v", ob.Steps)
 	}
 }

@@ -6689,7 +6689,7 @@ export interface components {
             total: number;
             steps: {
                 /** @enum {string} */
-                key: "chain_profile" | "first_store" | "import_products" | "import_members" | "invite_staff" | "choose_plan";
+                key: "chain_profile" | "first_store" | "import_products" | "receive_stock" | "first_sale" | "import_members" | "invite_staff" | "choose_plan";
                 title: string;
                 done: boolean;
                 /** Format: date-time */
@@ -13482,7 +13482,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                step: "chain_profile" | "first_store" | "import_products" | "import_members" | "invite_staff" | "choose_plan";
+                step: "chain_profile" | "first_store" | "import_products" | "receive_stock" | "first_sale" | "import_members" | "invite_staff" | "choose_plan";
             };
             cookie?: never;
         };
