@@ -30,6 +30,11 @@ export const accessRules = {
   'billing.read': (me: Me) => chainWide(me, 'billing:read'),
   'billing.write': (me: Me) => chainWide(me, 'billing:write'),
   'onboarding.write': (me: Me) => writable(me) && chainWide(me, 'settings:write'),
+  // The till keeps selling while the chain is read-only (the API lets sales through).
+  'pos.sell': (me: Me) => holds(me, 'pos:sell'),
+  'pos.registers': (me: Me) => writable(me) && holds(me, 'shifts:manage'),
+  'pos.refund': (me: Me) => holds(me, 'pos:refund'),
+  'pos.void': (me: Me) => holds(me, 'pos:void'),
 } satisfies Record<string, (me: Me) => boolean>;
 
 export type AccessKey = keyof typeof accessRules;

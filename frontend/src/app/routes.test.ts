@@ -10,10 +10,10 @@ function menuPaths(routes: ConsoleRoute[]): string[] {
 
 describe('the menu follows /me', () => {
   it.each([
-    ['hq_admin', ['/org', '/org/stores', '/org/franchisees', '/staff', '/staff/users', '/staff/roles', '/staff/audit-log', '/billing', '/onboarding']],
-    ['store_manager', ['/org', '/org/stores', '/staff', '/staff/users', '/staff/roles']],
-    ['franchisee', ['/org', '/org/stores', '/staff', '/staff/users', '/staff/roles']],
-    ['cashier', ['/org', '/org/stores']],
+    ['hq_admin', ['/pos', '/org', '/org/stores', '/org/franchisees', '/staff', '/staff/users', '/staff/roles', '/staff/audit-log', '/billing', '/onboarding']],
+    ['store_manager', ['/pos', '/org', '/org/stores', '/staff', '/staff/users', '/staff/roles']],
+    ['franchisee', ['/pos', '/org', '/org/stores', '/staff', '/staff/users', '/staff/roles']],
+    ['cashier', ['/pos', '/org', '/org/stores']],
   ] as const)('%s sees %j', (role, paths) => {
     expect(menuPaths(visibleMenu(consoleRoutes, computeAccess(meFor(role))))).toEqual(paths);
   });

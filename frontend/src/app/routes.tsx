@@ -1,6 +1,7 @@
 import {
   AuditOutlined,
   CreditCardOutlined,
+  DesktopOutlined,
   RocketOutlined,
   SafetyCertificateOutlined,
   ShopOutlined,
@@ -28,11 +29,14 @@ export interface ConsoleRoute {
   access?: AccessKey;
   page?: LazyExoticComponent<ComponentType>;
   hideInMenu?: boolean;
+  /** fullScreen: drawn without the console's menu and header (the till); "/" never leads there. */
+  fullScreen?: boolean;
   children?: ConsoleRoute[];
 }
 
 export const consoleRoutes: ConsoleRoute[] = [
   // ── dashboard, catalog, inventory, members, promotions, purchasing, finance, POS go here ──
+  { path: '/pos', title: 'till:menu.till', icon: <DesktopOutlined />, access: 'pos.sell', fullScreen: true, page: lazy(() => import('../pages/till/pos')) },
   {
     path: '/org',
     title: 'org:menu.group',
@@ -141,11 +145,17 @@ export function pageRoutes(routes: ConsoleRoute[]): ConsoleRoute[] {
 /** firstPage: where "/" leads — the first menu page the user may open. */
 export function firstPage(routes: ConsoleRoute[], access: AccessMap): string | undefined {
   for (const route of visibleMenu(routes, access)) {
+    if (route.fullScreen) continue;
     if (route.page) return route.path;
     const child = route.children && firstPage(route.children, access);
     if (child) return child;
   }
   return undefined;
+}
+
+/** isFullScreen: the path is a page drawn without the console's layout. */
+export function isFullScreen(pathname: string): boolean {
+  return pageRoutes(consoleRoutes).some((r) => r.fullScreen && r.path === pathname);
 }
 
 /** findPage: the page entry for a path of the table ("/org/stores"), if it exists and is allowed. */
