@@ -1,22 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
+import { pageTitle, shot, signIn } from './helpers';
 
 // The console against the real server and the demo chain (README).
 
-const PASSWORD = 'ChainStore#2026';
-const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/artifacts/${name}.png`, fullPage: true });
-const pageTitle = (page: Page, title: string) => page.locator('.ant-page-header-heading-title', { hasText: title });
 const menuItem = (page: Page, name: string) => page.getByRole('menuitem', { name, exact: false }).filter({ hasText: new RegExp(`^${name}$`) });
-
-async function signIn(page: Page, login: string, landing: string) {
-  await page.goto('/login');
-  await page.getByLabel('连锁编码').fill('demo');
-  await page.getByLabel('账号').fill(login);
-  await page.getByLabel('密码').fill(PASSWORD);
-  const clicked = Date.now();
-  await page.getByRole('button', { name: /登\s*录/ }).click();
-  await expect(pageTitle(page, landing)).toBeVisible();
-  console.log(`sign-in → first page drawn (${login}): ${Date.now() - clicked} ms`);
-}
 
 const adminMenus = ['员工', '角色', '审计日志', '加盟商', '订阅与套餐', '开通向导'];
 

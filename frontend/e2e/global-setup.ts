@@ -62,6 +62,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     CONSOLE_DIR: consoleDir,
     LOG_LEVEL: 'warn',
     JOB_WORKERS: '1',
+    // The sign-in limits count in the shared Redis across runs (and worktrees): the suite signs
+    // the same demo users in many times, so they are lifted here.
+    LOGIN_LIMIT_PER_ACCOUNT: '100000',
+    LOGIN_LIMIT_PER_IP: '100000',
     BILLING_SUCCESS_URL: `${origin}/billing?checkout=success`,
     BILLING_CANCEL_URL: `${origin}/billing?checkout=canceled`,
     BILLING_PORTAL_RETURN_URL: `${origin}/billing`,
