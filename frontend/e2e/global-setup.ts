@@ -62,10 +62,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     CONSOLE_DIR: consoleDir,
     LOG_LEVEL: 'warn',
     JOB_WORKERS: '1',
-    // The sign-in limit (10 per account in 15 minutes) counts in Redis under the chain's slug, and
-    // every e2e run on this machine signs in as the same demo users: a few runs in a row would lock
-    // them out. The limit itself is the Go tests' to check.
-    LOGIN_LIMIT_PER_ACCOUNT: process.env.LOGIN_LIMIT_PER_ACCOUNT ?? '1000',
+    // The sign-in limits (10 per account in 15 minutes) count in Redis, shared across runs and
+    // worktrees, and every e2e run signs in as the same demo users many times: they are lifted
+    // here. The limits themselves are the Go tests' to check.
+    LOGIN_LIMIT_PER_ACCOUNT: process.env.LOGIN_LIMIT_PER_ACCOUNT ?? '100000',
+    LOGIN_LIMIT_PER_IP: process.env.LOGIN_LIMIT_PER_IP ?? '100000',
     BILLING_SUCCESS_URL: `${origin}/billing?checkout=success`,
     BILLING_CANCEL_URL: `${origin}/billing?checkout=canceled`,
     BILLING_PORTAL_RETURN_URL: `${origin}/billing`,

@@ -46,6 +46,11 @@ export const accessRules = {
   'finance.readChain': (me: Me) => chainWide(me, 'finance:read'),
   'finance.write': (me: Me) => writable(me) && chainWide(me, 'finance:write'),
   'finance.approve': (me: Me) => writable(me) && chainWide(me, 'finance:approve'),
+  // The till keeps selling while the chain is read-only (the API lets sales through).
+  'pos.sell': (me: Me) => holds(me, 'pos:sell'),
+  'pos.registers': (me: Me) => writable(me) && holds(me, 'shifts:manage'),
+  'pos.refund': (me: Me) => holds(me, 'pos:refund'),
+  'pos.void': (me: Me) => holds(me, 'pos:void'),
 } satisfies Record<string, (me: Me) => boolean>;
 
 export type AccessKey = keyof typeof accessRules;

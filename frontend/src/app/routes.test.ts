@@ -10,10 +10,10 @@ function menuPaths(routes: ConsoleRoute[]): string[] {
 
 describe('the menu follows /me', () => {
   it.each([
-    ['hq_admin', ['/members', '/members/list', '/members/tiers', '/members/points-rule', '/finance', '/finance/statements', '/finance/journal', '/finance/manual-entries', '/finance/periods', '/finance/accounts', '/finance/entities', '/finance/rules', '/finance/settlements', '/org', '/org/stores', '/org/franchisees', '/staff', '/staff/users', '/staff/roles', '/staff/audit-log', '/billing', '/onboarding']],
-    ['store_manager', ['/finance', '/finance/statements', '/org', '/org/stores', '/staff', '/staff/users', '/staff/roles']],
-    ['franchisee', ['/finance', '/finance/statements', '/org', '/org/stores', '/staff', '/staff/users', '/staff/roles']],
-    ['cashier', ['/org', '/org/stores']],
+    ['hq_admin', ['/members', '/members/list', '/members/tiers', '/members/points-rule', '/finance', '/finance/statements', '/finance/journal', '/finance/manual-entries', '/finance/periods', '/finance/accounts', '/finance/entities', '/finance/rules', '/finance/settlements', '/pos', '/org', '/org/stores', '/org/franchisees', '/staff', '/staff/users', '/staff/roles', '/staff/audit-log', '/billing', '/onboarding']],
+    ['store_manager', ['/finance', '/finance/statements', '/pos', '/org', '/org/stores', '/staff', '/staff/users', '/staff/roles']],
+    ['franchisee', ['/finance', '/finance/statements', '/pos', '/org', '/org/stores', '/staff', '/staff/users', '/staff/roles']],
+    ['cashier', ['/pos', '/org', '/org/stores']],
   ] as const)('%s sees %j', (role, paths) => {
     expect(menuPaths(visibleMenu(consoleRoutes, computeAccess(meFor(role))))).toEqual(paths);
   });

@@ -3,6 +3,7 @@ import {
   AuditOutlined,
   IdcardOutlined,
   CreditCardOutlined,
+  DesktopOutlined,
   RocketOutlined,
   SafetyCertificateOutlined,
   ShopOutlined,
@@ -30,6 +31,8 @@ export interface ConsoleRoute {
   access?: AccessKey;
   page?: LazyExoticComponent<ComponentType>;
   hideInMenu?: boolean;
+  /** fullScreen: drawn without the console's menu and header (the till); "/" never leads there. */
+  fullScreen?: boolean;
   children?: ConsoleRoute[];
 }
 
@@ -109,6 +112,7 @@ export const consoleRoutes: ConsoleRoute[] = [
     ],
   },
   // ── POS goes here ──
+  { path: '/pos', title: 'till:menu.till', icon: <DesktopOutlined />, access: 'pos.sell', fullScreen: true, page: lazy(() => import('../pages/till/pos')) },
   {
     path: '/org',
     title: 'org:menu.group',
@@ -217,11 +221,17 @@ export function pageRoutes(routes: ConsoleRoute[]): ConsoleRoute[] {
 /** firstPage: where "/" leads — the first menu page the user may open. */
 export function firstPage(routes: ConsoleRoute[], access: AccessMap): string | undefined {
   for (const route of visibleMenu(routes, access)) {
+    if (route.fullScreen) continue;
     if (route.page) return route.path;
     const child = route.children && firstPage(route.children, access);
     if (child) return child;
   }
   return undefined;
+}
+
+/** isFullScreen: the path is a page drawn without the console's layout. */
+export function isFullScreen(pathname: string): boolean {
+  return pageRoutes(consoleRoutes).some((r) => r.fullScreen && r.path === pathname);
 }
 
 /** findPage: the page entry for a path of the table ("/org/stores"), if it exists and is allowed. */
