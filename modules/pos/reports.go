@@ -287,8 +287,11 @@ func (s *Service) Dashboard(ctx context.Context, tenantID uuid.UUID, scope authz
 			GROUP BY 1 ORDER BY 1`, loc.String(), postgres.UUIDs(ids), postgres.Texts(days), tenantID).Scan(&out.ByHour).Error; err != nil {
 			return err
 		}
-		var from time.Time
-		from = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, loc)
+		// A scan of no rows leaves nil: the lists are [] on a day without sales.
+		out.ByStore = nonNil(out.ByStore)
+		out.TopProducts = nonNil(out.TopProducts)
+		out.ByHour = nonNil(out.ByHour)
+		from := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, loc)
 		var stores []uuid.UUID
 		if storeID != nil || !scope.All {
 			stores = ids
@@ -323,4 +326,12 @@ func (s *Service) MemberPurchases(ctx context.Context, tenantID, memberID uuid.U
 		out = []Sale{}
 	}
 	return out, err
+}
+
+// nonNil is s, or an empty slice for nil (so it encodes as []).
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
