@@ -30,6 +30,19 @@ export const accessRules = {
   'billing.read': (me: Me) => chainWide(me, 'billing:read'),
   'billing.write': (me: Me) => chainWide(me, 'billing:write'),
   'onboarding.write': (me: Me) => writable(me) && chainWide(me, 'settings:write'),
+  // catalog: HQ keeps the catalog (chain-wide catalog:write); every role reads it in its stores.
+  'catalog.read': (me: Me) => holds(me, 'catalog:read'),
+  'catalog.write': (me: Me) => writable(me) && chainWide(me, 'catalog:write'),
+  'catalog.export': (me: Me) => chainWide(me, 'catalog:read'),
+  'prices.write': (me: Me) => writable(me) && chainWide(me, 'prices:write'),
+  'promotions.read': (me: Me) => holds(me, 'promotions:read'),
+  // inventory: per store; the API checks the store.
+  'inventory.read': (me: Me) => holds(me, 'inventory:read'),
+  'inventory.write': (me: Me) => writable(me) && holds(me, 'inventory:write'),
+  'stocktake.approve': (me: Me) => writable(me) && holds(me, 'stocktake:approve'),
+  'transfers.approve': (me: Me) => writable(me) && holds(me, 'transfers:approve'),
+  'reports.read': (me: Me) => holds(me, 'reports:read'),
+  'inventorySettings.write': (me: Me) => writable(me) && chainWide(me, 'settings:write'),
 } satisfies Record<string, (me: Me) => boolean>;
 
 export type AccessKey = keyof typeof accessRules;

@@ -1,4 +1,5 @@
 import {
+  AppstoreOutlined,
   AuditOutlined,
   CreditCardOutlined,
   RocketOutlined,
@@ -32,7 +33,28 @@ export interface ConsoleRoute {
 }
 
 export const consoleRoutes: ConsoleRoute[] = [
-  // ── dashboard, catalog, inventory, members, promotions, purchasing, finance, POS go here ──
+  // ── dashboard goes here ──
+  {
+    path: '/catalog',
+    title: 'catalog:menu.group',
+    icon: <AppstoreOutlined />,
+    children: [
+      { path: '/catalog/products', title: 'catalog:menu.products', access: 'catalog.read', page: lazy(() => import('../pages/catalog/products')) },
+      {
+        path: '/catalog/products/:id',
+        title: 'catalog:menu.productDetail',
+        access: 'catalog.read',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/catalog/product-detail')),
+      },
+      { path: '/catalog/categories', title: 'catalog:menu.categories', access: 'catalog.read', page: lazy(() => import('../pages/catalog/categories')) },
+      { path: '/catalog/brands', title: 'catalog:menu.brands', access: 'catalog.read', page: lazy(() => import('../pages/catalog/brands')) },
+      { path: '/catalog/units', title: 'catalog:menu.units', access: 'catalog.read', page: lazy(() => import('../pages/catalog/units')) },
+      { path: '/catalog/imports', title: 'catalog:menu.imports', access: 'catalog.write', page: lazy(() => import('../pages/catalog/imports')) },
+      { path: '/catalog/labels', title: 'catalog:menu.labels', access: 'catalog.read', page: lazy(() => import('../pages/catalog/labels')) },
+    ],
+  },
+  // ── inventory, members, promotions, purchasing, finance, POS go here ──
   {
     path: '/org',
     title: 'org:menu.group',
