@@ -53,6 +53,7 @@ export type StockMovement = Schemas['StockMovement'];
 export type StockAlert = Schemas['StockAlert'];
 export type ExpiringLot = Schemas['ExpiringLot'];
 export type ReplenishmentLine = Schemas['ReplenishmentLine'];
+export type ReplenishmentPlan = Schemas['ReplenishmentPlan'];
 export type MovementInput = Schemas['MovementInput'];
 export type MovementResult = Schemas['MovementResult'];
 export type Stocktake = Schemas['Stocktake'];

@@ -10,10 +10,17 @@ function menuPaths(routes: ConsoleRoute[]): string[] {
 
 describe('the menu follows /me', () => {
   it.each([
-    ['hq_admin', ['/org', '/org/stores', '/org/franchisees', '/staff', '/staff/users', '/staff/roles', '/staff/audit-log', '/billing', '/onboarding']],
-    ['store_manager', ['/org', '/org/stores', '/staff', '/staff/users', '/staff/roles']],
-    ['franchisee', ['/org', '/org/stores', '/staff', '/staff/users', '/staff/roles']],
-    ['cashier', ['/org', '/org/stores']],
+    [
+      'hq_admin',
+      [
+        ...['/catalog', '/catalog/products', '/catalog/categories', '/catalog/brands', '/catalog/units', '/catalog/imports', '/catalog/labels'],
+        ...['/inventory', '/inventory/stock', '/inventory/movements', '/inventory/alerts', '/inventory/stocktakes', '/inventory/transfers', '/inventory/analysis', '/inventory/settings'],
+        ...['/org', '/org/stores', '/org/franchisees', '/staff', '/staff/users', '/staff/roles', '/staff/audit-log', '/billing', '/onboarding'],
+      ],
+    ],
+    ['store_manager', [...['/catalog', '/catalog/products', '/catalog/categories', '/catalog/brands', '/catalog/units', '/catalog/labels'], ...['/inventory', '/inventory/stock', '/inventory/movements', '/inventory/alerts', '/inventory/stocktakes', '/inventory/transfers', '/inventory/analysis', '/inventory/settings'], '/org', '/org/stores', '/staff', '/staff/users', '/staff/roles']],
+    ['franchisee', [...['/catalog', '/catalog/products', '/catalog/categories', '/catalog/brands', '/catalog/units', '/catalog/labels'], ...['/inventory', '/inventory/stock', '/inventory/movements', '/inventory/alerts', '/inventory/stocktakes', '/inventory/transfers', '/inventory/analysis', '/inventory/settings'], '/org', '/org/stores', '/staff', '/staff/users', '/staff/roles']],
+    ['cashier', [...['/catalog', '/catalog/products', '/catalog/categories', '/catalog/brands', '/catalog/units', '/catalog/labels'], ...['/inventory', '/inventory/stock', '/inventory/movements', '/inventory/alerts', '/inventory/stocktakes', '/inventory/transfers', '/inventory/settings'], '/org', '/org/stores']],
   ] as const)('%s sees %j', (role, paths) => {
     expect(menuPaths(visibleMenu(consoleRoutes, computeAccess(meFor(role))))).toEqual(paths);
   });
@@ -24,7 +31,7 @@ describe('the menu follows /me', () => {
   });
 
   it('leads "/" to the first page the user may open', () => {
-    expect(firstPage(consoleRoutes, computeAccess(meFor('cashier')))).toBe('/org/stores');
+    expect(firstPage(consoleRoutes, computeAccess(meFor('cashier')))).toBe('/catalog/products');
     const nobody = { ...meFor('cashier'), permissions: [] };
     expect(firstPage(consoleRoutes, computeAccess(nobody))).toBeUndefined();
   });
@@ -37,6 +44,12 @@ describe('buttons follow /me', () => {
     expect(franchisee['stores.create']).toBe(false);
     expect(franchisee['roles.write']).toBe(false);
     expect(computeAccess(meFor('hq_admin'))['stores.create']).toBe(true);
+    // HQ keeps the catalog; a franchisee reads it and works its own stores' stock.
+    expect(franchisee['catalog.write']).toBe(false);
+    expect(franchisee['catalog.read']).toBe(true);
+    expect(franchisee['inventory.write']).toBe(true);
+    expect(computeAccess(meFor('hq_admin'))['catalog.write']).toBe(true);
+    expect(computeAccess(meFor('cashier'))['inventory.write']).toBe(false);
   });
 
   it('turns writes off in a read-only chain, except billing', () => {

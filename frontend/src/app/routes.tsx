@@ -1,6 +1,7 @@
 import {
   AppstoreOutlined,
   AuditOutlined,
+  DatabaseOutlined,
   CreditCardOutlined,
   RocketOutlined,
   SafetyCertificateOutlined,
@@ -54,7 +55,42 @@ export const consoleRoutes: ConsoleRoute[] = [
       { path: '/catalog/labels', title: 'catalog:menu.labels', access: 'catalog.read', page: lazy(() => import('../pages/catalog/labels')) },
     ],
   },
-  // ── inventory, members, promotions, purchasing, finance, POS go here ──
+  {
+    path: '/inventory',
+    title: 'inventory:menu.group',
+    icon: <DatabaseOutlined />,
+    children: [
+      { path: '/inventory/stock', title: 'inventory:menu.stock', access: 'inventory.read', page: lazy(() => import('../pages/inventory/stock')) },
+      {
+        path: '/inventory/stock/:storeId/:skuId',
+        title: 'inventory:menu.stockDetail',
+        access: 'inventory.read',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/inventory/stock-detail')),
+      },
+      { path: '/inventory/movements', title: 'inventory:menu.movements', access: 'inventory.read', page: lazy(() => import('../pages/inventory/movements')) },
+      { path: '/inventory/alerts', title: 'inventory:menu.alerts', access: 'inventory.read', page: lazy(() => import('../pages/inventory/alerts')) },
+      { path: '/inventory/stocktakes', title: 'inventory:menu.stocktakes', access: 'inventory.read', page: lazy(() => import('../pages/inventory/stocktakes')) },
+      {
+        path: '/inventory/stocktakes/:id',
+        title: 'inventory:menu.stocktakeDetail',
+        access: 'inventory.read',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/inventory/stocktake-detail')),
+      },
+      { path: '/inventory/transfers', title: 'inventory:menu.transfers', access: 'inventory.read', page: lazy(() => import('../pages/inventory/transfers')) },
+      {
+        path: '/inventory/transfers/:id',
+        title: 'inventory:menu.transferDetail',
+        access: 'inventory.read',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/inventory/transfer-detail')),
+      },
+      { path: '/inventory/analysis', title: 'inventory:menu.analysis', access: 'reports.read', page: lazy(() => import('../pages/inventory/analysis')) },
+      { path: '/inventory/settings', title: 'inventory:menu.settings', access: 'inventory.read', page: lazy(() => import('../pages/inventory/settings')) },
+    ],
+  },
+  // ── members, promotions, purchasing, finance, POS go here ──
   {
     path: '/org',
     title: 'org:menu.group',

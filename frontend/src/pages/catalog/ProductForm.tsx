@@ -177,7 +177,7 @@ export function ProductForm({ product, categories, brands, units, open, onOpenCh
           },
         ]}
       />
-      <ProFormDigit name="shelf_life_days" label={t('products.shelfLife')} min={1} fieldProps={{ precision: 0, addonAfter: t('products.days') }} />
+      <ProFormDigit name="shelf_life_days" label={t('products.shelfLife')} min={1} fieldProps={{ precision: 0, suffix: t('products.days') }} />
       <ProFormSwitch name="weighed" label={t('products.weighed')} />
       {product && (
         <ProFormSelect
