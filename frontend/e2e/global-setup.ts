@@ -61,6 +61,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     HTTP_ADDR: `127.0.0.1:${process.env.E2E_PORT}`,
     CONSOLE_DIR: consoleDir,
     LOG_LEVEL: 'warn',
+    // Sign-in limits count in Redis by chain slug and login, and every run
+    // (and every worktree's run) signs in to the same "demo" chain many
+    // times: the suites would lock themselves out at the production limits.
+    LOGIN_LIMIT_PER_ACCOUNT: '10000',
+    LOGIN_LIMIT_PER_IP: '100000',
     JOB_WORKERS: '1',
     BILLING_SUCCESS_URL: `${origin}/billing?checkout=success`,
     BILLING_CANCEL_URL: `${origin}/billing?checkout=canceled`,

@@ -129,6 +129,7 @@ export function ProductForm({ product, categories, brands, units, open, onOpenCh
   return (
     <ModalForm<ProductFormValues>
       title={product ? t('products.editTitle') : t('products.createTitle')}
+      name="product"
       form={form}
       open={open}
       onOpenChange={onOpenChange}
@@ -140,7 +141,7 @@ export function ProductForm({ product, categories, brands, units, open, onOpenCh
       initialValues={
         product
           ? { ...product, brand_id: product.brand_id ?? undefined, tax_rate: formatTaxRate(product.tax_rate_bp) }
-          : { tax_rate: '13', weighed: false, unit_id: units.find((u) => u.kind === 'count')?.id, skus: [{ code: '' }] }
+          : { tax_rate: '13', weighed: false, unit_id: (units.find((u) => u.code === 'ge') ?? units.find((u) => u.kind === 'count'))?.id, skus: [{ code: '' }] }
       }
       onFinish={submit}
     >

@@ -142,6 +142,7 @@ export function SkuPanel({ product }: { product: Product }) {
       />
       <ModalForm
         title={t('skus.add')}
+        name="sku-add"
         form={addForm}
         open={adding}
         onOpenChange={setAdding}
@@ -176,6 +177,7 @@ export function SkuPanel({ product }: { product: Product }) {
       </ModalForm>
       <ModalForm
         title={t('skus.editTitle')}
+        name="sku-edit"
         form={editForm}
         open={!!editing}
         onOpenChange={(open) => !open && setEditing(undefined)}

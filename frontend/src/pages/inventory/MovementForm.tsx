@@ -17,13 +17,15 @@ export interface MovementFormProps {
   onClose: () => void;
   storeId: string | null;
   kind?: MovementKind;
+  /** Lines to start with (the SKU of a stock page). */
+  initialLines?: DraftLine[];
   onDone?: (result: MovementResult) => void;
 }
 
 const needsReason = (kind: MovementKind) => kind === 'adjustment' || kind === 'damage' || kind === 'expiry';
 
 /** MovementForm books one stock document: a receipt (入库, with cost and expiry), a customer return, an adjustment or a write-off. */
-export function MovementForm({ open, onClose, storeId: initialStore, kind: initialKind = 'receipt', onDone }: MovementFormProps) {
+export function MovementForm({ open, onClose, storeId: initialStore, kind: initialKind = 'receipt', initialLines, onDone }: MovementFormProps) {
   const { t } = useTranslation('inventory');
   const { message } = App.useApp();
   const showError = useShowError();
@@ -41,9 +43,10 @@ export function MovementForm({ open, onClose, storeId: initialStore, kind: initi
     setStoreId(initialStore);
     setKind(initialKind);
     setReason('');
-    setLines([]);
+    setLines(initialLines ?? []);
     setErrors({});
     setFormError(undefined);
+    // initialLines is read when the form opens only.
   }, [open, initialStore, initialKind]);
 
   const submit = async () => {

@@ -59,6 +59,7 @@ export default function BrandsPage() {
       />
       <ModalForm<{ name: string }>
         title={editing === 'new' ? t('brands.create') : t('brands.rename')}
+        name="brand"
         form={form}
         open={!!editing}
         onOpenChange={(open) => !open && setEditing(undefined)}

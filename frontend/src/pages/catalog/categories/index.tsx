@@ -151,6 +151,7 @@ export default function CategoriesPage() {
       <ModalForm<CategoryFormValues>
         key={editing?.mode === 'edit' ? editing.node.id : `new-${editing?.parent?.id ?? ''}`}
         title={editing?.mode === 'edit' ? t('categories.edit') : t('categories.create')}
+        name="category"
         form={form}
         open={!!editing}
         onOpenChange={(open) => !open && setEditing(undefined)}

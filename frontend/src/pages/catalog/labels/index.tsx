@@ -3,6 +3,7 @@ import { PageContainer } from '@ant-design/pro-components';
 import { useQueries } from '@tanstack/react-query';
 import { Alert, Button, Card, Empty, InputNumber, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
+import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { CatalogItem } from '../../../api/types';
 import { useAccess, useSession } from '../../../app/session';
@@ -13,7 +14,7 @@ import { toEan13 } from '../../../lib/ean13';
 import { formatMoney } from '../../../lib/money';
 import { specsText } from '../catalog-input';
 import { SkuSelect } from '../SkuSelect';
-import { fetchLabelItem, useStorePromotions } from '../queries';
+import { fetchLabelItem, useStorePromotions, useUnits } from '../queries';
 import { promoPrices } from './promo-price';
 import './labels.css';
 
@@ -23,15 +24,16 @@ interface Picked {
 }
 
 /** PriceLabel: one shelf label — name, specs and unit, the price (struck when a promotion price applies), member price, barcode. */
-export function PriceLabel({ item, promo, currency }: { item: CatalogItem; promo?: number; currency: string }) {
+export function PriceLabel({ item, promo, currency, unitName }: { item: CatalogItem; promo?: number; currency: string; unitName?: string }) {
   const { t } = useTranslation('catalog');
   const ean = item.barcodes.map(toEan13).find((b) => b !== null);
-  const unit = item.weighed ? `/${item.unit}` : '';
+  const unitText = unitName ?? item.unit;
+  const unit = item.weighed ? `/${unitText}` : '';
   return (
     <div className="price-label" data-testid="price-label">
       <div className="price-label__name">{item.name}</div>
       <div className="price-label__meta">
-        {[specsText(item.specs), `${t('labels.unit')}：${item.unit}`, item.code].filter(Boolean).join('  ')}
+        {[specsText(item.specs), `${t('labels.unit')}：${unitText}`, item.code].filter(Boolean).join('  ')}
       </div>
       <div className="price-label__barcode">
         {ean ? <Ean13Barcode code={ean} width="30mm" height="14mm" /> : <span className="price-label__barcode--text">{item.barcodes[0] ?? item.plu ?? ''}</span>}
@@ -61,6 +63,8 @@ export default function PriceLabelsPage() {
     })),
   });
   const promotions = useStorePromotions(storeId, can('promotions.read'));
+  const units = useUnits();
+  const unitName = new Map((units.data ?? []).map((u) => [u.code, u.name]));
   const loaded = items.map((q) => q.data).filter((i): i is CatalogItem => !!i);
   const promo = promoPrices(promotions.data ?? [], loaded.map((i) => i.sku_id));
   const failed = items.find((q) => q.error)?.error;
@@ -70,6 +74,10 @@ export default function PriceLabelsPage() {
     const item = items[i]?.data;
     return item ? Array.from({ length: p.copies }, (_, n) => ({ key: `${p.code}-${n}`, item })) : [];
   });
+
+  const labels = sheet.map(({ key, item }) => (
+    <PriceLabel key={key} item={item} promo={promo.get(item.sku_id)} currency={me.tenant.currency} unitName={unitName.get(item.unit)} />
+  ));
 
   return (
     <PageContainer
@@ -150,13 +158,18 @@ export default function PriceLabelsPage() {
         {sheet.length > 0 && (
           <Card title={t('labels.preview', { count: sheet.length })} extra={<Typography.Text type="secondary">{t('labels.a4')}</Typography.Text>}>
             <div className="price-label-sheet" data-testid="label-sheet">
-              {sheet.map(({ key, item }) => (
-                <PriceLabel key={key} item={item} promo={promo.get(item.sku_id)} currency={me.tenant.currency} />
-              ))}
+              {labels}
             </div>
           </Card>
         )}
       </Space>
+      {sheet.length > 0 &&
+        createPortal(
+          <div className="price-label-print" data-testid="label-print">
+            <div className="price-label-sheet">{labels}</div>
+          </div>,
+          document.body,
+        )}
     </PageContainer>
   );
 }

@@ -30,6 +30,7 @@ export default {
     lastSale: 'Last sale',
     lastMovement: 'Last movement',
     receive: 'Receive stock',
+    find: 'Find a SKU: name, code or barcode',
     empty: 'No stock in this store yet: receive some.',
   },
   stockDetail: {

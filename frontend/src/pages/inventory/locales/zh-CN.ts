@@ -30,6 +30,7 @@ export default {
     lastSale: '最近销售',
     lastMovement: '最近变动',
     receive: '收货入库',
+    find: '查找 SKU 库存：名称、编码或条码',
     empty: '该门店还没有库存，先收货入库吧。',
   },
   stockDetail: {

@@ -34,7 +34,8 @@ export default function StockDetailPage() {
   const level = useStockLevel(storeId, skuId);
   const setThresholds = useSetThresholds(storeId, skuId);
   const [form] = Form.useForm<ThresholdValues>();
-  const [moving, setMoving] = useState(false);
+  const [moving, setMoving] = useState<'receipt' | 'adjustment'>();
+  const [version, setVersion] = useState(0);
 
   if (level.error) return <ErrorResult error={level.error} onRetry={() => void level.refetch()} />;
   if (!level.data) return <Spin style={{ display: 'block', margin: '96px auto' }} />;
@@ -58,9 +59,12 @@ export default function StockDetailPage() {
       onBack={() => history.back()}
       extra={
         can('inventory.write') && (
-          <Button type="primary" onClick={() => setMoving(true)}>
-            {t('stockDetail.move')}
-          </Button>
+          <Space>
+            <Button onClick={() => setMoving('adjustment')}>{t('stockDetail.move')}</Button>
+            <Button type="primary" onClick={() => setMoving('receipt')}>
+              {t('stock.receive')}
+            </Button>
+          </Space>
         )
       }
     >
@@ -120,9 +124,16 @@ export default function StockDetailPage() {
           </Form>
           <div style={{ marginTop: 8, color: 'rgba(0,0,0,.45)' }}>{t('thresholds.hint', { current: qty(s.on_hand) })}</div>
         </Card>
-        <MovementTable storeId={storeId} skuId={skuId} />
+        <MovementTable key={version} storeId={storeId} skuId={skuId} />
       </Space>
-      <MovementForm open={moving} onClose={() => setMoving(false)} storeId={storeId} kind="adjustment" />
+      <MovementForm
+        open={!!moving}
+        onClose={() => setMoving(undefined)}
+        storeId={storeId}
+        kind={moving}
+        onDone={() => setVersion((n) => n + 1)}
+        initialLines={[{ sku_id: s.sku_id, code: s.sku_code, name: s.sku_name, unit: '', qty: '' }]}
+      />
     </PageContainer>
   );
 }

@@ -1,6 +1,6 @@
 import { ImportOutlined } from '@ant-design/icons';
 import { PageContainer, type ActionType, type ProColumns } from '@ant-design/pro-components';
-import { Button, Empty, Typography } from 'antd';
+import { Button, Empty, Space, Typography } from 'antd';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
@@ -13,6 +13,7 @@ import { StorePicker, useWorkingStore } from '../../../components/StorePicker';
 import { formatDateTime } from '../../../lib/time';
 import { categoryTreeData } from '../../catalog/ProductForm';
 import { useCategoryTree } from '../../catalog/queries';
+import { SkuSelect } from '../../catalog/SkuSelect';
 import { qty } from '../lines';
 import { MovementForm } from '../MovementForm';
 import { fetchStock } from '../queries';
@@ -71,7 +72,13 @@ export default function StockPage() {
     <PageContainer
       title={t('stock.title')}
       subTitle={t('stock.subtitle')}
-      extra={<StorePicker value={storeId} onChange={setStoreId} aria-label={t('stock.store')} />}
+      extra={
+        <Space wrap>
+          {/* The stock list takes no SKU search (API-GAPS.md): find one SKU here and open its stock. */}
+          <SkuSelect storeId={storeId} width={260} placeholder={t('stock.find')} onPick={(item) => storeId && navigate(`/inventory/stock/${storeId}/${item.sku_id}`)} />
+          <StorePicker value={storeId} onChange={setStoreId} aria-label={t('stock.store')} />
+        </Space>
+      }
     >
       {!storeId ? (
         <Empty description={t('stock.pickStore')} />

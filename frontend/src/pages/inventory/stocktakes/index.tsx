@@ -80,6 +80,7 @@ export default function StocktakesPage() {
       />
       <ModalForm<OpenValues>
         title={t('stocktakes.create')}
+        name="stocktake"
         form={form}
         open={creating}
         onOpenChange={setCreating}
@@ -112,7 +113,7 @@ export default function StocktakesPage() {
           name="category_ids"
           label={t('stocktakes.categories')}
           extra={t('stocktakes.categoriesHint')}
-          fieldProps={{ treeData: categoryTreeData(tree.data ?? []), multiple: true, treeCheckable: false, showSearch: true, treeNodeFilterProp: 'title' }}
+          fieldProps={{ treeData: categoryTreeData(tree.data ?? []), multiple: true, treeDefaultExpandAll: true, showSearch: true, treeNodeFilterProp: 'title' }}
         />
         <ProFormSwitch name="blind" label={t('stocktakes.blind')} extra={t('stocktakes.blindHint')} />
         <ProFormText name="note" label={t('stocktakes.note')} rules={[{ max: 500 }]} />
