@@ -144,3 +144,33 @@ test('the HQ admin prints shelf labels for two SKUs with their barcodes', async 
   await shot(page, 'catalog-price-labels-print');
   await page.emulateMedia({ media: 'screen' });
 });
+
+test('every catalog and inventory page opens for the HQ admin', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await admin(page);
+  for (const [path, title] of [
+    ['/catalog/categories', '商品分类'],
+    ['/catalog/brands', '品牌'],
+    ['/catalog/units', '计量单位'],
+    ['/catalog/imports', '商品导入'],
+    ['/inventory/movements', '库存流水'],
+    ['/inventory/alerts', '预警与补货'],
+    ['/inventory/transfers', '调拨'],
+    ['/inventory/analysis', '库存分析'],
+    ['/inventory/settings', '库存设置'],
+  ] as const) {
+    await openPage(page, path, title);
+    await expect(page.getByText('出错了')).toHaveCount(0);
+  }
+  await openPage(page, '/catalog/categories', '商品分类');
+  await expect(page.getByText('饮料').first()).toBeVisible();
+  await openPage(page, '/inventory/alerts', '预警与补货');
+  await page.getByRole('tab', { name: '补货建议' }).click();
+  await page.getByRole('tab', { name: '临期' }).click();
+  await openPage(page, '/inventory/analysis', '库存分析');
+  await expect(page.getByRole('img', { name: '库存金额' })).toBeVisible();
+  for (const tab of ['周转', '滞销', '缺货率']) await page.getByRole('tab', { name: tab }).click();
+  await expect(page.getByText('出错了')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
