@@ -22,6 +22,7 @@ import (
 	"chainstore/modules/finance"
 	"chainstore/modules/inventory"
 	"chainstore/modules/members"
+	"chainstore/modules/pos"
 	"chainstore/modules/promotions"
 	"chainstore/tenant"
 	"chainstore/tenant/auth"
@@ -54,6 +55,7 @@ type Deps struct {
 	Billing   *billing.Service
 
 	Promotions *promotions.Service
+	POS        *pos.Service
 }
 
 // New builds the Fiber app with every route mounted.
@@ -91,7 +93,7 @@ func New(d Deps) *fiber.App {
 	app.Use(cors.New(cors.Config{
 		AllowOrigins:  joinOrigins(cfg.ConsoleOrigins),
 		AllowMethods:  "GET,POST,PUT,PATCH,DELETE,OPTIONS",
-		AllowHeaders:  "Authorization,Content-Type,Idempotency-Key,X-Request-Id",
+		AllowHeaders:  "Authorization,Content-Type,Idempotency-Key,X-Request-Id,X-Register-Token",
 		ExposeHeaders: "X-Request-Id,Retry-After",
 		MaxAge:        600,
 	}))

@@ -20,6 +20,11 @@ func tasks(d Deps) []jobs.Task {
 		{Name: "members.reevaluate_tiers", Every: 24 * time.Hour, Run: count(d.Members.ReevaluateTiers)},
 		{Name: "members.birthday_gifts", Every: 24 * time.Hour, Run: count(d.Members.IssueBirthdayGifts)},
 		{Name: "promotions.tidy", Every: time.Hour, Run: count(d.Promotions.Tidy)},
+		{Name: "pos.cancel_unused_payments", Every: 15 * time.Minute, Run: count(d.POS.CancelUnusedPayments)},
+		{Name: "pos.settle_refunds", Every: 5 * time.Minute, Run: func(ctx context.Context, tenantID uuid.UUID, _ time.Time) error {
+			_, err := d.POS.SettleRefunds(ctx, tenantID)
+			return err
+		}},
 		{Name: "inventory.near_expiry_alerts", Every: 6 * time.Hour, Run: func(ctx context.Context, tenantID uuid.UUID, _ time.Time) error {
 			_, err := d.Inventory.EmitNearExpiryAlerts(ctx, tenantID)
 			return err

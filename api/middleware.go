@@ -94,11 +94,23 @@ func securityHeaders(c *fiber.Ctx) error {
 var errRollback = errors.New("api: rollback")
 
 // authenticate verifies the bearer token, then runs the rest of the chain
-// inside the tenant transaction (SET LOCAL app.tenant_id) with the
-// Principal in the context. Any error or 4xx/5xx status rolls back. gates
-// (the billing access gate) run first in that transaction; an error from
-// one answers the request.
+// inside the tenant transaction (SET LOCAL app.tenant_id, started on first
+// use) with the Principal in the context. Any error or 4xx/5xx status
+// rolls back. gates (the billing access gate) run first in that
+// transaction; an error from one answers the request.
 func authenticate(a *auth.Service, pool *tenant.Pool, gates ...fiber.Handler) fiber.Handler {
+	return authenticated(a, pool, true, gates)
+}
+
+// authenticateOutsideTx is authenticate for the few handlers that wait on
+// an outside service (a payment provider): the session check and gates run
+// in a transaction of their own that ends before the handler, which opens
+// its own short transactions, so no connection waits on the provider.
+func authenticateOutsideTx(a *auth.Service, pool *tenant.Pool, gates ...fiber.Handler) fiber.Handler {
+	return authenticated(a, pool, false, gates)
+}
+
+func authenticated(a *auth.Service, pool *tenant.Pool, wrap bool, gates []fiber.Handler) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		h := c.Get(fiber.HeaderAuthorization)
 		raw, ok := strings.CutPrefix(h, "Bearer ")
@@ -111,6 +123,26 @@ func authenticate(a *auth.Service, pool *tenant.Pool, gates ...fiber.Handler) fi
 		}
 		p := &tenant.Principal{TenantID: v.TenantID, UserID: v.UserID, SessionID: v.SessionID, TokenID: v.TokenID, Roles: v.Roles, Stores: v.Stores}
 		base := tenant.WithPrincipal(c.UserContext(), p)
+		if !wrap {
+			err := pool.WithTx(base, v.TenantID, func(ctx context.Context) error {
+				if err := a.CheckSession(ctx, v); err != nil {
+					return err
+				}
+				c.SetUserContext(ctx)
+				defer c.SetUserContext(base)
+				for _, gate := range gates {
+					if err := gate(c); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			c.SetUserContext(base)
+			return c.Next()
+		}
 		err = pool.WithTx(base, v.TenantID, func(ctx context.Context) error {
 			if err := a.CheckSession(ctx, v); err != nil {
 				return err

@@ -9,6 +9,7 @@ import (
 	"chainstore/modules/finance"
 	"chainstore/modules/inventory"
 	"chainstore/modules/members"
+	"chainstore/modules/pos"
 	"chainstore/modules/promotions"
 	"chainstore/tenant/auth"
 	"chainstore/tenant/authz"
@@ -248,4 +249,47 @@ func routes(app *fiber.App, d Deps) {
 	v1.Get("/coupons", authn, promo.ListCoupons)
 	v1.Get("/coupons/:code", authn, promo.GetCoupon)
 	v1.Post("/coupons/:code/void", authn, promo.VoidCoupon)
+
+	// ── Point of sale (modules/pos) ──
+	// Till routes (sales, returns, shifts, payments, offline uploads) also
+	// need the register's credential in X-Register-Token. Payments wait on
+	// the provider, so they run outside the request transaction.
+	till := pos.NewHTTP(d.POS, d.Authz)
+	paying := authenticateOutsideTx(d.Auth, d.Pool, billingGate(d.Billing))
+	v1.Get("/pos/settings", authn, till.GetSettings)
+	v1.Put("/pos/settings", authn, till.PutSettings)
+	v1.Put("/pos/approval-pin", authn, till.SetPIN)
+	v1.Get("/pos/sales", authn, till.ListSales)
+	v1.Get("/dashboard", authn, till.Dashboard)
+	v1.Post("/einvoice-requests", till.RequestInvoice)
+	sp := v1.Group("/stores/:store_id/pos")
+	sp.Get("/registers", authn, till.ListRegisters)
+	sp.Post("/registers", authn, idem, till.CreateRegister)
+	sp.Get("/registers/:id", authn, till.GetRegister)
+	sp.Patch("/registers/:id", authn, till.UpdateRegister)
+	sp.Post("/registers/:id/:action", authn, till.RegisterAction)
+	sp.Get("/till", authn, till.Whoami)
+	sp.Post("/shifts", authn, idem, till.OpenShift)
+	sp.Get("/shifts", authn, till.ListShifts)
+	sp.Post("/shifts/current/close", authn, idem, till.CloseShift)
+	sp.Get("/shifts/:id", authn, till.GetShift)
+	sp.Post("/shifts/:id/approve", authn, till.ApproveShift)
+	sp.Get("/shifts/:id/report", authn, till.ShiftReport)
+	sp.Get("/day-end", authn, till.DayEnd)
+	sp.Post("/carts/price", authn, till.PriceCart)
+	sp.Post("/sales", authn, idem, till.Sell)
+	sp.Get("/sales", authn, till.ListStoreSales)
+	sp.Get("/sales/:id", authn, till.GetSale)
+	sp.Get("/sales/:id/receipt", authn, till.Receipt)
+	sp.Post("/sales/:id/void", authn, idem, till.VoidSale)
+	sp.Get("/sales/:id/einvoices", authn, till.SaleInvoices)
+	sp.Get("/receipts/:receipt_no", authn, till.SaleByReceipt)
+	sp.Post("/payments", paying, till.Pay) // the till's payment id is its idempotency key
+	sp.Get("/payments/:id", paying, till.GetPayment)
+	sp.Post("/payments/:id/cancel", paying, till.CancelPayment)
+	sp.Post("/returns", authn, idem, till.ReturnGoods)
+	sp.Get("/returns/:id", authn, till.GetReturn)
+	sp.Post("/offline-batches", authn, idem, till.UploadOffline)
+	sp.Get("/offline-sales", authn, till.OfflineQueue)
+	sp.Post("/offline-sales/:id/review", authn, till.ReviewOffline)
 }

@@ -13,8 +13,10 @@ import (
 
 	"chainstore/infra/clock"
 	"chainstore/infra/config"
+	"chainstore/infra/einvoice"
 	"chainstore/infra/jobs"
 	"chainstore/infra/keys"
+	"chainstore/infra/payments"
 	"chainstore/infra/postgres"
 	"chainstore/infra/redisx"
 	"chainstore/modules/billing"
@@ -22,6 +24,7 @@ import (
 	"chainstore/modules/finance"
 	"chainstore/modules/inventory"
 	"chainstore/modules/members"
+	"chainstore/modules/pos"
 	"chainstore/modules/promotions"
 	"chainstore/tenant"
 	"chainstore/tenant/auth"
@@ -116,6 +119,19 @@ func Wire(ctx context.Context, cfg *config.Config, ks *keys.Set, log *slog.Logge
 	s.Promotions = promotions.New(pool, az, rc, clk, s.Org)
 	s.Promotions.ListPrices = catalogListPrices(s.Catalog)
 	s.Promotions.Watch(watchCtx)
+	// The POS calls every module inside one sale transaction.
+	payProvider, invoiceProvider, err := providers(cfg)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.POS = pos.New(pos.Deps{Pool: pool, Authz: az, Auth: au, Redis: rc, Clock: clk, Org: s.Org, Catalog: s.Catalog,
+		Inventory: s.Inventory, Members: s.Members, Finance: s.Finance, Promotions: s.Promotions,
+		Payments: payProvider, Invoices: invoiceProvider, InvoiceURL: cfg.InvoiceLinkURL})
+	s.POS.Watch(watchCtx)
+	s.Members.Purchases = func(ctx context.Context, tenantID, memberID uuid.UUID, limit int) (any, error) {
+		return s.POS.MemberPurchases(ctx, tenantID, memberID, limit)
+	}
 	s.App = New(s.Deps)
 	runner, err := jobs.New(ctx, jobs.Options{DatabaseURL: cfg.DatabaseURL, Tenants: activeTenants(pool),
 		Tasks: tasks(s.Deps), Workers: cfg.JobWorkers, Log: log})
@@ -126,6 +142,28 @@ func Wire(ctx context.Context, cfg *config.Config, ks *keys.Set, log *slog.Logge
 	s.Jobs = runner
 	s.close = append([]func(){runner.Close}, s.close...)
 	return s, nil
+}
+
+// providers builds the POS's payment gateway and e-invoice client from the
+// configuration; an unset URL leaves that provider off.
+func providers(cfg *config.Config) (payments.Provider, einvoice.Provider, error) {
+	var p payments.Provider
+	var e einvoice.Provider
+	if cfg.PaymentsGatewayURL != "" {
+		g, err := payments.NewGateway(cfg.PaymentsGatewayURL, cfg.PaymentsMerchantID, cfg.PaymentsKey, cfg.PaymentsTimeout)
+		if err != nil {
+			return nil, nil, fmt.Errorf("PAYMENTS_GATEWAY_URL: %w", err)
+		}
+		p = g
+	}
+	if cfg.EinvoiceURL != "" {
+		c, err := einvoice.NewClient(cfg.EinvoiceURL, cfg.EinvoiceKey, 10*time.Second)
+		if err != nil {
+			return nil, nil, fmt.Errorf("EINVOICE_URL: %w", err)
+		}
+		e = c
+	}
+	return p, e, nil
 }
 
 // afterSignup runs each step inside the signup's transaction, in order: a

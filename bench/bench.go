@@ -91,7 +91,7 @@ func Run(ctx context.Context, cfg *config.Config, out io.Writer) error {
 		name string
 		run  func(context.Context, *benchEnv, io.Writer) error
 	}{
-		{"me", benchMe}, {"catalog", benchCatalog}, {"inventory", benchInventory}, {"members", benchMembers}, {"finance", benchFinance}, {"billing", benchBilling},
+		{"me", benchMe}, {"catalog", benchCatalog}, {"inventory", benchInventory}, {"members", benchMembers}, {"finance", benchFinance}, {"billing", benchBilling}, {"pos", benchPOS},
 	}
 	only := os.Getenv("BENCH_ONLY")
 	for _, sc := range scenarios {

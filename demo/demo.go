@@ -117,7 +117,7 @@ func createDemo(ctx context.Context, srv *api.Server) error {
 		}
 		// Module demo data, in dependency order; each lives in seed_<module>.go.
 		d := demo{srv: srv, admin: admin, stores: stores, franchisee: fr.ID}
-		for _, seed := range []func(context.Context, demo) error{seedCatalog, seedInventory, seedMembers, seedPromotions, seedFinance, seedBilling} {
+		for _, seed := range []func(context.Context, demo) error{seedCatalog, seedInventory, seedMembers, seedPromotions, seedPOS, seedFinance, seedBilling} {
 			if err := seed(ctx, d); err != nil {
 				return err
 			}

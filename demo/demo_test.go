@@ -68,6 +68,12 @@ func TestSeedDemoBooksMatchStock(t *testing.T) {
 	if n := env.Count(t, `SELECT count(*) FROM stock_levels l JOIN tenants t ON t.id = l.tenant_id WHERE t.slug = 'demo' AND l.on_hand > 0`); n == 0 {
 		t.Fatal("the demo has no stock")
 	}
+	if n := env.Count(t, `SELECT count(*) FROM pos_sales s JOIN tenants t ON t.id = s.tenant_id WHERE t.slug = 'demo'`); n != 4*12 {
+		t.Errorf("the demo has %d till sales, want 12 in each of 4 stores", n)
+	}
+	if n := env.Count(t, `SELECT count(*) FROM pos_shifts s JOIN tenants t ON t.id = s.tenant_id WHERE t.slug = 'demo' AND s.status <> 'closed'`); n != 0 {
+		t.Errorf("%d demo shifts are not closed on their exact count", n)
+	}
 	unbalanced := env.Count(t, `SELECT count(*) FROM (SELECT b.entity_id FROM fin_balances_daily b JOIN tenants t ON t.id = b.tenant_id
 		WHERE t.slug = 'demo' GROUP BY b.entity_id HAVING sum(b.debit) <> sum(b.credit)) x`)
 	if unbalanced != 0 {

@@ -8,8 +8,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"chainstore/infra/doc"
-	"chainstore/modules/finance"
 	"chainstore/modules/inventory"
 	"chainstore/tenant"
 )
@@ -17,11 +15,11 @@ import (
 // seedInventory adds the demo chain's stock (inside the seed's
 // transaction), the way the chain would: an opening receipt of every SKU in
 // every store entered in the console (dated lots for goods with a shelf
-// life, some close to expiry; posted to the ledger), a few till sales
-// (stock out through Apply and the sale posted at the price in force, as
-// the POS will), and min/max thresholds on some SKUs. No SKUs, nothing to do.
+// life, some close to expiry; posted to the ledger) and min/max
+// thresholds on some SKUs (the till sales are the POS seed's). No SKUs,
+// nothing to do.
 func seedInventory(ctx context.Context, d demo) error {
-	inv, cat, fin := d.srv.Inventory, d.srv.Catalog, d.srv.Finance
+	inv, cat := d.srv.Inventory, d.srv.Catalog
 	tenantID := d.admin.TenantID
 	var skus []struct {
 		ID            uuid.UUID
@@ -46,10 +44,6 @@ func seedInventory(ctx context.Context, d demo) error {
 	}
 	for si, code := range codes {
 		store := d.stores[code]
-		day, err := d.srv.Org.BusinessDate(ctx, tenantID, &store, now)
-		if err != nil {
-			return err
-		}
 		prices, err := cat.PriceAt(ctx, tenantID, &store, ids, now)
 		if err != nil {
 			return err
@@ -76,25 +70,6 @@ func seedInventory(ctx context.Context, d demo) error {
 		if _, err := inv.ApplyManual(ctx, d.admin, inventory.ManualMovementInput{StoreID: store, Kind: string(inventory.KindReceipt),
 			Reason: "期初库存 opening stock", Lines: lines}); err != nil {
 			return fmt.Errorf("opening stock of %s: %w", code, err)
-		}
-		for i, s := range skus {
-			price := prices[s.ID]
-			if i%3 != 0 || price.List == nil {
-				continue
-			}
-			qty := int64(1+i%4) * 1000
-			sale := doc.Of(doc.Sale, uuid.Must(uuid.NewV7()))
-			res, err := inv.Apply(ctx, tenantID, inventory.MoveInput{StoreID: store, Kind: inventory.KindSale,
-				Lines: []inventory.MoveLine{{SKUID: s.ID, Qty: qty}}, Source: sale, OccurredAt: now})
-			if err != nil {
-				return fmt.Errorf("demo sale in %s: %w", code, err)
-			}
-			gross := *price.List * qty / 1000
-			if _, err := fin.PostSale(ctx, tenantID, finance.SaleEvent{Source: sale, StoreID: store, BusinessDate: day,
-				Revenue:  []finance.RevenueLine{{Gross: gross, VATRateBP: price.TaxRateBP}},
-				Payments: []finance.Payment{{Method: "wechat", Amount: gross}}, COGS: -res[0].CostAmount}); err != nil {
-				return fmt.Errorf("demo sale in %s: post: %w", code, err)
-			}
 		}
 		for i, s := range skus {
 			if i%4 != 0 {

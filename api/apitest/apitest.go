@@ -15,6 +15,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -43,6 +44,8 @@ type Env struct {
 	Config  *config.Config
 	router  routers.Router
 	counter atomic.Int64
+	// counting registers the statement counter's callbacks once.
+	counting sync.Once
 }
 
 // Main is TestMain's body: it creates the database, runs the tests, and

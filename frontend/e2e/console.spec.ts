@@ -27,6 +27,8 @@ test('the HQ admin opens a store and finds it in the list', async ({ page }) => 
   await signIn(page, 'admin@demo.chainstore.test', '商品');
   await openPage(page, '/org/stores', '门店');
   for (const name of adminMenus) await expect(menuItem(page, name)).toBeVisible();
+  await menuItem(page, '门店').click();
+  await expect(pageTitle(page, '门店')).toBeVisible();
   const code = `E2E-${Date.now().toString(36).toUpperCase()}`;
   await page.getByRole('button', { name: '新建门店' }).click();
   const dialog = page.getByRole('dialog');

@@ -54,6 +54,17 @@ type Config struct {
 	BillingCancelURL       string
 	BillingPortalReturnURL string
 
+	// The POS's providers (infra/payments, infra/einvoice). Without a
+	// gateway URL the tills take no external tenders; without an e-invoice
+	// URL they offer no fapiao.
+	PaymentsGatewayURL string
+	PaymentsMerchantID string
+	PaymentsTimeout    time.Duration
+	EinvoiceURL        string
+	// InvoiceLinkURL is the page a receipt's QR code opens to ask for a
+	// fapiao (the console's /fapiao by default).
+	InvoiceLinkURL string
+
 	// Key material; empty means "generate under DataDir" (development only).
 	JWTSigningKeys string
 	PIIKeys        string
@@ -61,6 +72,9 @@ type Config struct {
 	// Stripe secrets: never logged, never put in an error message.
 	StripeSecretKey     string
 	StripeWebhookSecret string
+	// Provider secrets, likewise.
+	PaymentsKey string
+	EinvoiceKey string
 }
 
 // Error names the variable that is wrong and why.
@@ -117,7 +131,20 @@ func Load(getenv func(string) string) (*Config, error) {
 	c.BillingSuccessURL = r.str("BILLING_SUCCESS_URL", "http://localhost:5173/billing?checkout=success")
 	c.BillingCancelURL = r.str("BILLING_CANCEL_URL", "http://localhost:5173/billing?checkout=canceled")
 	c.BillingPortalReturnURL = r.str("BILLING_PORTAL_RETURN_URL", "http://localhost:5173/billing")
-	for _, v := range []string{"STRIPE_API_URL", "BILLING_SUCCESS_URL", "BILLING_CANCEL_URL", "BILLING_PORTAL_RETURN_URL"} {
+	c.PaymentsGatewayURL = strings.TrimSpace(getenv("PAYMENTS_GATEWAY_URL"))
+	c.PaymentsMerchantID = strings.TrimSpace(getenv("PAYMENTS_MERCHANT_ID"))
+	c.PaymentsKey = strings.TrimSpace(getenv("PAYMENTS_KEY"))
+	c.PaymentsTimeout = r.duration("PAYMENTS_TIMEOUT", 8*time.Second)
+	c.EinvoiceURL = strings.TrimSpace(getenv("EINVOICE_URL"))
+	c.EinvoiceKey = strings.TrimSpace(getenv("EINVOICE_KEY"))
+	c.InvoiceLinkURL = r.str("INVOICE_LINK_URL", "http://localhost:8080/fapiao")
+	if c.PaymentsGatewayURL != "" && (c.PaymentsMerchantID == "" || c.PaymentsKey == "") {
+		r.fail("PAYMENTS_GATEWAY_URL", "needs PAYMENTS_MERCHANT_ID and PAYMENTS_KEY")
+	}
+	if c.EinvoiceURL != "" && c.EinvoiceKey == "" {
+		r.fail("EINVOICE_URL", "needs EINVOICE_KEY")
+	}
+	for _, v := range []string{"STRIPE_API_URL", "BILLING_SUCCESS_URL", "BILLING_CANCEL_URL", "BILLING_PORTAL_RETURN_URL", "INVOICE_LINK_URL"} {
 		if u, err := url.Parse(r.str(v, "http://default")); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			r.fail(v, "must be an http(s) URL")
 		}

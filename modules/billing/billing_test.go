@@ -566,12 +566,13 @@ func TestOnboardingChecklist(t *testing.T) {
 		for _, s := range out.Steps {
 			m[s["key"].(string)] = s
 		}
-		if len(m) != 6 {
+		if len(m) != 8 {
 			t.Fatalf("steps: %s", r.Body)
 		}
 		return m
 	}
-	if s := get(); s["first_store"]["done"] != false || s["chain_profile"]["done"] != false || s["choose_plan"]["done"] != false {
+	if s := get(); s["first_store"]["done"] != false || s["chain_profile"]["done"] != false || s["choose_plan"]["done"] != false ||
+		s["import_products"]["done"] != false || s["receive_stock"]["done"] != false || s["first_sale"]["done"] != false {
 		t.Fatalf("fresh checklist: %v", s)
 	}
 	env.CreateStore(t, tn, nil)

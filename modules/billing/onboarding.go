@@ -11,15 +11,18 @@ import (
 )
 
 // onboardingSteps is the guided checklist after signup, in order. Derived
-// steps read the data (a store exists, a second user exists, a subscription
-// exists); the others are marked by the console when the step is done.
+// steps read the data (a store, a product, stock received, a till sale, a
+// second user, a subscription exists) — the path to a first sale — and the
+// others are marked by the console when the step is done.
 var onboardingSteps = []struct {
 	key, title string
 	derived    string // SQL returning a boolean for tenant ?; "" = marked only
 }{
 	{"chain_profile", "Complete the chain profile", ""},
 	{"first_store", "Open the first store", `SELECT EXISTS (SELECT 1 FROM stores WHERE tenant_id = ?)`},
-	{"import_products", "Import products", ""},
+	{"import_products", "Add or import products", `SELECT EXISTS (SELECT 1 FROM products WHERE tenant_id = ?)`},
+	{"receive_stock", "Receive the first stock", `SELECT EXISTS (SELECT 1 FROM stock_movements WHERE tenant_id = ? AND qty > 0)`},
+	{"first_sale", "Register a till and make the first sale", `SELECT EXISTS (SELECT 1 FROM pos_sales WHERE tenant_id = ?)`},
 	{"import_members", "Import members", ""},
 	{"invite_staff", "Invite staff", `SELECT count(*) > 1 FROM users WHERE tenant_id = ?`},
 	{"choose_plan", "Choose a plan", `SELECT EXISTS (SELECT 1 FROM billing_accounts WHERE tenant_id = ? AND stripe_subscription_id IS NOT NULL)`},

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"chainstore/infra/money"
+	"chainstore/infra/postgres"
 	"chainstore/infra/sheet"
 	"chainstore/infra/web"
 	"chainstore/tenant"
@@ -483,4 +484,26 @@ func (s *Service) StockOuts(ctx context.Context, tenantID uuid.UUID, scope authz
 		return nil
 	})
 	return out, err
+}
+
+// AlertCounts counts, over stores, the SKUs at or below their minimum (or
+// out of stock after selling) and the lots expiring within the chain's
+// near-expiry days: the two numbers a dashboard shows. One statement.
+func (s *Service) AlertCounts(ctx context.Context, tenantID uuid.UUID, stores []uuid.UUID) (low, nearExpiry int64, err error) {
+	err = s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		var row struct{ Low, NearExpiry int64 }
+		if err := tenant.DB(ctx).Raw(`SELECT
+				(SELECT count(*) FROM stock_levels l JOIN skus s ON s.tenant_id = l.tenant_id AND s.id = l.sku_id
+				 WHERE l.tenant_id = ? AND l.store_id = ANY(?) AND s.status = 'active'
+				   AND ((l.on_hand <= 0 AND (l.min_qty IS NOT NULL OR l.last_sale_at IS NOT NULL)) OR l.on_hand < l.min_qty)) AS low,
+				(SELECT count(*) FROM stock_lots t WHERE t.tenant_id = ? AND t.store_id = ANY(?) AND t.remaining_qty > 0
+				   AND t.expiry_date <= (now() AT TIME ZONE 'UTC')::date
+				       + coalesce((SELECT near_expiry_days FROM inventory_settings WHERE tenant_id = ?), 7)) AS near_expiry`,
+			tenantID, postgres.UUIDs(stores), tenantID, postgres.UUIDs(stores), tenantID).Scan(&row).Error; err != nil {
+			return fmt.Errorf("inventory: alert counts: %w", err)
+		}
+		low, nearExpiry = row.Low, row.NearExpiry
+		return nil
+	})
+	return low, nearExpiry, err
 }

@@ -321,10 +321,12 @@ type Coupon struct {
 
 // View360 is the HQ's member 360 view.
 type View360 struct {
-	Member          Member        `json:"member"`
-	PointsLedger    []PointsEntry `json:"points_ledger"`
-	ValueLedger     []ValueEntry  `json:"stored_value_ledger"`
-	Coupons         []Coupon      `json:"coupons"`
-	Cards           []Card        `json:"cards"`
-	RecentPurchases []any         `json:"recent_purchases"`
+	Member       Member        `json:"member"`
+	PointsLedger []PointsEntry `json:"points_ledger"`
+	ValueLedger  []ValueEntry  `json:"stored_value_ledger"`
+	Coupons      []Coupon      `json:"coupons"`
+	Cards        []Card        `json:"cards"`
+	// RecentPurchases are the member's latest sales (the POS's sale
+	// shape), newest first.
+	RecentPurchases any `json:"recent_purchases"`
 }

@@ -526,10 +526,13 @@ func (s *Service) ReversePointsPart(ctx context.Context, tenantID, entryID uuid.
 		if err != nil {
 			return err
 		}
-		if prev, err := pointsLedger.replay(db, tenantID, orig.MemberID, "reverse", src, orig.StoreID,
-			func(p *PointsEntry) bool {
-				return p.ReversesID != nil && *p.ReversesID == entryID && abs64(p.Points) == points
-			}); err != nil || prev != nil {
+		// One return may reverse both the earn and the redeem of its sale:
+		// a replay is the same document reversing the same entry.
+		if prev, err := pointsLedger.find(db, tenantID, "kind = 'reverse' AND source_type = ? AND source_id = ? AND reverses_id = ?",
+			src.Type, src.ID, entryID); err != nil || prev != nil {
+			if prev != nil && abs64(prev.Points) != points {
+				return ErrSourceReused.WithDetail("%s already reversed %d points of the entry", src, abs64(prev.Points))
+			}
 			if prev != nil {
 				out = *prev
 			}

@@ -51,9 +51,14 @@ func (s *Service) View(ctx context.Context, tenantID, id uuid.UUID, full bool) (
 		if err := db.Raw(`SELECT id, number, kind, status, issued_at FROM member_cards WHERE tenant_id = ? AND member_id = ? ORDER BY id DESC`, tenantID, id).Scan(&out.Cards).Error; err != nil {
 			return err
 		}
-		// Recent purchases come from the POS module (a later issue); until
-		// it exists the list is empty.
 		out.RecentPurchases = []any{}
+		if s.Purchases != nil {
+			p, err := s.Purchases(ctx, tenantID, id, 20)
+			if err != nil {
+				return err
+			}
+			out.RecentPurchases = p
+		}
 		return nil
 	})
 	return out, err

@@ -88,6 +88,9 @@ type Service struct {
 	// plan's limit. It runs after the insert, in its transaction; total
 	// counts active members up to atMost.
 	MemberGuard func(ctx context.Context, tenantID uuid.UUID, total func(atMost int) (int, error)) error
+	// Purchases, set by the wiring (the POS, which members cannot import),
+	// gives the 360 view the member's latest sales.
+	Purchases func(ctx context.Context, tenantID, memberID uuid.UUID, limit int) (any, error)
 }
 
 // guard runs MemberGuard, if any, after members were added.
@@ -472,4 +475,20 @@ func (s *Service) List(ctx context.Context, tenantID uuid.UUID, f Filter, page w
 		return nil
 	})
 	return out, err
+}
+
+// CountJoined counts the members who joined in [from, to): of the given
+// registering stores, or of the whole chain when stores is nil.
+func (s *Service) CountJoined(ctx context.Context, tenantID uuid.UUID, stores []uuid.UUID, from, to time.Time) (int64, error) {
+	var n int64
+	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		q := `SELECT count(*) FROM members WHERE tenant_id = ? AND created_at >= ? AND created_at < ? AND status <> 'erased'`
+		args := []any{tenantID, from, to}
+		if stores != nil {
+			q += ` AND register_store_id = ANY(?)`
+			args = append(args, postgres.UUIDs(stores))
+		}
+		return tenant.DB(ctx).Raw(q, args...).Scan(&n).Error
+	})
+	return n, err
 }

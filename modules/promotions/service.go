@@ -89,6 +89,8 @@ type cached struct {
 	owner  *uuid.UUID
 	forced bool
 	optOut []uuid.UUID
+	// perMember: the promotion limits how often one member uses it.
+	perMember bool
 }
 
 func (s *Service) generation(tenantID uuid.UUID) uint64 {
@@ -171,7 +173,7 @@ func (s *Service) loadSnapshot(ctx context.Context, tenantID uuid.UUID) (*snapsh
 		}
 		for i := range defs {
 			d := &defs[i]
-			c := cached{p: d.Engine(), owner: d.FranchiseeID, forced: d.Forced, optOut: d.OptedOut}
+			c := cached{p: d.Engine(), owner: d.FranchiseeID, forced: d.Forced, optOut: d.OptedOut, perMember: d.PerMemberLimit != nil}
 			if d.Budget != nil {
 				left := max(0, *d.Budget-d.Spent)
 				c.p.RemainingBudget = &left

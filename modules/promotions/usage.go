@@ -28,10 +28,27 @@ import (
 // more); unlimited ones are absent. One query.
 func (s *Service) MemberUsesLeft(ctx context.Context, tenantID, memberID uuid.UUID, promotionIDs []uuid.UUID) (map[uuid.UUID]int, error) {
 	out := map[uuid.UUID]int{}
-	if len(promotionIDs) == 0 {
+	// Only promotions with a per-member limit have uses to count; the
+	// chain's snapshot (cached) says which, so a cart of promotions without
+	// limits costs no query.
+	snap, err := s.snapshot(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	limited := make([]uuid.UUID, 0, len(promotionIDs))
+	for _, id := range promotionIDs {
+		for i := range snap.promos {
+			if snap.promos[i].p.ID == id && snap.promos[i].perMember {
+				limited = append(limited, id)
+				break
+			}
+		}
+	}
+	if len(limited) == 0 {
 		return out, nil
 	}
-	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+	promotionIDs = limited
+	err = s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		var rows []struct {
 			ID   uuid.UUID
 			Left int

@@ -3486,6 +3486,872 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/pos/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The chain's POS settings
+         * @description Rounding of totals (抹零), the cash variance a shift closes with alone, the refund above
+         *     which a return needs a manager, the cashier's own discount limit, the receipt footer and the
+         *     e-invoice seller. The defaults (`fen`, 1000 fen, 20000 fen, 0 bp) until the chain saves its
+         *     own (`updated_at` is then the zero time). Needs `pos:sell` in some store (anyone who sells).
+         */
+        get: operations["getPosSettings"];
+        /**
+         * Replace the chain's POS settings
+         * @description Every field is replaced (a field left out is its zero value). Without `seller_tax_id` the
+         *     tills offer no e-invoice. Needs `settings:write` for the whole chain. Audited. Reaches the
+         *     tills at their next request.
+         */
+        put: operations["setPosSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pos/approval-pin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set your own approval PIN
+         * @description The PIN (4–8 digits) with which the signed-in user approves, at a till, what a cashier may
+         *     not do alone (an override or manual discount beyond the cashier's limit, a return above the
+         *     chain's limit, a void). Setting it clears its failure count and lock (five wrong tries in a
+         *     row lock it for 15 minutes). Only the hash is stored. Any signed-in user; whether an approval
+         *     counts depends on the permission they hold in the till's store.
+         */
+        put: operations["setPosApprovalPin"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pos/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sales history over the stores you read reports of
+         * @description Newest first (by id, a UUIDv7), with lines and tenders. Needs `reports:read` in some store;
+         *     only the stores where it is held are searched, so a `store_id` outside them gives an empty
+         *     page rather than 404. `from` (inclusive) and `to` (exclusive) bound `sold_at`; `tender` keeps
+         *     sales with a tender of that method; `flagged=true` keeps sales with flags (offline
+         *     conflicts); `status` completed or voided.
+         */
+        get: operations["listPosSales"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Today's figures (the console's first page)
+         * @description Today's takings (each store's business day, net of returns, voided sales left out) against
+         *     the same weekday a week ago, by store and by hour (the chain's clock), the ten best-selling
+         *     SKUs by takings, members who joined today and the stock alerts (low stock, near expiry), over
+         *     the stores where the caller holds `reports:read` (HQ every store, a franchisee theirs, a
+         *     manager theirs), or one of them with `store_id` (404 `stores.not_found` outside them).
+         *     Money in fen, quantities in thousandths.
+         */
+        get: operations["getDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/einvoice-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A customer asks for the fapiao of a sale (public)
+         * @description Public (no sign-in): the customer, from the link in the receipt's QR code, which carries the
+         *     chain (`tenant_id`), the sale and its token. Issues the sale's blue invoice (电子发票) for what
+         *     is not returned, once: a request for a sale whose invoice is issued or pending answers that
+         *     invoice unchanged (also 201); after a `failed` one the customer may ask again. The request is
+         *     recorded before the provider is asked; `status` is `pending` until it answers. A company
+         *     title needs its tax id (统一社会信用代码, checked: 422 `pos.invalid_einvoice`). 404
+         *     `pos.einvoice_not_found` for an unknown sale or a wrong token alike; 422
+         *     `pos.invalid_einvoice` for a voided sale; 503 `pos.einvoice_not_configured` when no provider
+         *     is configured or the chain has no seller tax id.
+         */
+        post: operations["requestEinvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store_id}/pos/registers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The store's registers (tills), by code
+         * @description Needs `shifts:manage` in the store. Never shows a device credential.
+         */
+        get: operations["listPosRegisters"];
+        put?: never;
+        /**
+         * Register a till
+         * @description Answers the till's device credential (`device_token`) this once: the till keeps it and sends
+         *     it as `X-Register-Token`; only its hash is stored. 409 `pos.register_code_taken` for a code
+         *     another register of the store has. Needs `shifts:manage` in the store. Audited.
+         */
+        post: operations["createPosRegister"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store_id}/pos/registers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One register
+         * @description Needs `shifts:manage` in the store; another store's register is 404 `pos.register_not_found`.
+         */
+        get: operations["getPosRegister"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename a till or change its right to sell offline
+         * @description Fields left out (or null) stay. Takes effect on every instance at once. 404
+         *     `pos.register_not_found`. Needs `shifts:manage` in the store. Audited.
+         */
+        patch: operations["updatePosRegister"];
+        trace?: never;
+    };
+    "/api/v1/stores/{store_id}/pos/registers/{id}/{action}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+                /** @description `revoke` or `rekey` (anything else is 404 `route.not_found`) */
+                action: "revoke" | "rekey";
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a till's credential, or issue a new one
+         * @description `revoke` ends the register's credential at once, on every instance (its requests then answer
+         *     403 `pos.register_revoked`); the register is `revoked`. `rekey` issues a new credential (a
+         *     replaced device), answered this once in `device_token`, and makes a revoked register active
+         *     again; the old credential stops working. 404 `pos.register_not_found`. Needs
+         *     `shifts:manage` in the store. Audited. No body.
+         */
+        post: operations["posRegisterAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store_id}/pos/till": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Which register the credential proves, and its open shift
+         * @description At the till: the register that `X-Register-Token` proves (401
+         *     `pos.register_unauthenticated` when it is missing, malformed, unknown or another store's; 403
+         *     `pos.register_revoked`) and its open shift (whoever's), or `shift: null`. Needs `pos:sell` in
+         *     the store.
+         */
+        get: operations["getPosTill"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store_id}/pos/shifts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The store's shifts, newest first
+         * @description Without their counts (see the shift). Needs `shifts:manage` in the store.
+         */
+        get: operations["listPosShifts"];
+        put?: never;
+        /**
+         * Open the cashier's shift at the till
+         * @description At the till (`X-Register-Token`; 401 `pos.register_unauthenticated`, 403
+         *     `pos.register_revoked`): the caller's shift at this register with its cash float (fen). Its
+         *     business date is the store's day at opening, and everything the shift posts carries it (a
+         *     shift past midnight stays on its day). 409 `pos.shift_already_open` when the register has an
+         *     open shift. Needs `pos:sell` in the store.
+         */
+        post: operations["openPosShift"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store_id}/pos/shifts/current/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close the till's shift with the blind count
+         * @description At the till (`X-Register-Token`): the cashier's count per tender counted at close (cash, bank
+         *     card, UnionPay, WeChat Pay, Alipay; the cash count is required; 422 `pos.invalid_shift` for
+         *     another method or one counted twice). What the drawer should hold is shown only in the
+         *     answer's `counts`. The cash variance (counted − expected) within the chain's
+         *     `variance_tolerance` posts at once (现金短缺/溢余, on the shift's business date) and the shift is
+         *     `closed`; a larger one leaves it `pending_approval` for a manager. 409 `pos.shift_closed`
+         *     when the register has no open shift, 409 `pos.shift_state` when it is another cashier's.
+         *     Needs `pos:sell` in the store.
+         */
+        post: operations["closePosShift"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store_id}/pos/shifts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One shift with its counts
+         * @description Needs `shifts:manage` in the store; 404 `pos.shift_not_found`.
+         */
+        get: operations["getPosShift"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store_id}/pos/shifts/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a shift's cash variance beyond tolerance
+         * @description The variance posts (on the shift's business date) and the shift closes; the manager's `note`
+         *     is added to the shift's. The body is optional. 409 `pos.shift_state` unless the shift is
+         *     `pending_approval`; 404 `pos.shift_not_found`. Needs `shifts:manage` in the store. Audited.
+         */
+        post: operations["approvePosShift"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store_id}/pos/shifts/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A shift's statement (收银对账单)
+         * @description The shift with its counts (expected against counted per tender) and its takings: completed
+         *     sales (voided ones left out), returns and voids, and money by tender, taken and refunded.
+         *     Needs `shifts:manage` in the store; 404 `pos.shift_not_found`.
+         */
+        get: operations["posShiftReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store_id}/pos/day-end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A store's day-end report (日结)
+         * @description For one business date (required; 400 `request.bad_query` otherwise): the day's takings, its
+         *     shifts (how many still open) and the sum of their cash variances, and net revenue by VAT
+         *     rate. Needs `shifts:manage` in the store.
+         */
+        get: operations["posDayEnd"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store_id}/pos/carts/price": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Price a cart at the store now
+         * @description The prices in force, every promotion and coupon the best combination takes with its
+         *     explanation (zh/en) and its share of each line, the member's price and tier benefits, the
+         *     chain's rounding, the points asked for and what the sale would earn. Nothing is written (a
+         *     member QR token is used up, though). Lines name a SKU or a barcode (scale labels carry their
+         *     weight or price, so `qty` may be left out); `qty` is in thousandths (whole units for counted
+         *     goods). A coupon that cannot be used is listed in `coupons` with why. Errors: 422
+         *     `pos.invalid_cart` (with the lines' field errors), 422 `pos.sku_not_found`, 422
+         *     `pos.no_price`, 422 `pos.member_not_found`, 409 `pos.member_frozen`, 422
+         *     `pos.points_refused`. Needs `pos:sell` in the store (no register credential).
+         */
+        post: operations["pricePosCart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store_id}/pos/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The store's sales history
+         * @description As `GET /api/v1/pos/sales`, in this store, with `pos:sell` in the store (a cashier looks up
+         *     a sale to return or reprint).
+         */
+        get: operations["listPosStoreSales"];
+        put?: never;
+        /**
+         * Make a sale at the till
+         * @description At the till (`X-Register-Token`; 401 `pos.register_unauthenticated`, 403
+         *     `pos.register_revoked`), in the caller's open shift at this register (409 `pos.shift_closed`
+         *     otherwise, or when it is another cashier's). The server prices the cart again (a client's
+         *     price is never trusted) and, in one transaction, writes the sale with its lines and tenders,
+         *     the stock movements with their cost, points redeemed and earned, stored value paid, coupons
+         *     and promotion budgets consumed, and the balanced journal entry, all on the shift's business
+         *     date. `id` is the till's UUIDv7 for the sale (422 `pos.invalid_sale` otherwise): a retry
+         *     with an id already recorded for this register answers that sale (201), another register's
+         *     is 409 `pos.sale_id_reused`. `sold_at`, `offline_seq` and `offline_total` belong to offline
+         *     uploads (422 `pos.invalid_sale`). The tenders must pay `payable` exactly (cash may be handed
+         *     over in excess, `tendered`, and the change is given back; 422 `pos.tenders_mismatch`); an
+         *     external tender names its approved, unused payment of this register (409
+         *     `pos.payment_state`); stored value is taken from the sale's member (409
+         *     `members.insufficient_balance`). A presented coupon the sale does not use is refused (422
+         *     `pos.coupon_refused`: take it off). A price override or manual discount beyond the cashier's
+         *     limit (`cashier_discount_bp`) needs `approval` from a manager with `pos:price_override`
+         *     (unless the caller holds it): 403 `pos.approval_required`, 403 `pos.approval_denied`. 409
+         *     `pos.reprice` when a promotion's budget ran out or a coupon was used meanwhile: price the
+         *     cart again. The cart's errors as for `carts/price`; 409 `inventory.insufficient_stock` where
+         *     the chain forbids negative stock. Needs `pos:sell` in the store.
+         */
+        post: operations["createPosSale"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store_id}/pos/sales/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One sale with its lines and tenders
+         * @description Needs `pos:sell` in the store; 404 `pos.sale_not_found`.
+         */
+        get: operations["getPosSale"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store_id}/pos/sales/{id}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A sale's receipt, for the printer or as JSON
+         * @description `format=text` (`text/plain`): the receipt for an 80 mm printer, 48 columns (CJK characters
+         *     count double): store, lines with their discounts, totals, tenders with change, the member's
+         *     points, the e-invoice QR code's address and the chain's footer; a voided sale says so. The
+         *     same sale always renders the same. `format=json` (the default): the sale and that text. 400
+         *     `request.bad_query` for another format; 404 `pos.sale_not_found`. Needs `pos:sell` in the
+         *     store.
+         */
+        get: operations["getPosReceipt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store_id}/pos/sales/{id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Void the last sale (作废)
+         * @description At the till (`X-Register-Token`): only the last sale of the caller's open shift at this
+         *     register, completed and with nothing returned (409 `pos.void_refused` otherwise). Everything
+         *     it did is reversed — stock, points, stored value, coupons and promotion budgets, the journal
+         *     entry — external payments are refunded after the void commits (their tenders `pending` until
+         *     the provider confirms), and the sale is `voided`. Answers the void document (kind `void`).
+         *     A caller without `pos:void` needs `approval` from a manager who holds it (403
+         *     `pos.approval_required`, 403 `pos.approval_denied`). 404 `pos.sale_not_found`. Needs
+         *     `pos:sell` in the store. Audited.
+         */
+        post: operations["voidPosSale"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store_id}/pos/sales/{id}/einvoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A sale's e-invoices, blue and red
+         * @description The customer's requests (blue) and the red-letter invoices (红冲) its returns issued, oldest
+         *     first. Needs `pos:sell` in the store; 404 `pos.sale_not_found`.
+         */
+        get: operations["listPosSaleEinvoices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store_id}/pos/receipts/{receipt_no}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+                /** @description The receipt number (`R000123` live, `F000045` offline); over 20 characters is 404 */
+                receipt_no: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Find a sale by its receipt number
+         * @description A return starts from the receipt the customer brings: the store's latest sale with that
+         *     number. Needs `pos:sell` in the store; 404 `pos.sale_not_found`.
+         */
+        get: operations["getPosSaleByReceipt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store_id}/pos/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Charge an external tender (scan-to-pay or card)
+         * @description At the till (`X-Register-Token`; 401 `pos.register_unauthenticated`, 403
+         *     `pos.register_revoked`). `id` is the till's UUIDv7 for the payment and the provider's order
+         *     number, so it is its own idempotency key: the same id never charges twice, and asking again
+         *     answers the recorded payment (querying the provider while it is pending); the same id with
+         *     another register, method or amount is 422 `pos.invalid_payment`. WeChat Pay, Alipay and
+         *     UnionPay need the customer's payment code (`auth_code`); only its last four digits are kept.
+         *     201 when approved; 202 while the outcome is not known (the provider is slow or did not
+         *     answer): ask again, or query the payment, until it settles; a payment pending past 90
+         *     seconds is cancelled. 402 `pos.payment_declined` (the provider's reason in `detail`); 409
+         *     `pos.payment_state` for a payment already cancelled or refunded; 503
+         *     `pos.payments_not_configured`. The sale then names the payment in its tender. Runs outside
+         *     the request transaction (it waits on the provider). Needs `pos:sell` in the store.
+         */
+        post: operations["createPosPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store_id}/pos/payments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One payment (settles a pending one)
+         * @description While the payment is pending the provider is asked first and its answer recorded, so this is
+         *     how a till settles a lost answer; the payment's `status` is the answer (a declined payment is
+         *     200 here). Needs `pos:sell` in the store (no register credential); 404 `pos.payment_not_found`.
+         */
+        get: operations["getPosPayment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store_id}/pos/payments/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give back an unused payment, or stop a pending one
+         * @description Only an approved or pending payment that no sale used (409 `pos.payment_state`); 409
+         *     `pos.payment_pending` when the provider did not confirm the cancel (try again). Payments no
+         *     sale took within an hour are cancelled by a background task anyway. 503
+         *     `pos.payments_not_configured`; 404 `pos.payment_not_found` (also for another register's
+         *     payment). Needs `pos:sell` in the store, at the till that took the payment
+         *     (`X-Register-Token`). No body.
+         */
+        post: operations["cancelPosPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store_id}/pos/returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take goods back against a sale (退货)
+         * @description At the till (`X-Register-Token`), in the caller's open shift at this register (409
+         *     `pos.shift_closed`). Against one sale of the store, by `sale_id` or `receipt_no` (exactly one:
+         *     422 `pos.invalid_return`), whole (no `lines`) or in part (quantities in thousandths, whole
+         *     units for counted goods). Each line refunds its net in proportion to the quantity (the last
+         *     of a line what is left of it); the refund goes back to the sale's own tenders in proportion
+         *     (cash, the external payment — refunded after the return commits, `pending` until the
+         *     provider confirms —, stored value, points), the points it earned are taken back in the same
+         *     share, restocked lines return to stock at the cost they left at (`damaged` ones do not), the
+         *     promotions' budgets get their share back, the reversing entry posts on the shift's business
+         *     date, and an issued e-invoice is reversed by a red-letter one. Never more than is left (409
+         *     `pos.return_exceeds_sale`). A refund above the chain's `return_approval_limit` needs
+         *     `approval` from a manager with `pos:refund` unless the caller holds it (403
+         *     `pos.approval_required`, 403 `pos.approval_denied`). `id` is the till's UUIDv7 (422
+         *     `pos.invalid_return` otherwise): a retry answers the recorded return. 404
+         *     `pos.sale_not_found`; 422 `pos.invalid_return` for a voided sale. Needs `pos:sell` in the
+         *     store. Audited.
+         */
+        post: operations["createPosReturn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store_id}/pos/returns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One return or void with its lines and tenders
+         * @description Needs `pos:sell` in the store; an unknown one is 404 `pos.sale_not_found` ("no such return").
+         */
+        get: operations["getPosReturn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store_id}/pos/offline-batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload the sales a till made offline
+         * @description At the till (`X-Register-Token`), of a register allowed to sell offline (403
+         *     `pos.register_offline_not_allowed`). Each sale goes through the same checkout as a live
+         *     one, in the order sold and priced at its `sold_at`, in its `shift_id` (a shift of this
+         *     register), but what the till could not have known is accepted and flagged, since the goods
+         *     have left: stock below zero, a coupon used elsewhere or a promotion budget run out, a member
+         *     frozen since, a price the server puts otherwise (`offline_total`, the difference allocated to
+         *     the lines), an unverified external tender, stored value (taken on account), a closed shift,
+         *     a gap in the offline receipt series (`offline_seq`). A sale already recorded is accepted
+         *     again, unchanged. A sale that cannot be recorded at all is `rejected` alone (with its
+         *     problem `code` and `detail`; the till keeps it), the rest of the batch stands. The same batch
+         *     `id` uploaded again replays it (`replayed`); with other sales, or from another register, 409
+         *     `pos.batch_reused`. Needs `pos:sell` in the store.
+         */
+        post: operations["uploadPosOfflineBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store_id}/pos/offline-sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The store's uploaded offline sales (the review queue)
+         * @description Newest sold first, at most `limit` (no cursor): accepted, flagged (waiting for the manager)
+         *     or reviewed. Needs `shifts:manage` in the store.
+         */
+        get: operations["listPosOfflineSales"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store_id}/pos/offline-sales/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a flagged offline sale reviewed
+         * @description `id` is the sale's. Only a flagged one of the store (404 `pos.sale_not_found` otherwise,
+         *     also once reviewed). Needs `shifts:manage` in the store. No body.
+         */
+        post: operations["reviewPosOfflineSale"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/platform/tenants": {
         parameters: {
             query?: never;
@@ -5823,7 +6689,7 @@ export interface components {
             total: number;
             steps: {
                 /** @enum {string} */
-                key: "chain_profile" | "first_store" | "import_products" | "import_members" | "invite_staff" | "choose_plan";
+                key: "chain_profile" | "first_store" | "import_products" | "receive_stock" | "first_sale" | "import_members" | "invite_staff" | "choose_plan";
                 title: string;
                 done: boolean;
                 /** Format: date-time */
@@ -6267,8 +7133,961 @@ export interface components {
         PlatformStatusInput: {
             reason?: string;
         };
+        PosSettings: {
+            /**
+             * @description The rule for a sale's total: `fen` (none), `floor_jiao` (抹分), `floor_yuan` (抹角分), `round_jiao` (四舍五入到角)
+             * @enum {string}
+             */
+            rounding: "fen" | "floor_jiao" | "floor_yuan" | "round_jiao";
+            /**
+             * Format: int64
+             * @description A shift's cash variance up to this many fen (either way) posts at its close; a larger one waits for a manager
+             */
+            variance_tolerance: number;
+            /**
+             * Format: int64
+             * @description A return refunding more than this (fen) needs a manager with `pos:refund`
+             */
+            return_approval_limit: number;
+            /** @description The deepest price override or manual discount a cashier may give alone, in basis points */
+            cashier_discount_bp: number;
+            receipt_footer: string;
+            /** @description The seller on e-invoices (销售方) */
+            seller_name: string;
+            /** @description The seller's tax id; empty means no e-invoices */
+            seller_tax_id: string;
+            /**
+             * Format: date-time
+             * @description The zero time while the defaults apply
+             */
+            updated_at: string;
+        };
+        PosSettingsInput: {
+            /** @enum {string} */
+            rounding: "fen" | "floor_jiao" | "floor_yuan" | "round_jiao";
+            /**
+             * Format: int64
+             * @description Fen
+             */
+            variance_tolerance?: number;
+            /**
+             * Format: int64
+             * @description Fen
+             */
+            return_approval_limit?: number;
+            cashier_discount_bp?: number;
+            /** @description Printable text */
+            receipt_footer?: string;
+            /** @description Printable text */
+            seller_name?: string;
+            /** @description Empty for none (no e-invoices) */
+            seller_tax_id?: string;
+        };
+        PosApprovalPinInput: {
+            /** Format: password */
+            pin: string;
+        };
+        /**
+         * @description A manager's consent at the till: their access token (signed in on the till's approval
+         *     dialog), or their `user_id` and approval PIN. The approver may not be the cashier and must
+         *     hold the permission in the store.
+         */
+        PosApproval: {
+            /** @description The approver's access token */
+            token?: string;
+            /**
+             * Format: uuid
+             * @description The approver (with `pin`)
+             */
+            user_id?: string | null;
+            /** Format: password */
+            pin?: string;
+        };
+        PosRegister: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            store_id: string;
+            code: string;
+            name: string;
+            /** @enum {string} */
+            status: "active" | "revoked";
+            offline_allowed: boolean;
+            /**
+             * Format: int64
+             * @description The number of the register's next live receipt
+             */
+            next_receipt_seq: number;
+            /**
+             * Format: int64
+             * @description The highest offline receipt number uploaded
+             */
+            last_offline_seq: number;
+            /** Format: date-time */
+            registered_at: string;
+            /** Format: date-time */
+            revoked_at: string | null;
+            /** Format: date-time */
+            last_seen_at: string | null;
+        };
+        /** @description A new (or re-keyed) register with its device credential, which the server never shows again. */
+        PosRegisterCreated: components["schemas"]["PosRegister"] & {
+            /** @description Send as `X-Register-Token` */
+            device_token: string;
+        };
+        /** @description The register; after `rekey` with its new `device_token`. */
+        PosRegisterActionResult: components["schemas"]["PosRegister"] & {
+            /** @description Only after `rekey`; send as `X-Register-Token` */
+            device_token?: string;
+        };
+        PosRegisterList: {
+            data: components["schemas"]["PosRegister"][];
+        };
+        PosRegisterInput: {
+            /** @description Unique in the store */
+            code: string;
+            name: string;
+            /** @default false */
+            offline_allowed: boolean;
+        };
+        PosRegisterUpdate: {
+            name?: string | null;
+            offline_allowed?: boolean | null;
+        };
+        PosTill: {
+            /** Format: uuid */
+            register_id: string;
+            /** Format: uuid */
+            store_id: string;
+            code: string;
+            offline_allowed: boolean;
+            /** @description The register's open shift (without counts), or null */
+            shift: components["schemas"]["PosShift"] | null;
+        };
+        PosShift: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            store_id: string;
+            /** Format: uuid */
+            register_id: string;
+            /** Format: uuid */
+            cashier_id: string;
+            /** @enum {string} */
+            status: "open" | "pending_approval" | "closed";
+            /** Format: date */
+            business_date: string;
+            /**
+             * Format: int64
+             * @description Fen
+             */
+            opening_float: number;
+            /** Format: date-time */
+            opened_at: string;
+            /** Format: date-time */
+            closed_at: string | null;
+            /**
+             * Format: int64
+             * @description Counted − expected cash (fen), once closed
+             */
+            cash_variance: number | null;
+            /** Format: uuid */
+            approved_by: string | null;
+            /** Format: date-time */
+            approved_at: string | null;
+            note: string;
+            /** @description The count per tender, once closed; absent in lists and before the close */
+            counts?: components["schemas"]["PosShiftCount"][];
+        };
+        PosShiftCount: {
+            method: string;
+            /**
+             * Format: int64
+             * @description What the drawer or tender should hold (fen)
+             */
+            expected: number;
+            /** Format: int64 */
+            counted: number;
+            /**
+             * Format: int64
+             * @description counted − expected
+             */
+            variance: number;
+        };
+        PosShiftList: {
+            data: components["schemas"]["PosShift"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        PosOpenShiftInput: {
+            /**
+             * Format: int64
+             * @description The cash float (fen)
+             */
+            opening_float?: number;
+        };
+        PosCloseShiftInput: {
+            /** @description One per tender counted; `cash` is required */
+            counts: components["schemas"]["PosCountInput"][];
+            /** @description Printable text */
+            note?: string;
+        };
+        PosCountInput: {
+            /** @enum {string} */
+            method: "cash" | "card" | "unionpay" | "wechat" | "alipay";
+            /**
+             * Format: int64
+             * @description Fen
+             */
+            counted?: number;
+        };
+        PosApproveShiftInput: {
+            /** @description Printable text */
+            note?: string;
+        };
+        /** @description The money figures of a set of sales and returns (fen); voided sales are left out of the sales figures. */
+        PosTakings: {
+            /**
+             * Format: int64
+             * @description Completed sales
+             */
+            sales: number;
+            /** Format: int64 */
+            gross: number;
+            /** Format: int64 */
+            discount: number;
+            /** Format: int64 */
+            rounding: number;
+            /** Format: int64 */
+            total: number;
+            /**
+             * Format: int64
+             * @description Number of returns
+             */
+            returns: number;
+            /**
+             * Format: int64
+             * @description What the returns refunded
+             */
+            refunded: number;
+            /**
+             * Format: int64
+             * @description Number of voids
+             */
+            voids: number;
+            /**
+             * Format: int64
+             * @description What the voids gave back
+             */
+            voided: number;
+            /**
+             * Format: int64
+             * @description total − refunded
+             */
+            net: number;
+            /** Format: int64 */
+            cogs: number;
+            /** Format: int64 */
+            points_used: number;
+            /** Format: int64 */
+            points_earned: number;
+            /**
+             * Format: int64
+             * @description Completed sales with a member
+             */
+            member_sales: number;
+            by_tender: components["schemas"]["PosTenderTotals"][];
+        };
+        PosTenderTotals: {
+            method: string;
+            /** Format: int64 */
+            taken: number;
+            /** Format: int64 */
+            refunded: number;
+            /** Format: int64 */
+            net: number;
+        };
+        PosShiftReport: {
+            shift: components["schemas"]["PosShift"];
+            takings: components["schemas"]["PosTakings"];
+        };
+        PosDayEnd: {
+            /** Format: uuid */
+            store_id: string;
+            /** Format: date */
+            business_date: string;
+            takings: components["schemas"]["PosTakings"];
+            shifts: components["schemas"]["PosShift"][];
+            open_shifts: number;
+            /**
+             * Format: int64
+             * @description The sum of the shifts' cash variances (fen)
+             */
+            cash_variance: number;
+            /** @description Net revenue (net of returns) by VAT rate; null when the day has no completed sale */
+            by_vat_rate: {
+                vat_rate_bp: number;
+                /** Format: int64 */
+                net: number;
+            }[] | null;
+        };
+        /** @description Exactly one of the card number, phone, the member's rotating QR token, or (from the console) the id. */
+        PosMemberRef: {
+            card?: string;
+            phone?: string;
+            qr_token?: string;
+            /** Format: uuid */
+            id?: string | null;
+        };
+        /** @description A price override of one line (改价), audited; beyond the cashier's limit it needs a manager's approval. */
+        PosPriceOverride: {
+            /**
+             * Format: int64
+             * @description Fen per unit
+             */
+            unit_price: number;
+            reason: string;
+        };
+        /** @description Exactly one of `sku_id` and `barcode` (a scale label's too). */
+        PosLineInput: {
+            /** Format: uuid */
+            sku_id?: string | null;
+            barcode?: string;
+            /**
+             * Format: int64
+             * @description Thousandths of the unit (grams for weighed goods; 1000 = 1 piece); 0 takes a scale label's own quantity
+             */
+            qty?: number;
+            price_override?: components["schemas"]["PosPriceOverride"] | null;
+        };
+        PosCartInput: {
+            lines: components["schemas"]["PosLineInput"][];
+            member?: components["schemas"]["PosMemberRef"] | null;
+            /** @description Coupon codes presented */
+            coupons?: string[];
+            /** Format: int64 */
+            points_to_use?: number;
+        };
+        /**
+         * @description One discount's share of a line, explained. `kind` is the promotion's kind, or
+         *     `price_override`, `manual_discount`, `rounding`, `offline_adjustment`.
+         */
+        PosAllocation: {
+            kind: string;
+            /** Format: uuid */
+            promotion_id?: string;
+            /** Format: uuid */
+            coupon_id?: string;
+            /**
+             * Format: int64
+             * @description Fen off the line (negative when rounding up)
+             */
+            amount: number;
+            label: string;
+            label_en: string;
+        };
+        /** @description A promotion or coupon the cart takes, explained (the member's price and tier discount included). */
+        PosAppliedPromotion: {
+            /** Format: uuid */
+            promotion_id: string;
+            /** Format: uuid */
+            coupon_id?: string;
+            /** @description A `PromotionKind`, or a coupon kind (`coupon_amount`, `coupon_percent`) */
+            kind: string;
+            name: string;
+            name_en: string;
+            /** Format: int64 */
+            discount: number;
+            explanation: string;
+            explanation_en: string;
+        };
+        PosCouponState: {
+            code: string;
+            /** Format: uuid */
+            coupon_id?: string;
+            used: boolean;
+            /** @description Machine reason when not used */
+            why?: string;
+            reason?: string;
+            reason_en?: string;
+        };
+        /** @description The sale's member as a till may show it (masked name and phone). */
+        PosCartMember: {
+            /** Format: uuid */
+            id: string;
+            card_no: string;
+            name: string;
+            phone: string;
+            /** Format: uuid */
+            tier_id: string | null;
+            tier_name: string;
+            /** Format: int64 */
+            points: number;
+            /**
+             * Format: int64
+             * @description What 1000 points are worth (fen)
+             */
+            point_value: number;
+            /**
+             * Format: int64
+             * @description Fen
+             */
+            stored_value: number;
+            can_spend: boolean;
+        };
+        PosPricedLine: {
+            line_no: number;
+            /** Format: uuid */
+            sku_id: string;
+            code: string;
+            name: string;
+            barcode: string;
+            unit: string;
+            weighed: boolean;
+            /**
+             * Format: int64
+             * @description Thousandths of the unit
+             */
+            qty: number;
+            /** Format: int64 */
+            list_price: number;
+            /** Format: int64 */
+            member_price: number | null;
+            /**
+             * Format: int64
+             * @description The list price, or the override's
+             */
+            unit_price: number;
+            /** Format: int64 */
+            gross: number;
+            /** Format: int64 */
+            discount: number;
+            /** Format: int64 */
+            net: number;
+            vat_rate_bp: number;
+            allocations: components["schemas"]["PosAllocation"][];
+            price_override?: components["schemas"]["PosPriceOverride"];
+        };
+        PosPricedCart: {
+            /** Format: uuid */
+            store_id: string;
+            /** Format: date-time */
+            priced_at: string;
+            lines: components["schemas"]["PosPricedLine"][];
+            /** @description Null when none applies */
+            promotions: components["schemas"]["PosAppliedPromotion"][] | null;
+            /** @description What became of each presented coupon; null when none was presented */
+            coupons: components["schemas"]["PosCouponState"][] | null;
+            member: components["schemas"]["PosCartMember"] | null;
+            /** Format: int64 */
+            gross: number;
+            /** Format: int64 */
+            discount: number;
+            /** Format: int64 */
+            rounding: number;
+            /** Format: int64 */
+            total: number;
+            /** Format: int64 */
+            points_used: number;
+            /**
+             * Format: int64
+             * @description What the points used are worth (fen)
+             */
+            points_value: number;
+            /**
+             * Format: int64
+             * @description total − points_value; what the tenders pay
+             */
+            payable: number;
+            /** Format: int64 */
+            points_to_earn: number;
+        };
+        /**
+         * @description One way the customer pays. Cash may hand over more (`tendered`, change given back); an
+         *     external tender (card, UnionPay, WeChat Pay, Alipay) names its approved payment; stored value
+         *     is taken from the sale's member.
+         */
+        PosTenderInput: {
+            /** @enum {string} */
+            method: "cash" | "card" | "unionpay" | "wechat" | "alipay" | "stored_value";
+            /**
+             * Format: int64
+             * @description Fen
+             */
+            amount: number;
+            /**
+             * Format: int64
+             * @description Cash handed over (≥ amount); 0 means exact
+             */
+            tendered?: number;
+            /** Format: uuid */
+            payment_id?: string | null;
+        };
+        PosSaleInput: {
+            /**
+             * Format: uuid
+             * @description The till's UUIDv7 for the sale
+             */
+            id: string;
+            lines: components["schemas"]["PosLineInput"][];
+            member?: components["schemas"]["PosMemberRef"] | null;
+            coupons?: string[];
+            /** Format: int64 */
+            points_to_use?: number;
+            tenders: components["schemas"]["PosTenderInput"][];
+            /**
+             * Format: int64
+             * @description Off the whole cart after promotions (整单优惠), fen
+             */
+            manual_discount?: number;
+            approval?: components["schemas"]["PosApproval"] | null;
+        };
+        PosSaleLine: {
+            line_no: number;
+            /** Format: uuid */
+            sku_id: string;
+            name: string;
+            barcode: string;
+            weighed: boolean;
+            /** Format: int64 */
+            qty: number;
+            /** Format: int64 */
+            list_price: number;
+            /** Format: int64 */
+            unit_price: number;
+            /** Format: int64 */
+            gross: number;
+            /** Format: int64 */
+            discount: number;
+            /** Format: int64 */
+            net: number;
+            vat_rate_bp: number;
+            /** Format: int64 */
+            returned_qty: number;
+            /** Format: int64 */
+            returned_net: number;
+            allocations: components["schemas"]["PosAllocation"][];
+        };
+        PosSaleTender: {
+            tender_no: number;
+            /** @description `receivable` for stored value taken offline */
+            method: string;
+            /** Format: int64 */
+            amount: number;
+            /** Format: int64 */
+            tendered: number;
+            /** Format: uuid */
+            payment_id: string | null;
+            /** @description For stored value, the members ledger entry a return refunds */
+            reference: string;
+            /** Format: int64 */
+            refunded: number;
+        };
+        PosSale: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            store_id: string;
+            /** Format: uuid */
+            register_id: string;
+            /** Format: uuid */
+            shift_id: string;
+            /** Format: uuid */
+            cashier_id: string;
+            /** Format: uuid */
+            member_id: string | null;
+            /** @description `R` and six digits live, `F` and six digits offline */
+            receipt_no: string;
+            /** @enum {string} */
+            status: "completed" | "voided";
+            offline: boolean;
+            /**
+             * @description An offline sale's conflicts: `stock_below_zero`, `member_frozen`, `price_mismatch`,
+             *     `unverified_tender`, `stored_value_offline`, `unapproved_discount`, `shift_closed`,
+             *     `promotion_…`
+             */
+            flags: string[];
+            /** Format: date */
+            business_date: string;
+            /** Format: date-time */
+            sold_at: string;
+            /** Format: int64 */
+            gross: number;
+            /** Format: int64 */
+            discount: number;
+            /** Format: int64 */
+            rounding: number;
+            /** Format: int64 */
+            total: number;
+            /**
+             * Format: int64
+             * @description Tenders plus the points' value
+             */
+            paid: number;
+            /** Format: int64 */
+            change_given: number;
+            /** Format: int64 */
+            points_earned: number;
+            /** Format: int64 */
+            points_used: number;
+            /** Format: int64 */
+            returned_total: number;
+            promotions: components["schemas"]["PosAppliedPromotion"][];
+            lines: components["schemas"]["PosSaleLine"][];
+            tenders: components["schemas"]["PosSaleTender"][];
+            /** @description What the receipt's QR code opens to ask for a fapiao; empty when not configured */
+            invoice_url: string;
+        };
+        PosSaleList: {
+            data: components["schemas"]["PosSale"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        PosReceipt: {
+            sale: components["schemas"]["PosSale"];
+            /** @description The receipt as an 80 mm printer prints it */
+            text: string;
+        };
+        PosVoidInput: {
+            reason: string;
+            approval?: components["schemas"]["PosApproval"] | null;
+        };
+        PosPaymentInput: {
+            /**
+             * Format: uuid
+             * @description The till's UUIDv7 for the payment, the provider's order number
+             */
+            id: string;
+            /** @enum {string} */
+            method: "wechat" | "alipay" | "unionpay" | "card";
+            /**
+             * Format: int64
+             * @description Fen
+             */
+            amount: number;
+            /** @description The customer's payment code (付款码), required for wechat, alipay and unionpay */
+            auth_code?: string;
+        };
+        PosPayment: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            store_id: string;
+            /** Format: uuid */
+            register_id: string;
+            /** @enum {string} */
+            method: "wechat" | "alipay" | "unionpay" | "card";
+            /** Format: int64 */
+            amount: number;
+            /** @enum {string} */
+            status: "pending" | "approved" | "declined" | "cancelled" | "refunded";
+            provider_ref: string;
+            decline_code: string;
+            /** @description The provider's reason, when it just gave one */
+            decline_message?: string;
+            /** @description The last four digits of the customer's code */
+            code_last4: string;
+            /**
+             * Format: uuid
+             * @description The sale that took it
+             */
+            sale_id: string | null;
+            /** Format: int64 */
+            refunded: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        PosReturnLineInput: {
+            line_no: number;
+            /**
+             * Format: int64
+             * @description Thousandths of the unit
+             */
+            qty: number;
+            /** @description Not put back on the shelf */
+            damaged?: boolean;
+        };
+        PosReturnInput: {
+            /**
+             * Format: uuid
+             * @description The till's UUIDv7 for the return
+             */
+            id: string;
+            /** Format: uuid */
+            sale_id?: string | null;
+            receipt_no?: string;
+            /** @description None for the whole sale */
+            lines?: components["schemas"]["PosReturnLineInput"][];
+            reason?: string;
+            approval?: components["schemas"]["PosApproval"] | null;
+        };
+        PosReturnLine: {
+            line_no: number;
+            /** Format: int64 */
+            qty: number;
+            /** Format: int64 */
+            refund: number;
+            restock: boolean;
+            /** Format: int64 */
+            cost: number;
+        };
+        PosReturnTender: {
+            tender_no: number;
+            /** @description A sale tender's method, or `points` */
+            method: string;
+            /** Format: int64 */
+            amount: number;
+            /** @description The stored-value refund entry, or the points given back */
+            reference: string;
+            /** Format: uuid */
+            payment_id: string | null;
+            /**
+             * @description `pending` while the provider has not confirmed an external refund
+             * @enum {string}
+             */
+            status: "done" | "pending" | "failed";
+        };
+        PosReturn: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "return" | "void";
+            /** Format: uuid */
+            sale_id: string;
+            receipt_no: string;
+            /** Format: uuid */
+            store_id: string;
+            /** Format: uuid */
+            register_id: string;
+            /** Format: uuid */
+            shift_id: string;
+            /** Format: uuid */
+            cashier_id: string;
+            /** Format: uuid */
+            approved_by: string | null;
+            reason: string;
+            /** Format: date */
+            business_date: string;
+            /** Format: date-time */
+            returned_at: string;
+            /** Format: int64 */
+            refund_total: number;
+            /** Format: int64 */
+            points_reversed: number;
+            lines: components["schemas"]["PosReturnLine"][];
+            /** @description Null when nothing was refunded */
+            tenders: components["schemas"]["PosReturnTender"][] | null;
+        };
+        /** @description A sale as the till made it offline. A sale without `sold_at` or `offline_seq` is rejected in the results (not the batch). */
+        PosOfflineSaleInput: {
+            /**
+             * Format: uuid
+             * @description The till's UUIDv7 for the sale
+             */
+            id: string;
+            lines: components["schemas"]["PosLineInput"][];
+            member?: components["schemas"]["PosMemberRef"] | null;
+            coupons?: string[];
+            /** Format: int64 */
+            points_to_use?: number;
+            tenders: components["schemas"]["PosTenderInput"][];
+            /** Format: int64 */
+            manual_discount?: number;
+            approval?: components["schemas"]["PosApproval"] | null;
+            /**
+             * Format: date-time
+             * @description When the till sold it (not more than 5 minutes ahead)
+             */
+            sold_at: string | null;
+            /**
+             * Format: int64
+             * @description Its number in the till's offline receipt series
+             */
+            offline_seq: number;
+            /**
+             * Format: int64
+             * @description What the till charged (fen)
+             */
+            offline_total?: number | null;
+            /**
+             * Format: uuid
+             * @description A shift of this register
+             */
+            shift_id: string;
+        };
+        PosOfflineBatchInput: {
+            /**
+             * Format: uuid
+             * @description The till's id for the batch
+             */
+            id: string;
+            sales: components["schemas"]["PosOfflineSaleInput"][];
+        };
+        PosOfflineResult: {
+            /** Format: uuid */
+            sale_id: string;
+            /** @enum {string} */
+            status: "accepted" | "flagged" | "rejected" | "reviewed";
+            receipt_no?: string;
+            /** @description As the sale's, and `receipt_gap` */
+            flags: string[] | null;
+            /** @description A rejected sale's problem code */
+            code?: string;
+            detail?: string;
+        };
+        PosOfflineBatchResult: {
+            /** Format: uuid */
+            batch_id: string;
+            replayed: boolean;
+            sales: components["schemas"]["PosOfflineResult"][];
+        };
+        PosOfflineQueueEntry: {
+            /** Format: uuid */
+            sale_id: string;
+            /** Format: uuid */
+            batch_id: string;
+            /** Format: uuid */
+            register_id: string;
+            receipt_no: string;
+            /** Format: date-time */
+            sold_at: string;
+            /** Format: int64 */
+            total: number;
+            /** @enum {string} */
+            status: "accepted" | "flagged" | "reviewed";
+            flags: string[];
+            /** Format: uuid */
+            reviewed_by: string | null;
+            /** Format: date-time */
+            reviewed_at: string | null;
+            /** Format: date-time */
+            uploaded_at: string;
+        };
+        PosOfflineQueue: {
+            data: components["schemas"]["PosOfflineQueueEntry"][];
+        };
+        PosEinvoiceRequestInput: {
+            /**
+             * Format: uuid
+             * @description From the receipt's link
+             */
+            tenant_id: string;
+            /**
+             * Format: uuid
+             * @description From the receipt's link
+             */
+            sale_id: string;
+            /** @description From the receipt's link (`t`) */
+            token: string;
+            /** @description The buyer's 抬头 */
+            title: string;
+            /** @description The buyer's tax id (a company needs it); empty for a person */
+            tax_id?: string;
+            /**
+             * Format: email
+             * @description Where to send the invoice
+             */
+            email?: string;
+        };
+        PosEinvoice: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            sale_id: string;
+            /**
+             * Format: uuid
+             * @description The return a red invoice reverses
+             */
+            return_id: string | null;
+            /** @enum {string} */
+            kind: "blue" | "red";
+            buyer_title: string;
+            buyer_tax_id: string;
+            /**
+             * Format: int64
+             * @description Fen (negative for a red invoice)
+             */
+            total: number;
+            /** @enum {string} */
+            status: "pending" | "issued" | "failed";
+            number: string;
+            pdf_url: string;
+            /** @description Why it failed */
+            error: string;
+            /** Format: date-time */
+            requested_at: string;
+            /** Format: date-time */
+            issued_at: string | null;
+        };
+        PosEinvoiceList: {
+            data: components["schemas"]["PosEinvoice"][];
+        };
+        PosDashboard: {
+            /**
+             * Format: date
+             * @description Today in the chain's time zone
+             */
+            today: string;
+            /**
+             * Format: int64
+             * @description Takings net of returns (fen)
+             */
+            sales: number;
+            /** Format: int64 */
+            orders: number;
+            /** Format: int64 */
+            same_day_last_week: number;
+            /** Format: int64 */
+            same_day_last_week_orders: number;
+            /** Format: int64 */
+            members_added: number;
+            /** Format: int64 */
+            low_stock: number;
+            /** Format: int64 */
+            near_expiry: number;
+            sales_by_store: components["schemas"]["PosStoreSales"][];
+            top_products: components["schemas"]["PosTopProduct"][];
+            sales_by_hour: components["schemas"]["PosHourlySales"][];
+        };
+        PosStoreSales: {
+            /** Format: uuid */
+            store_id: string;
+            code: string;
+            name: string;
+            /** Format: int64 */
+            sales: number;
+            /** Format: int64 */
+            orders: number;
+        };
+        PosTopProduct: {
+            /** Format: uuid */
+            sku_id: string;
+            name: string;
+            /**
+             * Format: int64
+             * @description Thousandths of the unit
+             */
+            qty: number;
+            /** Format: int64 */
+            sales: number;
+        };
+        PosHourlySales: {
+            hour: number;
+            /** Format: int64 */
+            sales: number;
+        };
     };
     responses: {
+        /** @description The payment provider declined the payment (`pos.payment_declined`, the provider's reason in `detail`) */
+        PaymentDeclined: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /**
          * @description The body is not valid JSON or not one JSON object (`request.malformed`),
          *     a query parameter is invalid (`request.bad_query`, with `errors`), or an
@@ -6437,6 +8256,14 @@ export interface components {
          *     over 255 characters or with control characters.
          */
         IdempotencyKey: string;
+        /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+        PosStoreId: string;
+        /**
+         * @description The register's device credential (`rgt_` and 43 base64url characters), from creating or
+         *     re-keying the register. Missing, malformed, unknown or another store's: 401
+         *     `pos.register_unauthenticated`; a revoked register's: 403 `pos.register_revoked`.
+         */
+        RegisterToken: string;
     };
     requestBodies: never;
     headers: {
@@ -11655,7 +13482,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                step: "chain_profile" | "first_store" | "import_products" | "import_members" | "invite_staff" | "choose_plan";
+                step: "chain_profile" | "first_store" | "import_products" | "receive_stock" | "first_sale" | "import_members" | "invite_staff" | "choose_plan";
             };
             cookie?: never;
         };
@@ -12405,6 +14232,1273 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPosSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosSettings"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Error"];
+        };
+    };
+    setPosSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PosSettingsInput"];
+            };
+        };
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosSettings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            default: components["responses"]["Error"];
+        };
+    };
+    setPosApprovalPin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PosApprovalPinInput"];
+            };
+        };
+        responses: {
+            /** @description Set */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listPosSales: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page (opaque) */
+                cursor?: components["parameters"]["Cursor"];
+                store_id?: string;
+                register_id?: string;
+                cashier_id?: string;
+                member_id?: string;
+                /** @description RFC 3339 time */
+                from?: string;
+                /** @description RFC 3339 time */
+                to?: string;
+                tender?: string;
+                status?: "completed" | "voided";
+                /** @description Only `true` filters */
+                flagged?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of sales */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosSaleList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getDashboard: {
+        parameters: {
+            query?: {
+                store_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosDashboard"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    requestEinvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PosEinvoiceRequestInput"];
+            };
+        };
+        responses: {
+            /** @description The invoice request */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosEinvoice"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listPosRegisters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The registers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosRegisterList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    createPosRegister: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Stripe's semantics, scoped to the calling user and kept 24 hours: a retry
+                 *     with the same key, method, path and body replays the first response
+                 *     (header `Idempotent-Replayed: true`); the same key with another request is
+                 *     409 `idempotency.key_reused`. A request that failed (4xx/5xx) stores
+                 *     nothing, so its retry runs again. 400 `idempotency.key_invalid` for a key
+                 *     over 255 characters or with control characters.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PosRegisterInput"];
+            };
+        };
+        responses: {
+            /** @description The register with its credential */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosRegisterCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPosRegister: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The register */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosRegister"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    updatePosRegister: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PosRegisterUpdate"];
+            };
+        };
+        responses: {
+            /** @description The register */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosRegister"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            default: components["responses"]["Error"];
+        };
+    };
+    posRegisterAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+                /** @description `revoke` or `rekey` (anything else is 404 `route.not_found`) */
+                action: "revoke" | "rekey";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The register (with `device_token` after `rekey`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosRegisterActionResult"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPosTill: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The register's device credential (`rgt_` and 43 base64url characters), from creating or
+                 *     re-keying the register. Missing, malformed, unknown or another store's: 401
+                 *     `pos.register_unauthenticated`; a revoked register's: 403 `pos.register_revoked`.
+                 */
+                "X-Register-Token": components["parameters"]["RegisterToken"];
+            };
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The till */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosTill"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listPosShifts: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page (opaque) */
+                cursor?: components["parameters"]["Cursor"];
+                status?: "open" | "pending_approval" | "closed";
+            };
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of shifts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosShiftList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    openPosShift: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The register's device credential (`rgt_` and 43 base64url characters), from creating or
+                 *     re-keying the register. Missing, malformed, unknown or another store's: 401
+                 *     `pos.register_unauthenticated`; a revoked register's: 403 `pos.register_revoked`.
+                 */
+                "X-Register-Token": components["parameters"]["RegisterToken"];
+                /**
+                 * @description Stripe's semantics, scoped to the calling user and kept 24 hours: a retry
+                 *     with the same key, method, path and body replays the first response
+                 *     (header `Idempotent-Replayed: true`); the same key with another request is
+                 *     409 `idempotency.key_reused`. A request that failed (4xx/5xx) stores
+                 *     nothing, so its retry runs again. 400 `idempotency.key_invalid` for a key
+                 *     over 255 characters or with control characters.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PosOpenShiftInput"];
+            };
+        };
+        responses: {
+            /** @description The shift */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosShift"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            default: components["responses"]["Error"];
+        };
+    };
+    closePosShift: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The register's device credential (`rgt_` and 43 base64url characters), from creating or
+                 *     re-keying the register. Missing, malformed, unknown or another store's: 401
+                 *     `pos.register_unauthenticated`; a revoked register's: 403 `pos.register_revoked`.
+                 */
+                "X-Register-Token": components["parameters"]["RegisterToken"];
+                /**
+                 * @description Stripe's semantics, scoped to the calling user and kept 24 hours: a retry
+                 *     with the same key, method, path and body replays the first response
+                 *     (header `Idempotent-Replayed: true`); the same key with another request is
+                 *     409 `idempotency.key_reused`. A request that failed (4xx/5xx) stores
+                 *     nothing, so its retry runs again. 400 `idempotency.key_invalid` for a key
+                 *     over 255 characters or with control characters.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PosCloseShiftInput"];
+            };
+        };
+        responses: {
+            /** @description The shift with its counts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosShift"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPosShift: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The shift */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosShift"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    approvePosShift: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PosApproveShiftInput"];
+            };
+        };
+        responses: {
+            /** @description The shift with its counts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosShift"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            default: components["responses"]["Error"];
+        };
+    };
+    posShiftReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statement */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosShiftReport"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    posDayEnd: {
+        parameters: {
+            query: {
+                /** @description The business date */
+                date: string;
+            };
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosDayEnd"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    pricePosCart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PosCartInput"];
+            };
+        };
+        responses: {
+            /** @description The priced cart */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosPricedCart"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listPosStoreSales: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page (opaque) */
+                cursor?: components["parameters"]["Cursor"];
+                register_id?: string;
+                cashier_id?: string;
+                member_id?: string;
+                /** @description RFC 3339 time (inclusive) */
+                from?: string;
+                /** @description RFC 3339 time (exclusive) */
+                to?: string;
+                tender?: string;
+                status?: "completed" | "voided";
+                /** @description Only `true` filters */
+                flagged?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of sales */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosSaleList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    createPosSale: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The register's device credential (`rgt_` and 43 base64url characters), from creating or
+                 *     re-keying the register. Missing, malformed, unknown or another store's: 401
+                 *     `pos.register_unauthenticated`; a revoked register's: 403 `pos.register_revoked`.
+                 */
+                "X-Register-Token": components["parameters"]["RegisterToken"];
+                /**
+                 * @description Stripe's semantics, scoped to the calling user and kept 24 hours: a retry
+                 *     with the same key, method, path and body replays the first response
+                 *     (header `Idempotent-Replayed: true`); the same key with another request is
+                 *     409 `idempotency.key_reused`. A request that failed (4xx/5xx) stores
+                 *     nothing, so its retry runs again. 400 `idempotency.key_invalid` for a key
+                 *     over 255 characters or with control characters.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PosSaleInput"];
+            };
+        };
+        responses: {
+            /** @description The sale */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosSale"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPosSale: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sale */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosSale"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPosReceipt: {
+        parameters: {
+            query?: {
+                format?: "json" | "text";
+            };
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The receipt */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosReceipt"];
+                    "text/plain": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    voidPosSale: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The register's device credential (`rgt_` and 43 base64url characters), from creating or
+                 *     re-keying the register. Missing, malformed, unknown or another store's: 401
+                 *     `pos.register_unauthenticated`; a revoked register's: 403 `pos.register_revoked`.
+                 */
+                "X-Register-Token": components["parameters"]["RegisterToken"];
+                /**
+                 * @description Stripe's semantics, scoped to the calling user and kept 24 hours: a retry
+                 *     with the same key, method, path and body replays the first response
+                 *     (header `Idempotent-Replayed: true`); the same key with another request is
+                 *     409 `idempotency.key_reused`. A request that failed (4xx/5xx) stores
+                 *     nothing, so its retry runs again. 400 `idempotency.key_invalid` for a key
+                 *     over 255 characters or with control characters.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PosVoidInput"];
+            };
+        };
+        responses: {
+            /** @description The void */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosReturn"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listPosSaleEinvoices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invoices */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosEinvoiceList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPosSaleByReceipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+                /** @description The receipt number (`R000123` live, `F000045` offline); over 20 characters is 404 */
+                receipt_no: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sale */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosSale"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    createPosPayment: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The register's device credential (`rgt_` and 43 base64url characters), from creating or
+                 *     re-keying the register. Missing, malformed, unknown or another store's: 401
+                 *     `pos.register_unauthenticated`; a revoked register's: 403 `pos.register_revoked`.
+                 */
+                "X-Register-Token": components["parameters"]["RegisterToken"];
+            };
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PosPaymentInput"];
+            };
+        };
+        responses: {
+            /** @description Approved */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosPayment"];
+                };
+            };
+            /** @description Pending: ask again */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosPayment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentDeclined"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPosPayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The payment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosPayment"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    cancelPosPayment: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The register's device credential (`rgt_` and 43 base64url characters), from creating or
+                 *     re-keying the register. Missing, malformed, unknown or another store's: 401
+                 *     `pos.register_unauthenticated`; a revoked register's: 403 `pos.register_revoked`.
+                 */
+                "X-Register-Token": components["parameters"]["RegisterToken"];
+            };
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The payment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosPayment"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Error"];
+        };
+    };
+    createPosReturn: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The register's device credential (`rgt_` and 43 base64url characters), from creating or
+                 *     re-keying the register. Missing, malformed, unknown or another store's: 401
+                 *     `pos.register_unauthenticated`; a revoked register's: 403 `pos.register_revoked`.
+                 */
+                "X-Register-Token": components["parameters"]["RegisterToken"];
+                /**
+                 * @description Stripe's semantics, scoped to the calling user and kept 24 hours: a retry
+                 *     with the same key, method, path and body replays the first response
+                 *     (header `Idempotent-Replayed: true`); the same key with another request is
+                 *     409 `idempotency.key_reused`. A request that failed (4xx/5xx) stores
+                 *     nothing, so its retry runs again. 400 `idempotency.key_invalid` for a key
+                 *     over 255 characters or with control characters.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PosReturnInput"];
+            };
+        };
+        responses: {
+            /** @description The return */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosReturn"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPosReturn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The return */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosReturn"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    uploadPosOfflineBatch: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The register's device credential (`rgt_` and 43 base64url characters), from creating or
+                 *     re-keying the register. Missing, malformed, unknown or another store's: 401
+                 *     `pos.register_unauthenticated`; a revoked register's: 403 `pos.register_revoked`.
+                 */
+                "X-Register-Token": components["parameters"]["RegisterToken"];
+                /**
+                 * @description Stripe's semantics, scoped to the calling user and kept 24 hours: a retry
+                 *     with the same key, method, path and body replays the first response
+                 *     (header `Idempotent-Replayed: true`); the same key with another request is
+                 *     409 `idempotency.key_reused`. A request that failed (4xx/5xx) stores
+                 *     nothing, so its retry runs again. 400 `idempotency.key_invalid` for a key
+                 *     over 255 characters or with control characters.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PosOfflineBatchInput"];
+            };
+        };
+        responses: {
+            /** @description What became of each sale */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosOfflineBatchResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listPosOfflineSales: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: components["parameters"]["Limit"];
+                register_id?: string;
+                status?: "accepted" | "flagged" | "reviewed";
+            };
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The queue */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosOfflineQueue"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    reviewPosOfflineSale: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store; outside the caller's scope (or another chain's) 404 `stores.not_found`. */
+                store_id: components["parameters"]["PosStoreId"];
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Reviewed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
     };

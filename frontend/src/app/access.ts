@@ -43,6 +43,27 @@ export const accessRules = {
   'transfers.approve': (me: Me) => writable(me) && holds(me, 'transfers:approve'),
   'reports.read': (me: Me) => holds(me, 'reports:read'),
   'inventorySettings.write': (me: Me) => writable(me) && chainWide(me, 'settings:write'),
+  // Members: the console's member pages are HQ's (the API lists and changes members chain-wide only;
+  // the tills look members up per store). Exports stay open while the chain is read-only.
+  'members.read': (me: Me) => chainWide(me, 'members:read'),
+  'members.write': (me: Me) => writable(me) && chainWide(me, 'members:write'),
+  'members.pii': (me: Me) => chainWide(me, 'members:pii'),
+  'members.export': (me: Me) => chainWide(me, 'members:export') && chainWide(me, 'members:pii'),
+  'members.exportOne': (me: Me) => chainWide(me, 'members:export'),
+  'members.erase': (me: Me) => writable(me) && chainWide(me, 'members:pii'),
+  // Finance: statements for whoever holds finance:read somewhere (a store's figures); manual entries
+  // and rules chain-wide; approvals need finance:approve chain-wide.
+  'finance.read': (me: Me) => holds(me, 'finance:read'),
+  // Whole books (journal, periods, chart, settlements): HQ's finance, or a franchisee's own users.
+  'finance.books': (me: Me) => chainWide(me, 'finance:read') || (holds(me, 'finance:read') && me.user.franchisee_id !== null),
+  'finance.readChain': (me: Me) => chainWide(me, 'finance:read'),
+  'finance.write': (me: Me) => writable(me) && chainWide(me, 'finance:write'),
+  'finance.approve': (me: Me) => writable(me) && chainWide(me, 'finance:approve'),
+  // The till keeps selling while the chain is read-only (the API lets sales through).
+  'pos.sell': (me: Me) => holds(me, 'pos:sell'),
+  'pos.registers': (me: Me) => writable(me) && holds(me, 'shifts:manage'),
+  'pos.refund': (me: Me) => holds(me, 'pos:refund'),
+  'pos.void': (me: Me) => holds(me, 'pos:void'),
 } satisfies Record<string, (me: Me) => boolean>;
 
 export type AccessKey = keyof typeof accessRules;

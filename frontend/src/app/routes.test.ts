@@ -15,12 +15,14 @@ describe('the menu follows /me', () => {
       [
         ...['/catalog', '/catalog/products', '/catalog/categories', '/catalog/brands', '/catalog/units', '/catalog/imports', '/catalog/labels'],
         ...['/inventory', '/inventory/stock', '/inventory/movements', '/inventory/alerts', '/inventory/stocktakes', '/inventory/transfers', '/inventory/analysis', '/inventory/settings'],
-        ...['/org', '/org/stores', '/org/franchisees', '/staff', '/staff/users', '/staff/roles', '/staff/audit-log', '/billing', '/onboarding'],
+        ...['/members', '/members/list', '/members/tiers', '/members/points-rule'],
+        ...['/finance', '/finance/statements', '/finance/journal', '/finance/manual-entries', '/finance/periods', '/finance/accounts', '/finance/entities', '/finance/rules', '/finance/settlements'],
+        ...['/pos', '/org', '/org/stores', '/org/franchisees', '/staff', '/staff/users', '/staff/roles', '/staff/audit-log', '/billing', '/onboarding'],
       ],
     ],
-    ['store_manager', [...['/catalog', '/catalog/products', '/catalog/categories', '/catalog/brands', '/catalog/units', '/catalog/labels'], ...['/inventory', '/inventory/stock', '/inventory/movements', '/inventory/alerts', '/inventory/stocktakes', '/inventory/transfers', '/inventory/analysis', '/inventory/settings'], '/org', '/org/stores', '/staff', '/staff/users', '/staff/roles']],
-    ['franchisee', [...['/catalog', '/catalog/products', '/catalog/categories', '/catalog/brands', '/catalog/units', '/catalog/labels'], ...['/inventory', '/inventory/stock', '/inventory/movements', '/inventory/alerts', '/inventory/stocktakes', '/inventory/transfers', '/inventory/analysis', '/inventory/settings'], '/org', '/org/stores', '/staff', '/staff/users', '/staff/roles']],
-    ['cashier', [...['/catalog', '/catalog/products', '/catalog/categories', '/catalog/brands', '/catalog/units', '/catalog/labels'], ...['/inventory', '/inventory/stock', '/inventory/movements', '/inventory/alerts', '/inventory/stocktakes', '/inventory/transfers', '/inventory/settings'], '/org', '/org/stores']],
+    ['store_manager', [...['/catalog', '/catalog/products', '/catalog/categories', '/catalog/brands', '/catalog/units', '/catalog/labels'], ...['/inventory', '/inventory/stock', '/inventory/movements', '/inventory/alerts', '/inventory/stocktakes', '/inventory/transfers', '/inventory/analysis', '/inventory/settings'], '/finance', '/finance/statements', '/pos', '/org', '/org/stores', '/staff', '/staff/users', '/staff/roles']],
+    ['franchisee', [...['/catalog', '/catalog/products', '/catalog/categories', '/catalog/brands', '/catalog/units', '/catalog/labels'], ...['/inventory', '/inventory/stock', '/inventory/movements', '/inventory/alerts', '/inventory/stocktakes', '/inventory/transfers', '/inventory/analysis', '/inventory/settings'], '/finance', '/finance/statements', '/pos', '/org', '/org/stores', '/staff', '/staff/users', '/staff/roles']],
+    ['cashier', [...['/catalog', '/catalog/products', '/catalog/categories', '/catalog/brands', '/catalog/units', '/catalog/labels'], ...['/inventory', '/inventory/stock', '/inventory/movements', '/inventory/alerts', '/inventory/stocktakes', '/inventory/transfers', '/inventory/settings'], '/pos', '/org', '/org/stores']],
   ] as const)('%s sees %j', (role, paths) => {
     expect(menuPaths(visibleMenu(consoleRoutes, computeAccess(meFor(role))))).toEqual(paths);
   });
@@ -34,6 +36,32 @@ describe('the menu follows /me', () => {
     expect(firstPage(consoleRoutes, computeAccess(meFor('cashier')))).toBe('/catalog/products');
     const nobody = { ...meFor('cashier'), permissions: [] };
     expect(firstPage(consoleRoutes, computeAccess(nobody))).toBeUndefined();
+  });
+});
+
+describe('members and finance follow /me', () => {
+  it('keeps the member pages and HQ finance chain-wide, and gives a franchisee’s users their books', () => {
+    const manager = computeAccess(meFor('store_manager'));
+    expect(manager['members.read']).toBe(false); // tills look members up per store; the console's list is HQ's
+    expect(manager['finance.read']).toBe(true);
+    expect(manager['finance.books']).toBe(false);
+    const base = meFor('franchisee');
+    const own = computeAccess({ ...base, user: { ...base.user, franchisee_id: '0190f5a4-0000-7000-8000-0000000000ff' } });
+    expect(own['finance.books']).toBe(true);
+    expect(own['finance.readChain']).toBe(false);
+    expect(own['finance.approve']).toBe(false);
+    const admin = computeAccess(meFor('hq_admin'));
+    expect([admin['members.export'], admin['finance.write'], admin['finance.approve']]).toEqual([true, true, true]);
+  });
+
+  it('keeps exports open and writes closed in a read-only chain', () => {
+    const access = computeAccess(meFor('hq_admin', { read_only: true, access: 'read_only', status: 'canceled' }));
+    expect(access['members.export']).toBe(true);
+    expect(access['members.exportOne']).toBe(true);
+    expect(access['members.write']).toBe(false);
+    expect(access['members.erase']).toBe(false);
+    expect(access['finance.write']).toBe(false);
+    expect(access['finance.read']).toBe(true);
   });
 });
 

@@ -1,8 +1,11 @@
 import {
+  AccountBookOutlined,
   AppstoreOutlined,
   AuditOutlined,
   DatabaseOutlined,
+  IdcardOutlined,
   CreditCardOutlined,
+  DesktopOutlined,
   RocketOutlined,
   SafetyCertificateOutlined,
   ShopOutlined,
@@ -30,6 +33,8 @@ export interface ConsoleRoute {
   access?: AccessKey;
   page?: LazyExoticComponent<ComponentType>;
   hideInMenu?: boolean;
+  /** fullScreen: drawn without the console's menu and header (the till); "/" never leads there. */
+  fullScreen?: boolean;
   children?: ConsoleRoute[];
 }
 
@@ -91,6 +96,81 @@ export const consoleRoutes: ConsoleRoute[] = [
     ],
   },
   // ── members, promotions, purchasing, finance, POS go here ──
+  {
+    path: '/members',
+    title: 'members:menu.group',
+    icon: <IdcardOutlined />,
+    children: [
+      { path: '/members/list', title: 'members:menu.members', access: 'members.read', page: lazy(() => import('../pages/members/member-list')) },
+      {
+        path: '/members/import',
+        title: 'members:menu.import',
+        access: 'members.write',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/members/member-import')),
+      },
+      {
+        path: '/members/:id',
+        title: 'members:menu.memberDetail',
+        access: 'members.read',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/members/member-detail')),
+      },
+      { path: '/members/tiers', title: 'members:menu.tiers', access: 'members.read', page: lazy(() => import('../pages/members/tiers')) },
+      { path: '/members/points-rule', title: 'members:menu.pointsRule', access: 'members.read', page: lazy(() => import('../pages/members/points-rule')) },
+    ],
+  },
+  // ── promotions, purchasing go here ──
+  {
+    path: '/finance',
+    title: 'finance:menu.group',
+    icon: <AccountBookOutlined />,
+    children: [
+      { path: '/finance/statements', title: 'finance:menu.statements', access: 'finance.read', page: lazy(() => import('../pages/finance/statements')) },
+      { path: '/finance/journal', title: 'finance:menu.journal', access: 'finance.books', page: lazy(() => import('../pages/finance/journal')) },
+      {
+        path: '/finance/journal/:id',
+        title: 'finance:menu.entryDetail',
+        access: 'finance.books',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/finance/entry-detail')),
+      },
+      {
+        path: '/finance/manual-entries',
+        title: 'finance:menu.manualEntries',
+        access: 'finance.readChain',
+        page: lazy(() => import('../pages/finance/manual-entries')),
+      },
+      {
+        path: '/finance/manual-entries/new',
+        title: 'finance:menu.manualEntryNew',
+        access: 'finance.write',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/finance/manual-entry-new')),
+      },
+      {
+        path: '/finance/manual-entries/:id',
+        title: 'finance:menu.manualEntryDetail',
+        access: 'finance.readChain',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/finance/manual-entry-detail')),
+      },
+      { path: '/finance/periods', title: 'finance:menu.periods', access: 'finance.books', page: lazy(() => import('../pages/finance/periods')) },
+      { path: '/finance/accounts', title: 'finance:menu.accounts', access: 'finance.books', page: lazy(() => import('../pages/finance/accounts')) },
+      { path: '/finance/entities', title: 'finance:menu.entities', access: 'finance.books', page: lazy(() => import('../pages/finance/entities')) },
+      { path: '/finance/rules', title: 'finance:menu.rules', access: 'finance.readChain', page: lazy(() => import('../pages/finance/rules')) },
+      { path: '/finance/settlements', title: 'finance:menu.settlements', access: 'finance.books', page: lazy(() => import('../pages/finance/settlements')) },
+      {
+        path: '/finance/settlements/:id',
+        title: 'finance:menu.settlementDetail',
+        access: 'finance.books',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/finance/settlement-detail')),
+      },
+    ],
+  },
+  // ── POS goes here ──
+  { path: '/pos', title: 'till:menu.till', icon: <DesktopOutlined />, access: 'pos.sell', fullScreen: true, page: lazy(() => import('../pages/till/pos')) },
   {
     path: '/org',
     title: 'org:menu.group',
@@ -199,11 +279,17 @@ export function pageRoutes(routes: ConsoleRoute[]): ConsoleRoute[] {
 /** firstPage: where "/" leads — the first menu page the user may open. */
 export function firstPage(routes: ConsoleRoute[], access: AccessMap): string | undefined {
   for (const route of visibleMenu(routes, access)) {
+    if (route.fullScreen) continue;
     if (route.page) return route.path;
     const child = route.children && firstPage(route.children, access);
     if (child) return child;
   }
   return undefined;
+}
+
+/** isFullScreen: the path is a page drawn without the console's layout. */
+export function isFullScreen(pathname: string): boolean {
+  return pageRoutes(consoleRoutes).some((r) => r.fullScreen && r.path === pathname);
 }
 
 /** findPage: the page entry for a path of the table ("/org/stores"), if it exists and is allowed. */

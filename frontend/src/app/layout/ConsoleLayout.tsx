@@ -6,7 +6,7 @@ import { Suspense, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { api, tokens } from '../../api/client';
-import { consoleRoutes, visibleMenu, type ConsoleRoute } from '../routes';
+import { consoleRoutes, isFullScreen, visibleMenu, type ConsoleRoute } from '../routes';
 import { useSession } from '../session';
 import { BillingBanner } from './BillingBanner';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -43,6 +43,15 @@ export function ConsoleLayout() {
   const location = useLocation();
   const logout = useLogout();
   const menu = useMemo(() => toMenu(visibleMenu(consoleRoutes, access), t), [access, t]);
+
+  // A full-screen page (the till) has the session but not the menu and header.
+  if (isFullScreen(location.pathname)) {
+    return (
+      <Suspense fallback={<Spin style={{ display: 'block', margin: '96px auto' }} />}>
+        <Outlet />
+      </Suspense>
+    );
+  }
 
   return (
     <ProLayout

@@ -57,6 +57,8 @@ export default {
       chain_profile: { title: 'Complete the chain profile', description: 'Name, format, time zone and currency.', action: 'Complete' },
       first_store: { title: 'Open the first store', description: 'A direct or franchise store; tills and stock belong to stores.', action: 'New store' },
       import_products: { title: 'Import products', description: 'Products, barcodes and prices from Excel or CSV.', action: 'Import products' },
+      receive_stock: { title: 'Receive the first stock', description: 'Goods into a store, with their cost; the ledger follows.', action: 'Receive stock' },
+      first_sale: { title: 'Make the first sale', description: 'Register a till in a store, open a shift and sell.', action: 'Open the till' },
       import_members: { title: 'Import members', description: 'Your members with their points and stored value.', action: 'Import members' },
       invite_staff: { title: 'Invite staff', description: 'Accounts for managers and cashiers, with their stores.', action: 'Invite staff' },
       choose_plan: { title: 'Choose a plan', description: 'Before the trial ends, so the account stays writable.', action: 'See plans' },

@@ -57,6 +57,8 @@ export default {
       chain_profile: { title: '完善连锁资料', description: '连锁名称、业态、时区与币种。', action: '去完善' },
       first_store: { title: '开设第一家门店', description: '新建直营或加盟门店，收银和库存都以门店为单位。', action: '新建门店' },
       import_products: { title: '导入商品', description: '从 Excel 或 CSV 批量导入商品、条码和价格。', action: '导入商品' },
+      receive_stock: { title: '首次入库', description: '商品入库到门店并记录成本，账务自动生成。', action: '入库' },
+      first_sale: { title: '完成第一笔销售', description: '在门店注册收银机、开班并收银。', action: '打开收银台' },
       import_members: { title: '导入会员', description: '把现有会员及其积分、储值导入系统。', action: '导入会员' },
       invite_staff: { title: '邀请员工', description: '为店长、收银员等开通账号并分配门店。', action: '邀请员工' },
       choose_plan: { title: '选择套餐', description: '试用结束前选择套餐，避免账户变为只读。', action: '查看套餐' },

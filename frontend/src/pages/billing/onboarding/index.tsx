@@ -17,6 +17,8 @@ const stepScreens: Record<OnboardingStepKey, string | undefined> = {
   chain_profile: undefined,
   first_store: '/org/stores',
   import_products: '/catalog/products',
+  receive_stock: '/inventory/stock',
+  first_sale: '/pos',
   import_members: '/members',
   invite_staff: '/staff/users',
   choose_plan: '/billing',
