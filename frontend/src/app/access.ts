@@ -30,6 +30,26 @@ export const accessRules = {
   'billing.read': (me: Me) => chainWide(me, 'billing:read'),
   'billing.write': (me: Me) => chainWide(me, 'billing:write'),
   'onboarding.write': (me: Me) => writable(me) && chainWide(me, 'settings:write'),
+  // The dashboard: the API scopes it to the stores where reports:read is held.
+  'dashboard.read': (me: Me) => holds(me, 'reports:read'),
+  // Promotions: cashiers hold promotions:read to price at the till, but the
+  // console's promotion screens are for those who run them — HQ (chain-wide
+  // read) and franchisees (their own, with promotions:write).
+  'promotions.read': (me: Me) => chainWide(me, 'promotions:read') || holds(me, 'promotions:write'),
+  'promotions.write': (me: Me) => writable(me) && holds(me, 'promotions:write'),
+  'promotions.settings': (me: Me) => chainWide(me, 'promotions:read'),
+  'promotions.settingsWrite': (me: Me) => writable(me) && chainWide(me, 'promotions:write'),
+  // Coupon batches and coupons are HQ's (chain-wide) only.
+  'coupons.read': (me: Me) => chainWide(me, 'promotions:read'),
+  'coupons.write': (me: Me) => writable(me) && chainWide(me, 'promotions:write'),
+  // The POS back office. The POS keeps working while the chain is
+  // read-only (billing exempts it), so its writes do not ask writable().
+  'pos.manage': (me: Me) => holds(me, 'shifts:manage'),
+  'pos.sales': (me: Me) => holds(me, 'reports:read'),
+  'pos.settings': (me: Me) => holds(me, 'shifts:manage') || chainWide(me, 'settings:write'),
+  'pos.settingsWrite': (me: Me) => chainWide(me, 'settings:write'),
+  // The approval PIN matters to whoever may approve at a till.
+  'pos.approvalPin': (me: Me) => ['pos:refund', 'pos:void', 'pos:price_override'].some((p) => holds(me, p)),
 } satisfies Record<string, (me: Me) => boolean>;
 
 export type AccessKey = keyof typeof accessRules;

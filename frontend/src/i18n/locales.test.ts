@@ -12,7 +12,7 @@ describe('locale files', () => {
   const en = resources.en ?? {};
 
   it('are found for the shell and every module', () => {
-    expect(Object.keys(zh).sort()).toEqual(['audit', 'auth', 'authz', 'billing', 'common', 'org', 'users']);
+    expect(Object.keys(zh).sort()).toEqual(['audit', 'auth', 'authz', 'billing', 'common', 'dashboard', 'org', 'pos', 'promotions', 'users']);
   });
 
   it.each(Object.keys(zh))('%s: English has exactly the Chinese ids', (namespace) => {
