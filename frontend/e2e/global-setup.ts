@@ -62,6 +62,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     CONSOLE_DIR: consoleDir,
     LOG_LEVEL: 'warn',
     JOB_WORKERS: '1',
+    // The sign-in limits count in the shared Redis across runs (and across
+    // worktrees running their suites at once): the suite signs the same demo
+    // users in many times, as the API tests do (api/apitest).
+    LOGIN_LIMIT_PER_IP: '100000',
+    LOGIN_LIMIT_PER_ACCOUNT: '1000',
     BILLING_SUCCESS_URL: `${origin}/billing?checkout=success`,
     BILLING_CANCEL_URL: `${origin}/billing?checkout=canceled`,
     BILLING_PORTAL_RETURN_URL: `${origin}/billing`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PosDashboard } from '../../api/types';
-import { byStore, byStoreOption, compare, figures, hourly, hourlyOption, topProductsOption } from './mapping';
+import { byStore, byStoreOption, compare, figures, hourly, hourlyOption, normalize, topProductsOption } from './mapping';
 
 const dashboard = (over: Partial<PosDashboard> = {}): PosDashboard => ({
   today: '2026-03-02',
@@ -60,7 +60,7 @@ describe('the chart options', () => {
     expect(option.xAxis.data).toEqual(['人民广场店', '徐家汇店']);
     expect(option.series[0]?.data).toEqual([100000, 23456]);
     expect(option.series[1]?.data).toEqual([30, 10]);
-    expect(option.yAxis[0]?.axisLabel.formatter(123400)).toBe('¥1,234');
+    expect(hourlyOption(dashboard(), labels).yAxis.axisLabel.formatter(123400)).toBe('¥1,234');
     expect(option.tooltip.formatter([{ seriesName: '销售额', value: 23456, axisValueLabel: '徐家汇店', marker: '' }])).toBe('徐家汇店<br/>销售额：¥234.56');
     expect(hourlyOption(dashboard(), labels).series[0]?.data[18]).toBe(100000);
   });
@@ -71,5 +71,18 @@ describe('the chart options', () => {
     expect(option.yAxis.data.at(-1)).toBe('商品11');
     expect(option.series[0]?.data.at(-1)).toBe(1200);
     expect(option.tooltip.formatter([{ dataIndex: 9 }])).toBe('商品11<br/>销售额：¥12.00<br/>销量：12');
+  });
+});
+
+describe('an empty day', () => {
+  it('takes the null lists the server sends for a day without sales as empty', () => {
+    const empty = normalize({ ...dashboard({ sales: 0, orders: 0, same_day_last_week: 0 }), sales_by_store: null, top_products: null, sales_by_hour: null } as unknown as PosDashboard);
+    expect(hourly(empty)).toEqual(Array.from({ length: 24 }, () => 0));
+    expect(byStoreOption(empty, labels).series[0]?.data).toEqual([]);
+    expect(topProductsOption(empty, labels).yAxis.data).toEqual([]);
+    expect(figures(empty).sales).toMatchObject({ percent: null, trend: 'flat' });
+    // An all-zero axis gets fractional ticks from ECharts: blank, never a crash.
+    expect(hourlyOption(empty, labels).yAxis.axisLabel.formatter(0.2)).toBe('');
+    expect(hourlyOption(empty, labels).yAxis.axisLabel.formatter(0)).toBe('¥0');
   });
 });

@@ -6,6 +6,14 @@ import { formatQuantity } from '../../lib/quantity';
 // ECharts options. Chart values stay integer fen (the axis and tooltips
 // format them with formatMoney), so no amount is ever divided by a float.
 
+/**
+ * normalize: the lists as arrays. The server sends `null` for an empty list
+ * (a day without sales) although the schema says array (API-GAPS).
+ */
+export function normalize(d: PosDashboard): PosDashboard {
+  return { ...d, sales_by_store: d.sales_by_store ?? [], top_products: d.top_products ?? [], sales_by_hour: d.sales_by_hour ?? [] };
+}
+
 export type Trend = 'up' | 'down' | 'flat';
 
 export interface Comparison {
@@ -69,14 +77,17 @@ interface Labels {
   currency: string;
 }
 
-const moneyAxis = (currency: string) => ({ type: 'value' as const, axisLabel: { formatter: (v: number) => formatMoney(v, currency).replace(/\.00$/, '') } });
+/** axisMoney labels a money axis tick; ECharts picks fractional ticks (0.2 fen) on an all-zero axis despite minInterval, so those stay blank. */
+export const axisMoney = (v: number, currency: string) => (Number.isSafeInteger(v) ? formatMoney(v, currency).replace(/\.00$/, '') : '');
+
+const moneyAxis = (currency: string) => ({ type: 'value' as const, minInterval: 1, axisLabel: { formatter: (v: number) => axisMoney(v, currency) } });
 
 /** tooltipMoney formats an axis tooltip's money series and leaves counts as they are. */
 const tooltip = (currency: string, moneySeries: string[]) => ({
   trigger: 'axis' as const,
   formatter: (params: { seriesName: string; value: number; axisValueLabel: string; marker: string }[]) => {
     const head = params[0]?.axisValueLabel ?? '';
-    const rows = params.map((p) => `${p.marker}${p.seriesName}：${moneySeries.includes(p.seriesName) ? formatMoney(p.value, currency) : p.value}`);
+    const rows = params.map((p) => `${p.marker}${p.seriesName}：${moneySeries.includes(p.seriesName) && Number.isSafeInteger(p.value) ? formatMoney(p.value, currency) : p.value}`);
     return [head, ...rows].join('<br/>');
   },
 });

@@ -31,7 +31,7 @@ export function Takings({ takings }: { takings: PosTakings }) {
         size="small"
         rowKey="method"
         pagination={false}
-        dataSource={takings.by_tender}
+        dataSource={takings.by_tender ?? []}
         locale={{ emptyText: t('takings.noTenders') }}
         columns={[
           { title: t('takings.tender'), dataIndex: 'method', render: (m: string) => tenderLabel(t, m) },

@@ -39,7 +39,7 @@ function DayEnd({ storeId }: { storeId: string }) {
         <Spin spinning={report.isFetching}>
           <ProCard title={t('dayEnd.summary')} bordered headerBordered>
             <ProDescriptions column={{ xs: 1, md: 3 }} bordered size="small" style={{ marginBottom: 16 }}>
-              <ProDescriptions.Item label={t('dayEnd.shifts')}>{report.data.shifts.length}</ProDescriptions.Item>
+              <ProDescriptions.Item label={t('dayEnd.shifts')}>{(report.data.shifts ?? []).length}</ProDescriptions.Item>
               <ProDescriptions.Item label={t('dayEnd.openShifts')}>{report.data.open_shifts}</ProDescriptions.Item>
               <ProDescriptions.Item label={t('dayEnd.cashVariance')}><Money fen={report.data.cash_variance} /></ProDescriptions.Item>
             </ProDescriptions>
@@ -66,7 +66,7 @@ function DayEnd({ storeId }: { storeId: string }) {
               size="small"
               rowKey="id"
               pagination={false}
-              dataSource={report.data.shifts}
+              dataSource={report.data.shifts ?? []}
               locale={{ emptyText: t('dayEnd.noShifts') }}
               columns={[
                 { title: t('shifts.status'), dataIndex: 'status', render: (_: unknown, s) => <ShiftStatus status={s.status} /> },

@@ -48,7 +48,7 @@ function Queue({ storeId }: { storeId: string }) {
       dataIndex: 'flags',
       render: (_, e) => (
         <Space size={4} wrap>
-          {e.flags.map((f) => (
+          {(e.flags ?? []).map((f) => (
             <Tag key={f} color="orange">
               {flagLabel(t, f)}
             </Tag>

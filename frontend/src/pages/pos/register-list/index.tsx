@@ -19,7 +19,7 @@ const registerCode = /^[A-Za-z0-9_-]{1,16}$/;
 function TokenOnce({ token, code, onClose }: { token: string | null; code: string; onClose: () => void }) {
   const { t } = useTranslation('pos');
   return (
-    <Modal open={token !== null} title={t('registers.tokenTitle', { code })} onOk={onClose} onCancel={onClose} cancelButtonProps={{ style: { display: 'none' } }} okText={t('registers.tokenDone')} maskClosable={false}>
+    <Modal open={token !== null} title={t('registers.tokenTitle', { code })} onOk={onClose} onCancel={onClose} cancelButtonProps={{ style: { display: 'none' } }} okText={t('registers.tokenDone')} maskClosable={false} destroyOnHidden>
       <Alert type="warning" showIcon message={t('registers.tokenOnce')} style={{ marginBottom: 16 }} />
       <Typography.Paragraph copyable={{ text: token ?? '' }} code data-testid="device-token" style={{ wordBreak: 'break-all' }}>
         {token}

@@ -48,7 +48,7 @@ export default function ReturnDetailPage() {
           size="small"
           rowKey="line_no"
           pagination={false}
-          dataSource={r.lines}
+          dataSource={r.lines ?? []}
           columns={[
             { title: t('returns.lineNo'), dataIndex: 'line_no' },
             { title: t('sales.qty'), dataIndex: 'qty', align: 'right', render: (q: number) => formatQuantity(q) },

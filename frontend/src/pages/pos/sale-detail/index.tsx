@@ -54,7 +54,7 @@ export default function SaleDetailPage() {
         <Space size={4}>
           <Tag color={s.status === 'completed' ? 'green' : 'default'}>{t(`sales.statuses.${s.status}`)}</Tag>
           {s.offline && <Tag>{t('sales.offline')}</Tag>}
-          {s.flags.map((f) => (
+          {(s.flags ?? []).map((f) => (
             <Tag key={f} color="orange">
               {flagLabel(t, f)}
             </Tag>
@@ -90,10 +90,10 @@ export default function SaleDetailPage() {
           rowKey="line_no"
           pagination={false}
           scroll={{ x: 'max-content' }}
-          dataSource={s.lines}
+          dataSource={s.lines ?? []}
           columns={[
             { title: '#', dataIndex: 'line_no', width: 48 },
-            { title: t('sales.item'), dataIndex: 'name', render: (_: unknown, l) => <>{l.name}<br /><Allocations allocations={l.allocations} /></> },
+            { title: t('sales.item'), dataIndex: 'name', render: (_: unknown, l) => <>{l.name}<br /><Allocations allocations={l.allocations ?? []} /></> },
             { title: t('sales.barcode'), dataIndex: 'barcode' },
             { title: t('sales.qty'), dataIndex: 'qty', align: 'right', render: (q: number) => formatQuantity(q) },
             { title: t('sales.listPrice'), dataIndex: 'list_price', align: 'right', render: (v: number) => <Money fen={v} /> },
@@ -117,7 +117,7 @@ export default function SaleDetailPage() {
             size="small"
             rowKey="tender_no"
             pagination={false}
-            dataSource={s.tenders}
+            dataSource={s.tenders ?? []}
             columns={[
               { title: t('takings.tender'), dataIndex: 'method', render: (m: string) => tenderLabel(t, m) },
               { title: t('sales.amount'), dataIndex: 'amount', align: 'right', render: (v: number) => <Money fen={v} /> },
@@ -131,7 +131,7 @@ export default function SaleDetailPage() {
             size="small"
             rowKey={(p) => `${p.promotion_id}-${p.coupon_id ?? ''}`}
             pagination={false}
-            dataSource={s.promotions}
+            dataSource={s.promotions ?? []}
             locale={{ emptyText: t('sales.noPromotions') }}
             columns={[
               { title: t('sales.promotion'), dataIndex: 'name', render: (_: unknown, p) => (en ? p.name_en || p.name : p.name) },

@@ -76,7 +76,7 @@ export default function SaleListPage() {
       search: false,
       render: (_, s) => (
         <Space size={4} wrap>
-          {s.tenders.map((x) => (
+          {(s.tenders ?? []).map((x) => (
             <Tag key={x.tender_no}>{tenderLabel(t, x.method)}</Tag>
           ))}
         </Space>
@@ -108,11 +108,11 @@ export default function SaleListPage() {
       dataIndex: 'flags',
       search: false,
       render: (_, s) =>
-        s.flags.length === 0 ? (
+        (s.flags ?? []).length === 0 ? (
           s.offline ? <Tag>{t('sales.offline')}</Tag> : '—'
         ) : (
           <Space size={4} wrap>
-            {s.flags.map((f) => (
+            {(s.flags ?? []).map((f) => (
               <Tag key={f} color="orange">
                 {flagLabel(t, f)}
               </Tag>

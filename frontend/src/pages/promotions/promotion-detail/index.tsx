@@ -14,6 +14,7 @@ import { formatMoney } from '../../../lib/money';
 import { formatQuantity } from '../../../lib/quantity';
 import { dayjs, formatDateTime } from '../../../lib/time';
 import { useStoreOptions } from '../../org/queries';
+import { axisMoney } from '../../dashboard/mapping';
 import { PromotionForm } from '../PromotionForm';
 import { PromotionStatus } from '../PromotionStatus';
 import { compareSeries, previousPeriod } from '../effect';
@@ -101,7 +102,7 @@ function Effect({ p }: { p: Promotion }) {
             option={{
               tooltip: {
                 trigger: 'axis',
-                valueFormatter: (v: unknown) => (metric === 'discount' && typeof v === 'number' ? formatMoney(v, me.tenant.currency) : String(v)),
+                valueFormatter: (v: unknown) => (metric === 'discount' && Number.isSafeInteger(v) ? formatMoney(v as number, me.tenant.currency) : String(v)),
               },
               legend: { data: [t('effect.thisPeriod'), t('effect.previousPeriod', prev)] },
               grid: { left: 48, right: 16, top: 40, bottom: 32 },
@@ -110,7 +111,7 @@ function Effect({ p }: { p: Promotion }) {
                 type: 'value',
                 name: metric === 'discount' ? t('effect.money') : t('effect.count'),
                 minInterval: 1,
-                axisLabel: metric === 'discount' ? { formatter: (v: number) => formatMoney(v, me.tenant.currency).replace(/\.00$/, '') } : undefined,
+                axisLabel: metric === 'discount' ? { formatter: (v: number) => axisMoney(v, me.tenant.currency) } : undefined,
               },
               series: [
                 { name: t('effect.thisPeriod'), type: 'bar', data: series.current },
@@ -122,7 +123,7 @@ function Effect({ p }: { p: Promotion }) {
             size="small"
             rowKey="date"
             pagination={false}
-            dataSource={e.days}
+            dataSource={e.days ?? []}
             locale={{ emptyText: <Empty description={t('effect.empty')} /> }}
             columns={[
               { title: t('effect.date'), dataIndex: 'date' },
@@ -161,7 +162,7 @@ function OptOuts({ p }: { p: Promotion }) {
             render: (id: string) => (
               <Switch
                 aria-label={t('optOuts.takes')}
-                checked={!p.opted_out.includes(id)}
+                checked={!(p.opted_out ?? []).includes(id)}
                 disabled={p.forced || !can('promotions.write') || optOut.isPending}
                 onChange={async (takes) => {
                   try {
