@@ -16,7 +16,8 @@ const barcode = `${body}${ean13CheckDigit(body)}`;
 const STORE = 'SH001';
 
 async function admin(page: Page) {
-  await signIn(page, 'admin@demo.chainstore.test', '商品');
+  await signIn(page, 'admin@demo.chainstore.test', '经营概况');
+  await openPage(page, '/catalog/products', '商品');
 }
 
 test('the HQ admin creates a product with a SKU, barcode and price and finds it in the list', async ({ page }) => {

@@ -24,7 +24,8 @@ test('a new chain signs up and lands on its onboarding checklist', async ({ page
 });
 
 test('the HQ admin opens a store and finds it in the list', async ({ page }) => {
-  await signIn(page, 'admin@demo.chainstore.test', '商品');
+  // The HQ admin lands on the dashboard (first in the menu), then opens the stores.
+  await signIn(page, 'admin@demo.chainstore.test', '经营概况');
   await openPage(page, '/org/stores', '门店');
   for (const name of adminMenus) await expect(menuItem(page, name)).toBeVisible();
   await menuItem(page, '门店').click();

@@ -13,15 +13,18 @@ describe('the menu follows /me', () => {
     [
       'hq_admin',
       [
+        '/dashboard',
         ...['/catalog', '/catalog/products', '/catalog/categories', '/catalog/brands', '/catalog/units', '/catalog/imports', '/catalog/labels'],
         ...['/inventory', '/inventory/stock', '/inventory/movements', '/inventory/alerts', '/inventory/stocktakes', '/inventory/transfers', '/inventory/analysis', '/inventory/settings'],
         ...['/members', '/members/list', '/members/tiers', '/members/points-rule'],
+        ...['/marketing', '/promotions', '/coupon-batches', '/coupons', '/promotion-settings'],
         ...['/finance', '/finance/statements', '/finance/journal', '/finance/manual-entries', '/finance/periods', '/finance/accounts', '/finance/entities', '/finance/rules', '/finance/settlements'],
+        ...['/pos-admin', '/pos-admin/sales', '/pos-admin/registers', '/pos-admin/shifts', '/pos-admin/day-end', '/pos-admin/offline', '/pos-admin/settings', '/pos-admin/approval-pin'],
         ...['/pos', '/org', '/org/stores', '/org/franchisees', '/staff', '/staff/users', '/staff/roles', '/staff/audit-log', '/billing', '/onboarding'],
       ],
     ],
-    ['store_manager', [...['/catalog', '/catalog/products', '/catalog/categories', '/catalog/brands', '/catalog/units', '/catalog/labels'], ...['/inventory', '/inventory/stock', '/inventory/movements', '/inventory/alerts', '/inventory/stocktakes', '/inventory/transfers', '/inventory/analysis', '/inventory/settings'], '/finance', '/finance/statements', '/pos', '/org', '/org/stores', '/staff', '/staff/users', '/staff/roles']],
-    ['franchisee', [...['/catalog', '/catalog/products', '/catalog/categories', '/catalog/brands', '/catalog/units', '/catalog/labels'], ...['/inventory', '/inventory/stock', '/inventory/movements', '/inventory/alerts', '/inventory/stocktakes', '/inventory/transfers', '/inventory/analysis', '/inventory/settings'], '/finance', '/finance/statements', '/pos', '/org', '/org/stores', '/staff', '/staff/users', '/staff/roles']],
+    ['store_manager', ['/dashboard', ...['/catalog', '/catalog/products', '/catalog/categories', '/catalog/brands', '/catalog/units', '/catalog/labels'], ...['/inventory', '/inventory/stock', '/inventory/movements', '/inventory/alerts', '/inventory/stocktakes', '/inventory/transfers', '/inventory/analysis', '/inventory/settings'], '/finance', '/finance/statements', ...['/pos-admin', '/pos-admin/sales', '/pos-admin/registers', '/pos-admin/shifts', '/pos-admin/day-end', '/pos-admin/offline', '/pos-admin/settings', '/pos-admin/approval-pin'], '/pos', '/org', '/org/stores', '/staff', '/staff/users', '/staff/roles']],
+    ['franchisee', ['/dashboard', ...['/catalog', '/catalog/products', '/catalog/categories', '/catalog/brands', '/catalog/units', '/catalog/labels'], ...['/inventory', '/inventory/stock', '/inventory/movements', '/inventory/alerts', '/inventory/stocktakes', '/inventory/transfers', '/inventory/analysis', '/inventory/settings'], '/marketing', '/promotions', '/finance', '/finance/statements', ...['/pos-admin', '/pos-admin/sales', '/pos-admin/registers', '/pos-admin/shifts', '/pos-admin/day-end', '/pos-admin/offline', '/pos-admin/settings', '/pos-admin/approval-pin'], '/pos', '/org', '/org/stores', '/staff', '/staff/users', '/staff/roles']],
     ['cashier', [...['/catalog', '/catalog/products', '/catalog/categories', '/catalog/brands', '/catalog/units', '/catalog/labels'], ...['/inventory', '/inventory/stock', '/inventory/movements', '/inventory/alerts', '/inventory/stocktakes', '/inventory/transfers', '/inventory/settings'], '/pos', '/org', '/org/stores']],
   ] as const)('%s sees %j', (role, paths) => {
     expect(menuPaths(visibleMenu(consoleRoutes, computeAccess(meFor(role))))).toEqual(paths);
@@ -33,6 +36,7 @@ describe('the menu follows /me', () => {
   });
 
   it('leads "/" to the first page the user may open', () => {
+    expect(firstPage(consoleRoutes, computeAccess(meFor('hq_admin')))).toBe('/dashboard');
     expect(firstPage(consoleRoutes, computeAccess(meFor('cashier')))).toBe('/catalog/products');
     const nobody = { ...meFor('cashier'), permissions: [] };
     expect(firstPage(consoleRoutes, computeAccess(nobody))).toBeUndefined();
@@ -80,11 +84,25 @@ describe('buttons follow /me', () => {
     expect(computeAccess(meFor('cashier'))['inventory.write']).toBe(false);
   });
 
-  it('turns writes off in a read-only chain, except billing', () => {
+  it('keeps the promotion screens from a cashier, who holds promotions:read only to price at the till', () => {
+    const cashier = computeAccess(meFor('cashier'));
+    expect(meFor('cashier').permissions).toContain('promotions:read');
+    expect(cashier['promotions.read']).toBe(false);
+    expect(cashier['pos.manage']).toBe(false);
+    expect(cashier['dashboard.read']).toBe(false);
+    const franchisee = computeAccess(meFor('franchisee'));
+    expect(franchisee['promotions.read']).toBe(true);
+    expect(franchisee['coupons.read']).toBe(false);
+    expect(franchisee['pos.settingsWrite']).toBe(false);
+  });
+
+  it('turns writes off in a read-only chain, except billing and the POS', () => {
     const access = computeAccess(meFor('hq_admin', { read_only: true, access: 'read_only', status: 'canceled' }));
     expect(access['stores.create']).toBe(false);
     expect(access['users.write']).toBe(false);
     expect(access['stores.read']).toBe(true);
     expect(access['billing.write']).toBe(true);
+    expect(access['promotions.write']).toBe(false);
+    expect(access['pos.manage']).toBe(true);
   });
 });

@@ -5,7 +5,9 @@ import {
   DatabaseOutlined,
   IdcardOutlined,
   CreditCardOutlined,
+  DashboardOutlined,
   DesktopOutlined,
+  GiftOutlined,
   RocketOutlined,
   SafetyCertificateOutlined,
   ShopOutlined,
@@ -39,7 +41,15 @@ export interface ConsoleRoute {
 }
 
 export const consoleRoutes: ConsoleRoute[] = [
-  // ── dashboard goes here ──
+  // In the order of the table's comment: dashboard, catalog, inventory, members, promotions,
+  // (purchasing goes after promotions), finance, POS, then the chain's own pages.
+  {
+    path: '/dashboard',
+    title: 'dashboard:menu.dashboard',
+    icon: <DashboardOutlined />,
+    access: 'dashboard.read',
+    page: lazy(() => import('../pages/dashboard/overview')),
+  },
   {
     path: '/catalog',
     title: 'catalog:menu.group',
@@ -95,7 +105,6 @@ export const consoleRoutes: ConsoleRoute[] = [
       { path: '/inventory/settings', title: 'inventory:menu.settings', access: 'inventory.read', page: lazy(() => import('../pages/inventory/settings')) },
     ],
   },
-  // ── members, promotions, purchasing, finance, POS go here ──
   {
     path: '/members',
     title: 'members:menu.group',
@@ -120,7 +129,41 @@ export const consoleRoutes: ConsoleRoute[] = [
       { path: '/members/points-rule', title: 'members:menu.pointsRule', access: 'members.read', page: lazy(() => import('../pages/members/points-rule')) },
     ],
   },
-  // ── promotions, purchasing go here ──
+  {
+    path: '/marketing',
+    title: 'promotions:menu.group',
+    icon: <GiftOutlined />,
+    children: [
+      { path: '/promotions', title: 'promotions:menu.promotions', access: 'promotions.read', page: lazy(() => import('../pages/promotions/promotion-list')) },
+      {
+        path: '/promotions/:id',
+        title: 'promotions:menu.promotionDetail',
+        access: 'promotions.read',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/promotions/promotion-detail')),
+      },
+      {
+        path: '/coupon-batches',
+        title: 'promotions:menu.couponBatches',
+        access: 'coupons.read',
+        page: lazy(() => import('../pages/promotions/coupon-batch-list')),
+      },
+      {
+        path: '/coupon-batches/:id',
+        title: 'promotions:menu.couponBatchDetail',
+        access: 'coupons.read',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/promotions/coupon-batch-detail')),
+      },
+      { path: '/coupons', title: 'promotions:menu.coupons', access: 'coupons.read', page: lazy(() => import('../pages/promotions/coupon-list')) },
+      {
+        path: '/promotion-settings',
+        title: 'promotions:menu.settings',
+        access: 'promotions.settings',
+        page: lazy(() => import('../pages/promotions/settings')),
+      },
+    ],
+  },
   {
     path: '/finance',
     title: 'finance:menu.group',
@@ -169,7 +212,46 @@ export const consoleRoutes: ConsoleRoute[] = [
       },
     ],
   },
-  // ── POS goes here ──
+  {
+    path: '/pos-admin',
+    title: 'pos:menu.group',
+    icon: <DesktopOutlined />,
+    children: [
+      { path: '/pos-admin/sales', title: 'pos:menu.sales', access: 'pos.sales', page: lazy(() => import('../pages/pos/sale-list')) },
+      {
+        path: '/pos-admin/stores/:storeId/sales/:id',
+        title: 'pos:menu.saleDetail',
+        access: 'pos.sales',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/pos/sale-detail')),
+      },
+      {
+        path: '/pos-admin/stores/:storeId/returns/:id',
+        title: 'pos:menu.returnDetail',
+        access: 'pos.manage',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/pos/return-detail')),
+      },
+      { path: '/pos-admin/registers', title: 'pos:menu.registers', access: 'pos.manage', page: lazy(() => import('../pages/pos/register-list')) },
+      { path: '/pos-admin/shifts', title: 'pos:menu.shifts', access: 'pos.manage', page: lazy(() => import('../pages/pos/shift-list')) },
+      {
+        path: '/pos-admin/stores/:storeId/shifts/:id',
+        title: 'pos:menu.shiftDetail',
+        access: 'pos.manage',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/pos/shift-detail')),
+      },
+      { path: '/pos-admin/day-end', title: 'pos:menu.dayEnd', access: 'pos.manage', page: lazy(() => import('../pages/pos/day-end')) },
+      { path: '/pos-admin/offline', title: 'pos:menu.offline', access: 'pos.manage', page: lazy(() => import('../pages/pos/offline-queue')) },
+      { path: '/pos-admin/settings', title: 'pos:menu.settings', access: 'pos.settings', page: lazy(() => import('../pages/pos/settings')) },
+      {
+        path: '/pos-admin/approval-pin',
+        title: 'pos:menu.approvalPin',
+        access: 'pos.approvalPin',
+        page: lazy(() => import('../pages/pos/approval-pin')),
+      },
+    ],
+  },
   { path: '/pos', title: 'till:menu.till', icon: <DesktopOutlined />, access: 'pos.sell', fullScreen: true, page: lazy(() => import('../pages/till/pos')) },
   {
     path: '/org',

@@ -62,7 +62,7 @@ export default function PriceLabelsPage() {
       enabled: !!storeId,
     })),
   });
-  const promotions = useStorePromotions(storeId, can('promotions.read'));
+  const promotions = useStorePromotions(storeId, can('promotions.prices'));
   const units = useUnits();
   const unitName = new Map((units.data ?? []).map((u) => [u.code, u.name]));
   const loaded = items.map((q) => q.data).filter((i): i is CatalogItem => !!i);
@@ -152,7 +152,7 @@ export default function PriceLabelsPage() {
               },
             ]}
           />
-          {!can('promotions.read') && <Alert style={{ marginTop: 12 }} type="info" showIcon message={t('labels.noPromotions')} />}
+          {!can('promotions.prices') && <Alert style={{ marginTop: 12 }} type="info" showIcon message={t('labels.noPromotions')} />}
         </Card>
         {failed !== undefined && <ErrorResult error={failed} />}
         {sheet.length > 0 && (
