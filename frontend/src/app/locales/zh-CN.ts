@@ -178,7 +178,7 @@ export default {
     },
     pos: {
       register_not_found: '收银机不存在。',
-      register_code_taken: '本店已有同编号的收银机。',
+      register_code_taken: '这家门店已有相同编号的收银机。',
       register_unauthenticated: '本浏览器不是本店的有效收银机，请重新登记。',
       register_revoked: '本收银机已被停用。',
       register_offline_not_allowed: '本收银机未开通离线收银。',
