@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { menuItem, pageTitle, shot, signIn } from './helpers';
+import { menuItem, openPage, pageTitle, shot, signIn } from './helpers';
 
 // The console against the real server and the demo chain (README).
 
@@ -24,7 +24,9 @@ test('a new chain signs up and lands on its onboarding checklist', async ({ page
 });
 
 test('the HQ admin opens a store and finds it in the list', async ({ page }) => {
-  await signIn(page, 'admin@demo.chainstore.test');
+  // The HQ admin lands on the dashboard (first in the menu), then opens the stores.
+  await signIn(page, 'admin@demo.chainstore.test', '经营概况');
+  await openPage(page, '/org/stores', '门店');
   for (const name of adminMenus) await expect(menuItem(page, name)).toBeVisible();
   await menuItem(page, '门店').click();
   await expect(pageTitle(page, '门店')).toBeVisible();
@@ -53,7 +55,8 @@ test('the HQ admin opens a store and finds it in the list', async ({ page }) => 
 });
 
 test('a cashier sees no admin menus, gets the 403 page on a direct URL, and signs out', async ({ page }) => {
-  await signIn(page, 'cashier@demo.chainstore.test', '门店');
+  await signIn(page, 'cashier@demo.chainstore.test', '商品');
+  await openPage(page, '/org/stores', '门店');
   await expect(menuItem(page, '门店')).toBeVisible();
   // The admin test above sees these very items: here they are absent.
   for (const name of adminMenus) await expect(menuItem(page, name)).toHaveCount(0);

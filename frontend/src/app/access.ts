@@ -30,6 +30,20 @@ export const accessRules = {
   'billing.read': (me: Me) => chainWide(me, 'billing:read'),
   'billing.write': (me: Me) => chainWide(me, 'billing:write'),
   'onboarding.write': (me: Me) => writable(me) && chainWide(me, 'settings:write'),
+  // catalog: HQ keeps the catalog (chain-wide catalog:write); every role reads it in its stores.
+  'catalog.read': (me: Me) => holds(me, 'catalog:read'),
+  'catalog.write': (me: Me) => writable(me) && chainWide(me, 'catalog:write'),
+  'catalog.export': (me: Me) => chainWide(me, 'catalog:read'),
+  'prices.write': (me: Me) => writable(me) && chainWide(me, 'prices:write'),
+  // Promotion prices on shelf labels: whoever may see the promotions that price a store's tills.
+  'promotions.prices': (me: Me) => holds(me, 'promotions:read'),
+  // inventory: per store; the API checks the store.
+  'inventory.read': (me: Me) => holds(me, 'inventory:read'),
+  'inventory.write': (me: Me) => writable(me) && holds(me, 'inventory:write'),
+  'stocktake.approve': (me: Me) => writable(me) && holds(me, 'stocktake:approve'),
+  'transfers.approve': (me: Me) => writable(me) && holds(me, 'transfers:approve'),
+  'reports.read': (me: Me) => holds(me, 'reports:read'),
+  'inventorySettings.write': (me: Me) => writable(me) && chainWide(me, 'settings:write'),
   // Members: the console's member pages are HQ's (the API lists and changes members chain-wide only;
   // the tills look members up per store). Exports stay open while the chain is read-only.
   'members.read': (me: Me) => chainWide(me, 'members:read'),
@@ -51,6 +65,26 @@ export const accessRules = {
   'pos.registers': (me: Me) => writable(me) && holds(me, 'shifts:manage'),
   'pos.refund': (me: Me) => holds(me, 'pos:refund'),
   'pos.void': (me: Me) => holds(me, 'pos:void'),
+  // The dashboard: the API scopes it to the stores where reports:read is held.
+  'dashboard.read': (me: Me) => holds(me, 'reports:read'),
+  // Promotions: cashiers hold promotions:read to price at the till, but the
+  // console's promotion screens are for those who run them — HQ (chain-wide
+  // read) and franchisees (their own, with promotions:write).
+  'promotions.read': (me: Me) => chainWide(me, 'promotions:read') || holds(me, 'promotions:write'),
+  'promotions.write': (me: Me) => writable(me) && holds(me, 'promotions:write'),
+  'promotions.settings': (me: Me) => chainWide(me, 'promotions:read'),
+  'promotions.settingsWrite': (me: Me) => writable(me) && chainWide(me, 'promotions:write'),
+  // Coupon batches and coupons are HQ's (chain-wide) only.
+  'coupons.read': (me: Me) => chainWide(me, 'promotions:read'),
+  'coupons.write': (me: Me) => writable(me) && chainWide(me, 'promotions:write'),
+  // The POS back office. The POS keeps working while the chain is
+  // read-only (billing exempts it), so its writes do not ask writable().
+  'pos.manage': (me: Me) => holds(me, 'shifts:manage'),
+  'pos.sales': (me: Me) => holds(me, 'reports:read'),
+  'pos.settings': (me: Me) => holds(me, 'shifts:manage') || chainWide(me, 'settings:write'),
+  'pos.settingsWrite': (me: Me) => chainWide(me, 'settings:write'),
+  // The approval PIN matters to whoever may approve at a till.
+  'pos.approvalPin': (me: Me) => ['pos:refund', 'pos:void', 'pos:price_override'].some((p) => holds(me, p)),
 } satisfies Record<string, (me: Me) => boolean>;
 
 export type AccessKey = keyof typeof accessRules;

@@ -10,10 +10,22 @@ function menuPaths(routes: ConsoleRoute[]): string[] {
 
 describe('the menu follows /me', () => {
   it.each([
-    ['hq_admin', ['/members', '/members/list', '/members/tiers', '/members/points-rule', '/finance', '/finance/statements', '/finance/journal', '/finance/manual-entries', '/finance/periods', '/finance/accounts', '/finance/entities', '/finance/rules', '/finance/settlements', '/pos', '/org', '/org/stores', '/org/franchisees', '/staff', '/staff/users', '/staff/roles', '/staff/audit-log', '/billing', '/onboarding']],
-    ['store_manager', ['/finance', '/finance/statements', '/pos', '/org', '/org/stores', '/staff', '/staff/users', '/staff/roles']],
-    ['franchisee', ['/finance', '/finance/statements', '/pos', '/org', '/org/stores', '/staff', '/staff/users', '/staff/roles']],
-    ['cashier', ['/pos', '/org', '/org/stores']],
+    [
+      'hq_admin',
+      [
+        '/dashboard',
+        ...['/catalog', '/catalog/products', '/catalog/categories', '/catalog/brands', '/catalog/units', '/catalog/imports', '/catalog/labels'],
+        ...['/inventory', '/inventory/stock', '/inventory/movements', '/inventory/alerts', '/inventory/stocktakes', '/inventory/transfers', '/inventory/analysis', '/inventory/settings'],
+        ...['/members', '/members/list', '/members/tiers', '/members/points-rule'],
+        ...['/marketing', '/promotions', '/coupon-batches', '/coupons', '/promotion-settings'],
+        ...['/finance', '/finance/statements', '/finance/journal', '/finance/manual-entries', '/finance/periods', '/finance/accounts', '/finance/entities', '/finance/rules', '/finance/settlements'],
+        ...['/pos-admin', '/pos-admin/sales', '/pos-admin/registers', '/pos-admin/shifts', '/pos-admin/day-end', '/pos-admin/offline', '/pos-admin/settings', '/pos-admin/approval-pin'],
+        ...['/pos', '/org', '/org/stores', '/org/franchisees', '/staff', '/staff/users', '/staff/roles', '/staff/audit-log', '/billing', '/onboarding'],
+      ],
+    ],
+    ['store_manager', ['/dashboard', ...['/catalog', '/catalog/products', '/catalog/categories', '/catalog/brands', '/catalog/units', '/catalog/labels'], ...['/inventory', '/inventory/stock', '/inventory/movements', '/inventory/alerts', '/inventory/stocktakes', '/inventory/transfers', '/inventory/analysis', '/inventory/settings'], '/finance', '/finance/statements', ...['/pos-admin', '/pos-admin/sales', '/pos-admin/registers', '/pos-admin/shifts', '/pos-admin/day-end', '/pos-admin/offline', '/pos-admin/settings', '/pos-admin/approval-pin'], '/pos', '/org', '/org/stores', '/staff', '/staff/users', '/staff/roles']],
+    ['franchisee', ['/dashboard', ...['/catalog', '/catalog/products', '/catalog/categories', '/catalog/brands', '/catalog/units', '/catalog/labels'], ...['/inventory', '/inventory/stock', '/inventory/movements', '/inventory/alerts', '/inventory/stocktakes', '/inventory/transfers', '/inventory/analysis', '/inventory/settings'], '/marketing', '/promotions', '/finance', '/finance/statements', ...['/pos-admin', '/pos-admin/sales', '/pos-admin/registers', '/pos-admin/shifts', '/pos-admin/day-end', '/pos-admin/offline', '/pos-admin/settings', '/pos-admin/approval-pin'], '/pos', '/org', '/org/stores', '/staff', '/staff/users', '/staff/roles']],
+    ['cashier', [...['/catalog', '/catalog/products', '/catalog/categories', '/catalog/brands', '/catalog/units', '/catalog/labels'], ...['/inventory', '/inventory/stock', '/inventory/movements', '/inventory/alerts', '/inventory/stocktakes', '/inventory/transfers', '/inventory/settings'], '/pos', '/org', '/org/stores']],
   ] as const)('%s sees %j', (role, paths) => {
     expect(menuPaths(visibleMenu(consoleRoutes, computeAccess(meFor(role))))).toEqual(paths);
   });
@@ -24,7 +36,8 @@ describe('the menu follows /me', () => {
   });
 
   it('leads "/" to the first page the user may open', () => {
-    expect(firstPage(consoleRoutes, computeAccess(meFor('cashier')))).toBe('/org/stores');
+    expect(firstPage(consoleRoutes, computeAccess(meFor('hq_admin')))).toBe('/dashboard');
+    expect(firstPage(consoleRoutes, computeAccess(meFor('cashier')))).toBe('/catalog/products');
     const nobody = { ...meFor('cashier'), permissions: [] };
     expect(firstPage(consoleRoutes, computeAccess(nobody))).toBeUndefined();
   });
@@ -63,13 +76,33 @@ describe('buttons follow /me', () => {
     expect(franchisee['stores.create']).toBe(false);
     expect(franchisee['roles.write']).toBe(false);
     expect(computeAccess(meFor('hq_admin'))['stores.create']).toBe(true);
+    // HQ keeps the catalog; a franchisee reads it and works its own stores' stock.
+    expect(franchisee['catalog.write']).toBe(false);
+    expect(franchisee['catalog.read']).toBe(true);
+    expect(franchisee['inventory.write']).toBe(true);
+    expect(computeAccess(meFor('hq_admin'))['catalog.write']).toBe(true);
+    expect(computeAccess(meFor('cashier'))['inventory.write']).toBe(false);
   });
 
-  it('turns writes off in a read-only chain, except billing', () => {
+  it('keeps the promotion screens from a cashier, who holds promotions:read only to price at the till', () => {
+    const cashier = computeAccess(meFor('cashier'));
+    expect(meFor('cashier').permissions).toContain('promotions:read');
+    expect(cashier['promotions.read']).toBe(false);
+    expect(cashier['pos.manage']).toBe(false);
+    expect(cashier['dashboard.read']).toBe(false);
+    const franchisee = computeAccess(meFor('franchisee'));
+    expect(franchisee['promotions.read']).toBe(true);
+    expect(franchisee['coupons.read']).toBe(false);
+    expect(franchisee['pos.settingsWrite']).toBe(false);
+  });
+
+  it('turns writes off in a read-only chain, except billing and the POS', () => {
     const access = computeAccess(meFor('hq_admin', { read_only: true, access: 'read_only', status: 'canceled' }));
     expect(access['stores.create']).toBe(false);
     expect(access['users.write']).toBe(false);
     expect(access['stores.read']).toBe(true);
     expect(access['billing.write']).toBe(true);
+    expect(access['promotions.write']).toBe(false);
+    expect(access['pos.manage']).toBe(true);
   });
 });

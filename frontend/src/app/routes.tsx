@@ -1,9 +1,13 @@
 import {
   AccountBookOutlined,
+  AppstoreOutlined,
   AuditOutlined,
+  DatabaseOutlined,
   IdcardOutlined,
   CreditCardOutlined,
+  DashboardOutlined,
   DesktopOutlined,
+  GiftOutlined,
   RocketOutlined,
   SafetyCertificateOutlined,
   ShopOutlined,
@@ -37,7 +41,70 @@ export interface ConsoleRoute {
 }
 
 export const consoleRoutes: ConsoleRoute[] = [
-  // ── dashboard, catalog, inventory, members, promotions, purchasing, finance, POS go here ──
+  // In the order of the table's comment: dashboard, catalog, inventory, members, promotions,
+  // (purchasing goes after promotions), finance, POS, then the chain's own pages.
+  {
+    path: '/dashboard',
+    title: 'dashboard:menu.dashboard',
+    icon: <DashboardOutlined />,
+    access: 'dashboard.read',
+    page: lazy(() => import('../pages/dashboard/overview')),
+  },
+  {
+    path: '/catalog',
+    title: 'catalog:menu.group',
+    icon: <AppstoreOutlined />,
+    children: [
+      { path: '/catalog/products', title: 'catalog:menu.products', access: 'catalog.read', page: lazy(() => import('../pages/catalog/products')) },
+      {
+        path: '/catalog/products/:id',
+        title: 'catalog:menu.productDetail',
+        access: 'catalog.read',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/catalog/product-detail')),
+      },
+      { path: '/catalog/categories', title: 'catalog:menu.categories', access: 'catalog.read', page: lazy(() => import('../pages/catalog/categories')) },
+      { path: '/catalog/brands', title: 'catalog:menu.brands', access: 'catalog.read', page: lazy(() => import('../pages/catalog/brands')) },
+      { path: '/catalog/units', title: 'catalog:menu.units', access: 'catalog.read', page: lazy(() => import('../pages/catalog/units')) },
+      { path: '/catalog/imports', title: 'catalog:menu.imports', access: 'catalog.write', page: lazy(() => import('../pages/catalog/imports')) },
+      { path: '/catalog/labels', title: 'catalog:menu.labels', access: 'catalog.read', page: lazy(() => import('../pages/catalog/labels')) },
+    ],
+  },
+  {
+    path: '/inventory',
+    title: 'inventory:menu.group',
+    icon: <DatabaseOutlined />,
+    children: [
+      { path: '/inventory/stock', title: 'inventory:menu.stock', access: 'inventory.read', page: lazy(() => import('../pages/inventory/stock')) },
+      {
+        path: '/inventory/stock/:storeId/:skuId',
+        title: 'inventory:menu.stockDetail',
+        access: 'inventory.read',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/inventory/stock-detail')),
+      },
+      { path: '/inventory/movements', title: 'inventory:menu.movements', access: 'inventory.read', page: lazy(() => import('../pages/inventory/movements')) },
+      { path: '/inventory/alerts', title: 'inventory:menu.alerts', access: 'inventory.read', page: lazy(() => import('../pages/inventory/alerts')) },
+      { path: '/inventory/stocktakes', title: 'inventory:menu.stocktakes', access: 'inventory.read', page: lazy(() => import('../pages/inventory/stocktakes')) },
+      {
+        path: '/inventory/stocktakes/:id',
+        title: 'inventory:menu.stocktakeDetail',
+        access: 'inventory.read',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/inventory/stocktake-detail')),
+      },
+      { path: '/inventory/transfers', title: 'inventory:menu.transfers', access: 'inventory.read', page: lazy(() => import('../pages/inventory/transfers')) },
+      {
+        path: '/inventory/transfers/:id',
+        title: 'inventory:menu.transferDetail',
+        access: 'inventory.read',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/inventory/transfer-detail')),
+      },
+      { path: '/inventory/analysis', title: 'inventory:menu.analysis', access: 'reports.read', page: lazy(() => import('../pages/inventory/analysis')) },
+      { path: '/inventory/settings', title: 'inventory:menu.settings', access: 'inventory.read', page: lazy(() => import('../pages/inventory/settings')) },
+    ],
+  },
   {
     path: '/members',
     title: 'members:menu.group',
@@ -62,7 +129,41 @@ export const consoleRoutes: ConsoleRoute[] = [
       { path: '/members/points-rule', title: 'members:menu.pointsRule', access: 'members.read', page: lazy(() => import('../pages/members/points-rule')) },
     ],
   },
-  // ── promotions, purchasing go here ──
+  {
+    path: '/marketing',
+    title: 'promotions:menu.group',
+    icon: <GiftOutlined />,
+    children: [
+      { path: '/promotions', title: 'promotions:menu.promotions', access: 'promotions.read', page: lazy(() => import('../pages/promotions/promotion-list')) },
+      {
+        path: '/promotions/:id',
+        title: 'promotions:menu.promotionDetail',
+        access: 'promotions.read',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/promotions/promotion-detail')),
+      },
+      {
+        path: '/coupon-batches',
+        title: 'promotions:menu.couponBatches',
+        access: 'coupons.read',
+        page: lazy(() => import('../pages/promotions/coupon-batch-list')),
+      },
+      {
+        path: '/coupon-batches/:id',
+        title: 'promotions:menu.couponBatchDetail',
+        access: 'coupons.read',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/promotions/coupon-batch-detail')),
+      },
+      { path: '/coupons', title: 'promotions:menu.coupons', access: 'coupons.read', page: lazy(() => import('../pages/promotions/coupon-list')) },
+      {
+        path: '/promotion-settings',
+        title: 'promotions:menu.settings',
+        access: 'promotions.settings',
+        page: lazy(() => import('../pages/promotions/settings')),
+      },
+    ],
+  },
   {
     path: '/finance',
     title: 'finance:menu.group',
@@ -111,7 +212,46 @@ export const consoleRoutes: ConsoleRoute[] = [
       },
     ],
   },
-  // ── POS goes here ──
+  {
+    path: '/pos-admin',
+    title: 'pos:menu.group',
+    icon: <DesktopOutlined />,
+    children: [
+      { path: '/pos-admin/sales', title: 'pos:menu.sales', access: 'pos.sales', page: lazy(() => import('../pages/pos/sale-list')) },
+      {
+        path: '/pos-admin/stores/:storeId/sales/:id',
+        title: 'pos:menu.saleDetail',
+        access: 'pos.sales',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/pos/sale-detail')),
+      },
+      {
+        path: '/pos-admin/stores/:storeId/returns/:id',
+        title: 'pos:menu.returnDetail',
+        access: 'pos.manage',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/pos/return-detail')),
+      },
+      { path: '/pos-admin/registers', title: 'pos:menu.registers', access: 'pos.manage', page: lazy(() => import('../pages/pos/register-list')) },
+      { path: '/pos-admin/shifts', title: 'pos:menu.shifts', access: 'pos.manage', page: lazy(() => import('../pages/pos/shift-list')) },
+      {
+        path: '/pos-admin/stores/:storeId/shifts/:id',
+        title: 'pos:menu.shiftDetail',
+        access: 'pos.manage',
+        hideInMenu: true,
+        page: lazy(() => import('../pages/pos/shift-detail')),
+      },
+      { path: '/pos-admin/day-end', title: 'pos:menu.dayEnd', access: 'pos.manage', page: lazy(() => import('../pages/pos/day-end')) },
+      { path: '/pos-admin/offline', title: 'pos:menu.offline', access: 'pos.manage', page: lazy(() => import('../pages/pos/offline-queue')) },
+      { path: '/pos-admin/settings', title: 'pos:menu.settings', access: 'pos.settings', page: lazy(() => import('../pages/pos/settings')) },
+      {
+        path: '/pos-admin/approval-pin',
+        title: 'pos:menu.approvalPin',
+        access: 'pos.approvalPin',
+        page: lazy(() => import('../pages/pos/approval-pin')),
+      },
+    ],
+  },
   { path: '/pos', title: 'till:menu.till', icon: <DesktopOutlined />, access: 'pos.sell', fullScreen: true, page: lazy(() => import('../pages/till/pos')) },
   {
     path: '/org',

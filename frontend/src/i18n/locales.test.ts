@@ -12,7 +12,7 @@ describe('locale files', () => {
   const en = resources.en ?? {};
 
   it('are found for the shell and every module', () => {
-    expect(Object.keys(zh).sort()).toEqual(['audit', 'auth', 'authz', 'billing', 'common', 'finance', 'members', 'org', 'till', 'users']);
+    expect(Object.keys(zh).sort()).toEqual(['audit', 'auth', 'authz', 'billing', 'catalog', 'common', 'dashboard', 'finance', 'inventory', 'members', 'org', 'pos', 'promotions', 'till', 'users']);
   });
 
   it.each(Object.keys(zh))('%s: English has exactly the Chinese ids', (namespace) => {

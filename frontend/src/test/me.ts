@@ -9,7 +9,7 @@ const storeManager = [
   ...['users:read', 'users:write', 'roles:read', 'inventory:write', 'stocktake:approve', 'transfers:approve', 'members:pii'],
   ...['pos:refund', 'pos:void', 'pos:price_override', 'shifts:manage', 'purchasing:read', 'finance:read', 'reports:read'],
 ];
-const franchisee = [...storeManager, 'prices:write', 'purchasing:write'];
+const franchisee = [...storeManager, 'prices:write', 'purchasing:write', 'promotions:write'];
 const hqAdmin = [
   ...franchisee,
   ...['stores:write', 'franchisees:read', 'franchisees:write', 'roles:write', 'audit:read', 'settings:write', 'catalog:write'],
