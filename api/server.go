@@ -93,6 +93,7 @@ func Wire(ctx context.Context, cfg *config.Config, ks *keys.Set, log *slog.Logge
 	bill := billing.New(pool, rc, cfg, clk)
 	bill.Watch(watchCtx)
 	orgs := org.New(pool, az)
+	orgs.Watch(watchCtx, rc)
 	cat := catalog.New(pool, az, clk, orgs)
 	au := auth.New(pool, az, tokens, rc, auth.Options{
 		RefreshTTL: cfg.RefreshTokenTTL, LoginPerAccount: cfg.LoginLimitPerAccount,

@@ -149,6 +149,10 @@ func TestCountBatchRoundTrips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Both stores' facts in org's cache, as after any earlier request.
+	if _, err := env.Server.Org.Stores(ctx, tn.ID, []uuid.UUID{store, other}); err != nil {
+		t.Fatal(err)
+	}
 	counts, requests := map[int]int64{}, map[int]int64{}
 	for _, n := range []int{1, 5, 20} {
 		var lines []inventory.CountLine

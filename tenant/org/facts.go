@@ -58,13 +58,17 @@ func (s *Service) Store(ctx context.Context, tenantID, storeID uuid.UUID) (Facts
 	return m[storeID], nil
 }
 
-// Stores returns the facts of several stores in one query (those the
-// transaction has not read yet), or ErrStoreNotFound when any is unknown.
+// Stores returns the facts of several stores in one query (those neither
+// the transaction nor this instance's cache has), or ErrStoreNotFound when
+// any is unknown.
 func (s *Service) Stores(ctx context.Context, tenantID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]Facts, error) {
 	out := make(map[uuid.UUID]Facts, len(ids))
 	var missing []uuid.UUID
 	for _, id := range ids {
-		if f, ok := tenant.Recall[Facts](ctx, factsKey{tenantID, id}); ok {
+		k := factsKey{tenantID, id}
+		if f, ok := tenant.Recall[Facts](ctx, k); ok {
+			out[id] = f
+		} else if f, ok := s.facts.get(ctx, k); ok {
 			out[id] = f
 		} else if !slices.Contains(missing, id) {
 			missing = append(missing, id)
@@ -73,6 +77,7 @@ func (s *Service) Stores(ctx context.Context, tenantID uuid.UUID, ids []uuid.UUI
 	if len(missing) == 0 {
 		return out, nil
 	}
+	gen := s.facts.generation(tenantID)
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		rows, err := readFacts(ctx, tenantID, `SELECT `+factsColumns+` FROM stores WHERE tenant_id = ? AND id IN ?`, tenantID, missing)
 		if err != nil {
@@ -84,6 +89,7 @@ func (s *Service) Stores(ctx context.Context, tenantID uuid.UUID, ids []uuid.UUI
 		for _, f := range rows {
 			out[f.ID] = f
 		}
+		s.facts.put(ctx, gen, rows, tenantID)
 		return nil
 	})
 	if err != nil {

@@ -208,3 +208,42 @@ func storeIn(t *testing.T, tn *apitest.Tenant, zone string) uuid.UUID {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// Store facts come from memory across requests (no statement for a store
+// read a moment ago), and a change reaches the changing instance at once
+// and another instance through its notice.
+func TestStoreFactsAreCachedAndAChangeReachesEveryInstance(t *testing.T) {
+	tn := env.Signup(t)
+	st := storeIn(t, tn, "Asia/Shanghai")
+	other := env.Another(t, nil)
+	read := func(e *apitest.Env) org.Facts {
+		t.Helper()
+		f, err := e.Server.Org.Store(context.Background(), tn.ID, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	read(env)
+	read(other)
+	if n := env.CountStatements(t, tn.ID, func(ctx context.Context) error {
+		_, err := env.Server.Org.Store(ctx, tn.ID, st)
+		return err
+	}).N(); n != 0 {
+		t.Errorf("a cached store's facts cost %d statements", n)
+	}
+	r := env.Do(t, apitest.Req{Method: "PATCH", Path: "/api/v1/stores/" + st.String(), Token: tn.AdminToken, Body: map[string]any{"time_zone": "America/Los_Angeles"}})
+	if r.Status != 200 {
+		t.Fatalf("update: %d %s", r.Status, r.Body)
+	}
+	if f := read(env); f.Location.String() != "America/Los_Angeles" {
+		t.Errorf("the changing instance reads %s", f.Location)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for read(other).Location.String() != "America/Los_Angeles" {
+		if time.Now().After(deadline) {
+			t.Fatal("another instance still reads the old time zone after 5s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -24,10 +24,13 @@ type Service struct {
 	// transaction after a store opens (created or reopened; opened true) or
 	// closes. Its error refuses the change (a plan's store limit).
 	StoresChanged func(ctx context.Context, tenantID uuid.UUID, opened bool) error
+	facts         *factCache
 }
 
 // New builds the service.
-func New(pool *tenant.Pool, az *authz.Authorizer) *Service { return &Service{pool: pool, authz: az} }
+func New(pool *tenant.Pool, az *authz.Authorizer) *Service {
+	return &Service{pool: pool, authz: az, facts: newFactCache()}
+}
 
 // ListStores returns the stores in scope, ordered by id (creation order).
 func (s *Service) ListStores(ctx context.Context, tenantID uuid.UUID, scope authz.StoreScope, f StoreFilter, page web.Page) ([]Store, error) {
@@ -193,6 +196,7 @@ func (s *Service) UpdateStore(ctx context.Context, actor *tenant.Principal, id u
 			return nil
 		}
 		set["updated_at"] = gorm.Expr("now()")
+		s.facts.changed(ctx, actor.TenantID, id)
 		err = db.Table("stores").Where("tenant_id = ? AND id = ?", actor.TenantID, id).Updates(set).Error
 		if c, ok := postgres.IsUniqueViolation(err); ok && c == "stores_code_key" {
 			return ErrStoreCodeTaken.WithFields(problem.FieldError{Field: "code", Message: "is taken by another store"})
