@@ -1,6 +1,9 @@
 package promotions
 
-import "chainstore/infra/problem"
+import (
+	"chainstore/infra/problem"
+	"chainstore/tenant/org"
+)
 
 // Errors of the promotions service and its API. Another chain's object,
 // and another franchisee's promotion, answer the not-found ones.
@@ -8,7 +11,7 @@ var (
 	ErrNotFound       = problem.New(404, "promotions.not_found", "Promotion not found")
 	ErrBatchNotFound  = problem.New(404, "promotions.batch_not_found", "Coupon batch not found")
 	ErrCouponNotFound = problem.New(404, "promotions.coupon_not_found", "Coupon not found")
-	ErrStoreNotFound  = problem.New(404, "stores.not_found", "Store not found")
+	ErrStoreNotFound  = org.ErrStoreNotFound // the one declaration of stores.not_found
 	ErrInvalid        = problem.New(422, "promotions.invalid", "The promotion is invalid")
 	ErrBatchInvalid   = problem.New(422, "promotions.batch_invalid", "The coupon batch is invalid")
 	ErrState          = problem.New(409, "promotions.state", "The promotion's status does not allow this")
