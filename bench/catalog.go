@@ -47,6 +47,8 @@ func benchCatalog(ctx context.Context, b *benchEnv, out io.Writer) error {
 	res := b.run(ctx, load.Target{Name: "GET /pos/lookup?barcode= (100k SKUs)",
 		URL: fmt.Sprintf("%s/api/v1/stores/%s/pos/lookup?barcode=%s", b.api, st.ID, barcode), Headers: auth, Expect: 200})
 	fmt.Fprintln(out, res)
+	ratio(out, res, b.base.Postgres, 0.5)
+	fmt.Fprintf(out, "  p99 goal ≤ 10ms at %d connections: %s\n", b.concurrency, map[bool]string{true: "met", false: "NOT met"}[res.P99 <= 10*time.Millisecond])
 	if res.Errors > 0 {
 		return fmt.Errorf("%d look-ups failed", res.Errors)
 	}

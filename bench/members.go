@@ -48,10 +48,14 @@ func benchMembers(ctx context.Context, b *benchEnv, out io.Writer) error {
 	hdr := map[string]string{"Authorization": "Bearer " + token}
 	cached := b.run(ctx, load.Target{Name: "GET lookup?phone= (cached, Redis)", URL: url(n / 2), Headers: hdr, Expect: 200})
 	fmt.Fprintln(out, cached)
+	ratio(out, cached, b.base.Redis, 0.6)
+	fmt.Fprintf(out, "  goal ≥ 15,000/s on a quiet machine: %s\n", map[bool]string{true: "met", false: "NOT met"}[cached.RPS() >= 15_000])
 	svc.BypassCache = true
 	uncached := b.run(ctx, load.Target{Name: "GET lookup?phone= (uncached, PostgreSQL)", URL: url(n / 3), Headers: hdr, Expect: 200})
 	svc.BypassCache = false
 	fmt.Fprintln(out, uncached)
+	ratio(out, uncached, b.base.Postgres, 0.5)
+	fmt.Fprintf(out, "  p99 goal ≤ 10ms at %d connections: %s\n", b.concurrency, map[bool]string{true: "met", false: "NOT met"}[uncached.P99 <= 10*time.Millisecond])
 	fmt.Fprintf(out, "ratio cached / uncached: throughput %.2fx, p99 %.2fx (uncached p99 / cached p99)\n",
 		cached.RPS()/uncached.RPS(), float64(uncached.P99)/float64(cached.P99))
 	if cached.Errors > 0 || uncached.Errors > 0 {
