@@ -5349,11 +5349,20 @@ export interface components {
              * @description fen per unit (moving average); null unless the caller sees cost in the store (inventory:write or finance:read)
              */
             avg_cost: number | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             min_qty: number | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             max_qty: number | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             safety_qty: number;
             lead_time_days: number;
             /** Format: date-time */
@@ -5368,11 +5377,20 @@ export interface components {
             next_cursor: components["schemas"]["NextCursor"];
         };
         ThresholdsInput: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             min_qty?: number | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             max_qty?: number | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             safety_qty?: number;
             /** Format: int64 */
             lead_time_days?: number;
@@ -5448,7 +5466,10 @@ export interface components {
             sku_id: string;
             /** Format: uuid */
             movement_id: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             qty: number;
             /**
              * Format: int64
@@ -5475,7 +5496,10 @@ export interface components {
             sku_name: string;
             /** @enum {string} */
             kind: "out_of_stock" | "low_stock" | "overstock";
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             on_hand: number;
             /** Format: int64 */
             threshold: number | null;
@@ -5496,7 +5520,10 @@ export interface components {
             /** Format: date */
             expiry_date: string;
             days_left: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             remaining_qty: number;
             /** Format: date-time */
             received_at: string;
@@ -5510,20 +5537,38 @@ export interface components {
             sku_id: string;
             sku_code: string;
             sku_name: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             on_hand: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             in_transit: number;
             /** Format: int64 */
             on_order: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             safety_qty: number;
             lead_time_days: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             sold_qty: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             daily_qty: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             suggested_qty: number;
             /** Format: int64 */
             unit_cost: number;
@@ -5578,7 +5623,10 @@ export interface components {
              * @description frozen at open; null in a blind count
              */
             book_qty: number | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             counted_qty: number | null;
             /**
              * Format: int64
@@ -5626,7 +5674,10 @@ export interface components {
         CountLine: {
             /** Format: uuid */
             sku_id: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             qty: number;
         };
         CountBatchResult: {
@@ -5641,11 +5692,20 @@ export interface components {
             sku_id: string;
             sku_code: string;
             sku_name: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             book_qty: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             counted_qty: number | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             variance_qty: number;
             /**
              * Format: int64
@@ -5688,11 +5748,20 @@ export interface components {
             sku_id: string;
             sku_code: string;
             sku_name: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             requested_qty: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             shipped_qty: number | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             received_qty: number | null;
             /**
              * Format: int64
@@ -5768,7 +5837,10 @@ export interface components {
         TransferQtyLine: {
             /** Format: uuid */
             sku_id: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             qty: number;
         };
         TransferQtysInput: {
@@ -5786,7 +5858,10 @@ export interface components {
              * @description null unless the caller sees cost in the store (inventory:write or finance:read)
              */
             stock_value: number | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             in_transit_qty: number;
         };
         StockValueReport: {
@@ -5831,7 +5906,10 @@ export interface components {
             sku_id: string;
             sku_code: string;
             sku_name: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             on_hand: number;
             /**
              * Format: int64
@@ -7648,7 +7726,10 @@ export interface components {
             name: string;
             barcode: string;
             weighed: boolean;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             qty: number;
             /** Format: int64 */
             list_price: number;
@@ -7661,7 +7742,10 @@ export interface components {
             /** Format: int64 */
             net: number;
             vat_rate_bp: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             returned_qty: number;
             /** Format: int64 */
             returned_net: number;
@@ -7823,7 +7907,10 @@ export interface components {
         };
         PosReturnLine: {
             line_no: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             qty: number;
             /** Format: int64 */
             refund: number;
