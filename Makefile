@@ -11,6 +11,8 @@ SHELL       := /bin/bash
 GO          ?= go
 BIN         ?= bin/chainstore
 FUZZTIME    ?= 10s
+# make test's short fuzz runs; `make fuzz` uses FUZZTIME.
+TEST_FUZZTIME ?= 5s
 FUZZ_JOBS   ?= 3
 TEST_FLAGS  ?= -count=1 -p 2 -timeout 15m
 # Directories never scanned for Go sources (private server data, front-end packages).
@@ -47,7 +49,7 @@ test: fmt-check vet stripe-mock openapi-client-check ## gofmt, go vet, the conso
 	@$(WITH_SERVICES) \
 	echo "go test $(TEST_FLAGS) ./..." && \
 	$(GO) test $(TEST_FLAGS) ./...
-	@$(MAKE) --no-print-directory fuzz
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(TEST_FUZZTIME)
 	@$(MAKE) --no-print-directory console-test e2e
 
 fuzz: ## Run each Fuzz test for FUZZTIME (default 10s, or a count: 50000x), FUZZ_JOBS at a time (default 3); failing inputs land in testdata/fuzz
