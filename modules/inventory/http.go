@@ -38,15 +38,7 @@ func (h *HTTP) store(c *fiber.Ctx, perm authz.Permission) (*tenant.Principal, uu
 }
 
 func (h *HTTP) requireStore(c *fiber.Ctx, storeID uuid.UUID, perm authz.Permission, notFound error) (*tenant.Principal, error) {
-	ctx := c.UserContext()
-	p, err := h.authz.RequireStore(ctx, storeID, perm, notFound)
-	if err != nil {
-		return nil, err
-	}
-	if err := h.svc.CheckStore(ctx, p.TenantID, storeID); err != nil {
-		return nil, notFound
-	}
-	return p, nil
+	return h.svc.org.RequireStore(c.UserContext(), storeID, perm, notFound)
 }
 
 // storeFilter reads an optional ?store_id= that must be in scope for perm.

@@ -2,7 +2,6 @@ package pos
 
 import (
 	"errors"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -34,13 +33,8 @@ func (h *HTTP) store(c *fiber.Ctx, perm authz.Permission) (*tenant.Principal, uu
 	if err != nil {
 		return nil, id, err
 	}
-	p, err := h.authz.RequireStore(c.UserContext(), id, perm, org.ErrStoreNotFound)
-	if err != nil {
-		return nil, id, err
-	}
-	// A chain-wide role grants perm in any store id: the store must also
-	// be the chain's (another chain's store is not found).
-	return p, id, h.svc.checkStore(c.UserContext(), p.TenantID, id)
+	p, err := h.svc.org.RequireStore(c.UserContext(), id, perm, org.ErrStoreNotFound)
+	return p, id, err
 }
 
 // till authorises perm in the path's store and proves the register the
@@ -52,22 +46,6 @@ func (h *HTTP) till(c *fiber.Ctx, perm authz.Permission) (*tenant.Principal, Til
 	}
 	t, err := h.svc.Till(c.UserContext(), p.TenantID, storeID, c.Get(RegisterHeader))
 	return p, t, err
-}
-
-func pathID(c *fiber.Ctx, name string, notFound *problem.Error) (uuid.UUID, error) {
-	return web.PathID(c, name, notFound)
-}
-
-func limitQuery(c *fiber.Ctx) (int, error) {
-	raw := c.Query("limit")
-	if raw == "" {
-		return 50, nil
-	}
-	n, err := strconv.Atoi(raw)
-	if err != nil || n < 1 || n > 200 {
-		return 0, problem.ErrBadQuery.WithFields(problem.FieldError{Field: "limit", Message: "must be an integer from 1 to 200"})
-	}
-	return n, nil
 }
 
 // ── settings and PINs ──
@@ -160,7 +138,7 @@ func (h *HTTP) GetRegister(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(c, "id", ErrRegisterNotFound)
+	id, err := web.PathID(c, "id", ErrRegisterNotFound)
 	if err != nil {
 		return err
 	}
@@ -177,7 +155,7 @@ func (h *HTTP) UpdateRegister(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(c, "id", ErrRegisterNotFound)
+	id, err := web.PathID(c, "id", ErrRegisterNotFound)
 	if err != nil {
 		return err
 	}
@@ -198,7 +176,7 @@ func (h *HTTP) RegisterAction(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(c, "id", ErrRegisterNotFound)
+	id, err := web.PathID(c, "id", ErrRegisterNotFound)
 	if err != nil {
 		return err
 	}
@@ -301,7 +279,7 @@ func (h *HTTP) GetShift(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(c, "id", ErrShiftNotFound)
+	id, err := web.PathID(c, "id", ErrShiftNotFound)
 	if err != nil {
 		return err
 	}
@@ -318,7 +296,7 @@ func (h *HTTP) ApproveShift(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(c, "id", ErrShiftNotFound)
+	id, err := web.PathID(c, "id", ErrShiftNotFound)
 	if err != nil {
 		return err
 	}
@@ -343,7 +321,7 @@ func (h *HTTP) ShiftReport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(c, "id", ErrShiftNotFound)
+	id, err := web.PathID(c, "id", ErrShiftNotFound)
 	if err != nil {
 		return err
 	}
@@ -491,7 +469,7 @@ func (h *HTTP) GetSale(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(c, "id", ErrSaleNotFound)
+	id, err := web.PathID(c, "id", ErrSaleNotFound)
 	if err != nil {
 		return err
 	}
@@ -526,7 +504,7 @@ func (h *HTTP) Receipt(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(c, "id", ErrSaleNotFound)
+	id, err := web.PathID(c, "id", ErrSaleNotFound)
 	if err != nil {
 		return err
 	}
@@ -575,7 +553,7 @@ func (h *HTTP) GetPayment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(c, "id", ErrPaymentNotFound)
+	id, err := web.PathID(c, "id", ErrPaymentNotFound)
 	if err != nil {
 		return err
 	}
@@ -593,7 +571,7 @@ func (h *HTTP) CancelPayment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(c, "id", ErrPaymentNotFound)
+	id, err := web.PathID(c, "id", ErrPaymentNotFound)
 	if err != nil {
 		return err
 	}
@@ -629,7 +607,7 @@ func (h *HTTP) GetReturn(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(c, "id", ErrSaleNotFound)
+	id, err := web.PathID(c, "id", ErrSaleNotFound)
 	if err != nil {
 		return err
 	}
@@ -646,7 +624,7 @@ func (h *HTTP) VoidSale(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(c, "id", ErrSaleNotFound)
+	id, err := web.PathID(c, "id", ErrSaleNotFound)
 	if err != nil {
 		return err
 	}
@@ -695,14 +673,14 @@ func (h *HTTP) OfflineQueue(c *fiber.Ctx) error {
 	if status != "" && status != "accepted" && status != "flagged" && status != "reviewed" {
 		bad = append(bad, problem.FieldError{Field: "status", Message: "must be accepted, flagged or reviewed"})
 	}
-	limit, err := limitQuery(c)
+	page, err := web.ParsePage(c)
 	if err != nil {
 		return err
 	}
 	if len(bad) > 0 {
 		return problem.ErrBadQuery.WithFields(bad...)
 	}
-	q, err := h.svc.OfflineQueue(c.UserContext(), p.TenantID, storeID, reg, status, limit)
+	q, err := h.svc.OfflineQueue(c.UserContext(), p.TenantID, storeID, reg, status, page.Limit)
 	if err != nil {
 		return err
 	}
@@ -715,7 +693,7 @@ func (h *HTTP) ReviewOffline(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(c, "id", ErrSaleNotFound)
+	id, err := web.PathID(c, "id", ErrSaleNotFound)
 	if err != nil {
 		return err
 	}
@@ -747,7 +725,7 @@ func (h *HTTP) SaleInvoices(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(c, "id", ErrSaleNotFound)
+	id, err := web.PathID(c, "id", ErrSaleNotFound)
 	if err != nil {
 		return err
 	}

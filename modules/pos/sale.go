@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -235,8 +236,8 @@ func (s *Service) sell(ctx context.Context, actor *tenant.Principal, till Till, 
 	for i, r := range res {
 		costs[i] = -r.CostAmount
 		cogs += costs[i]
-		if r.BelowZero && off != nil && !contains(off.flags, "stock_below_zero") {
-			off.flags = append(off.flags, "stock_below_zero")
+		if r.BelowZero && off != nil {
+			off.flags = appendOnce(off.flags, "stock_below_zero")
 		}
 	}
 	// A sale from negative stock can cost less than nothing for a moment;
@@ -313,15 +314,6 @@ func unusedCoupons(cs []CouponState) error {
 		return ErrCoupon.WithDetail("take off the coupons this sale does not use").WithFields(bad...)
 	}
 	return nil
-}
-
-func contains(ss []string, v string) bool {
-	for _, s := range ss {
-		if s == v {
-			return true
-		}
-	}
-	return false
 }
 
 // checkManualDiscount: a manual discount (整单优惠) is the cashier's alone
@@ -417,7 +409,7 @@ func (s *Service) checkTenders(p *pricing, in []TenderInput, off *offlineSale) (
 }
 
 func appendOnce(ss []string, v string) []string {
-	if contains(ss, v) {
+	if slices.Contains(ss, v) {
 		return ss
 	}
 	return append(ss, v)

@@ -87,17 +87,3 @@ func (s *Service) Watch(ctx context.Context) {
 	s.watchSettings(ctx)
 	s.tills.Watch(ctx)
 }
-
-// checkStore answers org.ErrStoreNotFound unless storeID is a store of
-// the tenant: in the caller's transaction (where the sale's own read of the
-// store's facts then costs nothing), or in one of its own outside one.
-func (s *Service) checkStore(ctx context.Context, tenantID, storeID uuid.UUID) error {
-	if _, ok := tenant.InTx(ctx); ok {
-		_, err := s.org.Store(ctx, tenantID, storeID)
-		return err
-	}
-	return s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
-		_, err := s.org.Store(ctx, tenantID, storeID)
-		return err
-	})
-}

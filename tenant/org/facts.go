@@ -2,6 +2,7 @@ package org
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -209,4 +210,23 @@ func (s *Service) FranchiseStores(ctx context.Context, tenantID uuid.UUID, franc
 // transaction.
 func forgetStore(ctx context.Context, tenantID, storeID uuid.UUID) {
 	tenant.Forget(ctx, factsKey{tenantID, storeID})
+}
+
+// RequireStore authorises perm in a store and checks the store is the
+// chain's: a chain-wide role grants its permissions in any store id, so
+// authz alone would let HQ of one chain reach a route of another chain's
+// store with an empty answer instead of notFound. The facts come from
+// memory once read, so the check is free on a warm instance.
+func (s *Service) RequireStore(ctx context.Context, storeID uuid.UUID, perm authz.Permission, notFound error) (*tenant.Principal, error) {
+	p, err := s.authz.RequireStore(ctx, storeID, perm, notFound)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Store(ctx, p.TenantID, storeID); err != nil {
+		if errors.Is(err, ErrStoreNotFound) {
+			return nil, notFound
+		}
+		return nil, err
+	}
+	return p, nil
 }
