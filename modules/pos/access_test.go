@@ -43,6 +43,19 @@ func TestPOSIsConfinedToTenantStoreAndRegister(t *testing.T) {
 		{http.MethodPost, "/sales"},
 		{http.MethodPost, "/returns"},
 		{http.MethodPost, "/sales/" + sale.ID.String() + "/void"},
+		{http.MethodGet, "/sales/" + sale.ID.String() + "/einvoices"},
+		{http.MethodPost, "/registers"},
+		{http.MethodPatch, "/registers/" + s.register.String()},
+		{http.MethodPost, "/registers/" + s.register.String() + "/revoke"},
+		{http.MethodPost, "/shifts"},
+		{http.MethodPost, "/shifts/current/close"},
+		{http.MethodPost, "/shifts/" + shiftID.String() + "/approve"},
+		{http.MethodPost, "/payments"},
+		{http.MethodGet, "/payments/" + newID().String()},
+		{http.MethodPost, "/payments/" + newID().String() + "/cancel"},
+		{http.MethodGet, "/returns/" + newID().String()},
+		{http.MethodPost, "/offline-batches"},
+		{http.MethodPost, "/offline-sales/" + sale.ID.String() + "/review"},
 	}
 	body := map[string]any{"id": newID(), "lines": lines(s.items), "tenders": []any{cash(1000, 0)}, "sale_id": sale.ID}
 	for _, who := range []struct {
@@ -52,7 +65,7 @@ func TestPOSIsConfinedToTenantStoreAndRegister(t *testing.T) {
 		{"a cashier of store B", cashierB.Token}, {"a manager of store B", managerB.Token}} {
 		for _, p := range paths {
 			var b any
-			if p.method == http.MethodPost {
+			if p.method == http.MethodPost || p.method == http.MethodPatch {
 				b = body
 			}
 			r := s.do(t, p.method, p.rest, who.token, b)
