@@ -54,7 +54,7 @@ const invoiceColumns = `id, sale_id, return_id, kind, buyer_title, buyer_tax_id,
 // or pending invoice answers it; after a failure the customer may ask
 // again. The token in the receipt's link proves the customer has the
 // receipt. Errors: ErrNoInvoicing, ErrInvoiceNotFound (unknown sale or a
-// wrong token: the same answer), ErrBadInvoice, ErrInvoiceExists.
+// wrong token: the same answer), ErrBadInvoice.
 func (s *Service) RequestInvoice(ctx context.Context, in InvoiceRequest) (Invoice, error) {
 	if s.invoices == nil {
 		return Invoice{}, ErrNoInvoicing

@@ -9,7 +9,6 @@ var (
 	ErrRegisterToken     = problem.New(401, "pos.register_unauthenticated", "This request needs the register's device credential (X-Register-Token)")
 	ErrRegisterRevoked   = problem.New(403, "pos.register_revoked", "This register's credential was revoked")
 	ErrRegisterOffline   = problem.New(403, "pos.register_offline_not_allowed", "This register may not sell offline")
-	ErrBadRegister       = problem.New(422, "pos.invalid_register", "The register is invalid")
 
 	ErrShiftNotFound = problem.New(404, "pos.shift_not_found", "Shift not found")
 	ErrShiftOpen     = problem.New(409, "pos.shift_already_open", "This register already has an open shift")
@@ -48,9 +47,6 @@ var (
 	ErrBatchReused = problem.New(409, "pos.batch_reused", "This batch id was already uploaded with other sales")
 
 	ErrInvoiceNotFound = problem.New(404, "pos.einvoice_not_found", "Invoice request not found")
-	ErrInvoiceExists   = problem.New(409, "pos.einvoice_exists", "This sale already has an invoice")
 	ErrBadInvoice      = problem.New(422, "pos.invalid_einvoice", "The invoice request is invalid")
 	ErrNoInvoicing     = problem.New(503, "pos.einvoice_not_configured", "E-invoicing is not configured")
-
-	ErrBadSettings = problem.New(422, "pos.invalid_settings", "The POS settings are invalid")
 )

@@ -209,9 +209,7 @@ export default {
       void_refused: 'Only the last sale of the open shift, with nothing returned, can be voided.',
       invalid_batch: 'The offline batch is invalid.',
       batch_reused: 'This batch id was uploaded with other sales.',
-      invalid_register: 'The register is invalid.',
       shift_not_found: 'No such shift.',
-      invalid_settings: 'The POS settings are invalid: check the fields in red.',
     },
     promotions: {
       not_found: 'No such promotion, or not yours to see.',

@@ -211,9 +211,7 @@ export default {
       void_refused: '只能作废本班次最后一笔、且未退货的销售。',
       invalid_batch: '离线批次有误。',
       batch_reused: '该离线批次编号已用于其他内容。',
-      invalid_register: '收银机信息有误。',
       shift_not_found: '班次不存在。',
-      invalid_settings: '收银设置有误，请检查标红的字段。',
     },
     promotions: {
       not_found: '促销不存在或不在你的管理范围内。',
