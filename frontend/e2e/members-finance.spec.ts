@@ -272,8 +272,13 @@ test('HQ finance closes and reopens a period, reverses an entry, sets a royalty 
   await page.getByRole('row').filter({ hasText: '采购入库' }).first().getByRole('link').click();
   await expect(pageTitle(page, '凭证 ·')).toBeVisible();
   await page.getByRole('button', { name: /^冲\s*销$/ }).click();
-  await page.getByRole('dialog').getByLabel('摘要').fill('端到端冲销');
-  await page.getByRole('dialog').getByRole('button', { name: /保\s*存/ }).click();
+  const reversal = page.getByRole('dialog');
+  await reversal.getByLabel('摘要').fill('端到端冲销');
+  // A click during the modal's opening animation can land on nothing (seen once on CI): click until the dialog closes.
+  await expect(async () => {
+    if (await reversal.isVisible()) await reversal.getByRole('button', { name: /保\s*存/ }).click({ timeout: 2_000 });
+    await expect(reversal).toBeHidden({ timeout: 2_000 });
+  }).toPass({ timeout: 15_000 });
   await expect(page.locator('.ant-page-header-heading-tags')).toContainText('冲销凭证');
 
   await page.goto('/finance/rules');
