@@ -21,6 +21,10 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test/setup.ts'],
     css: false,
+    // One jsdom per worker, not per file: building the environment, the setup file and antd's
+    // imports again for each of the files cost more than the tests themselves. setup.ts resets
+    // what tests share (DOM, storage) after each test.
+    isolate: false,
     // antd forms in jsdom are slow on a 2-core machine.
     testTimeout: 60_000,
   },
