@@ -323,7 +323,7 @@ func (h *HTTP) readStore(ctx context.Context, store *uuid.UUID) (*tenant.Princip
 	if store == nil {
 		return h.reader(ctx)
 	}
-	return h.authz.RequireStore(ctx, *store, authz.CatalogRead, org.ErrStoreNotFound)
+	return h.svc.org.RequireStore(ctx, *store, authz.CatalogRead, org.ErrStoreNotFound)
 }
 
 // PriceHistory: GET /catalog/skus/{id}/prices?store_id= — newest first.
@@ -368,7 +368,7 @@ func (h *HTTP) SetPrice(c *fiber.Ctx) error {
 	if in.StoreID == nil {
 		p, err = h.priceSetter(ctx)
 	} else {
-		p, err = h.authz.RequireStore(ctx, *in.StoreID, authz.PricesWrite, org.ErrStoreNotFound)
+		p, err = h.svc.org.RequireStore(ctx, *in.StoreID, authz.PricesWrite, org.ErrStoreNotFound)
 	}
 	if err != nil {
 		return err
@@ -550,7 +550,7 @@ func (h *HTTP) till(c *fiber.Ctx) (uuid.UUID, *tenant.Principal, error) {
 	if err != nil {
 		return uuid.Nil, nil, err
 	}
-	p, err := h.authz.RequireStore(c.UserContext(), store, authz.CatalogRead, org.ErrStoreNotFound)
+	p, err := h.svc.org.RequireStore(c.UserContext(), store, authz.CatalogRead, org.ErrStoreNotFound)
 	return store, p, err
 }
 

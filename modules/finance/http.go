@@ -442,10 +442,7 @@ func (h *HTTP) GetStatement(c *fiber.Ctx) error {
 	case q.Consolidated:
 		p, err = h.authz.RequireChain(ctx, authz.FinanceRead)
 	case q.StoreID != nil:
-		p, err = h.authz.RequireStore(ctx, *q.StoreID, authz.FinanceRead, org.ErrStoreNotFound)
-		if err == nil { // chain-wide roles pass RequireStore for any id: the store must be the chain's
-			_, err = h.svc.EntityOfStore(ctx, p.TenantID, *q.StoreID)
-		}
+		p, err = h.svc.org.RequireStore(ctx, *q.StoreID, authz.FinanceRead, org.ErrStoreNotFound)
 	default:
 		p, err = h.readEntity(c, *q.EntityID)
 	}

@@ -50,7 +50,7 @@ func (h *HTTP) store(c *fiber.Ctx, perm authz.Permission) (*tenant.Principal, uu
 	if err != nil {
 		return nil, storeID, false, err
 	}
-	p, err := h.authz.RequireStore(ctx, storeID, perm, org.ErrStoreNotFound)
+	p, err := h.svc.org.RequireStore(ctx, storeID, perm, org.ErrStoreNotFound)
 	if err != nil {
 		return nil, storeID, false, err
 	}
@@ -327,7 +327,7 @@ func (h *HTTP) RedeemGift(c *fiber.Ctx) error {
 	}
 	var p *tenant.Principal
 	if in.StoreID != nil {
-		p, err = h.authz.RequireStore(ctx, *in.StoreID, authz.MembersWrite, org.ErrStoreNotFound)
+		p, err = h.svc.org.RequireStore(ctx, *in.StoreID, authz.MembersWrite, org.ErrStoreNotFound)
 	} else {
 		p, err = h.authz.RequireChain(ctx, authz.MembersWrite)
 	}

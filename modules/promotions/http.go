@@ -190,7 +190,7 @@ func (h *HTTP) optOut(out bool) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		p, err := h.authz.RequireStore(ctx, storeID, authz.PromotionsWrite, ErrStoreNotFound)
+		p, err := h.svc.org.RequireStore(ctx, storeID, authz.PromotionsWrite, ErrStoreNotFound)
 		if err != nil {
 			return err
 		}

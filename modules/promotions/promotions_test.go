@@ -205,7 +205,8 @@ func TestOtherChainsObjectsAre404(t *testing.T) {
 		{http.MethodGet, pp + "/effect", "promotions.not_found", nil},
 		{http.MethodPut, pp + "/opt-outs/" + b.fs1.String(), "promotions.not_found", nil},
 		{http.MethodDelete, pp + "/opt-outs/" + b.fs1.String(), "promotions.not_found", nil},
-		{http.MethodPut, "/api/v1/promotions/" + p.ID.String() + "/opt-outs/" + a.fs1.String(), "promotions.not_found", nil},
+		// Both the promotion and the store are the other chain's: the store is checked first.
+		{http.MethodPut, "/api/v1/promotions/" + p.ID.String() + "/opt-outs/" + a.fs1.String(), "stores.not_found", nil},
 		{http.MethodGet, bp, "promotions.batch_not_found", nil},
 		{http.MethodPost, bp + "/issue", "promotions.batch_not_found", map[string]any{"member_ids": []string{uuid.NewString()}}},
 		{http.MethodPost, bp + "/codes", "promotions.batch_not_found", map[string]any{"count": 1}},
