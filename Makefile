@@ -45,12 +45,8 @@ help: ## List the targets
 run: console-if-node ## Build the console if stale, start services, migrate, seed demo data, serve API and console (HTTP_ADDR, default :8080)
 	@$(WITH_SERVICES) $(GO) run . migrate up && $(GO) run . seed-demo && exec $(GO) run . serve
 
-test: fmt-check vet stripe-mock openapi-client-check ## gofmt, go vet, the console client's freshness, all Go tests, short fuzz runs, then the console's unit and e2e tests
-	@$(WITH_SERVICES) \
-	echo "go test $(TEST_FLAGS) ./..." && \
-	$(GO) test $(TEST_FLAGS) ./...
-	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(TEST_FUZZTIME)
-	@$(MAKE) --no-print-directory console-test e2e
+test: fmt-check vet stripe-mock openapi-client-check ## gofmt, go vet, the console client's freshness, all Go tests (the console's build and unit tests beside them), short fuzz runs, then the e2e tests
+	@$(WITH_SERVICES) GO=$(GO) MAKE=$(MAKE) TEST_FLAGS='$(TEST_FLAGS)' TEST_FUZZTIME=$(TEST_FUZZTIME) infra/dev/test.sh
 
 fuzz: ## Run each Fuzz test for FUZZTIME (default 10s, or a count: 50000x), FUZZ_JOBS at a time (default 3); failing inputs land in testdata/fuzz
 	@$(WITH_SERVICES) GO=$(GO) FUZZTIME=$(FUZZTIME) FUZZ_JOBS=$(FUZZ_JOBS) infra/dev/fuzz.sh
