@@ -24,18 +24,10 @@ func (s *Service) PointsRuleOf(ctx context.Context, tenantID uuid.UUID) (PointsR
 	var out PointsRule
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		var err error
-		out, err = pointsRule(ctx, tenantID)
+		out, err = s.pointsRule(ctx, tenantID)
 		return err
 	})
 	return out, err
-}
-
-type pointsRuleKey struct{ tenantID uuid.UUID }
-
-// pointsRule is the chain's points rule, read once per transaction (a sale
-// that earns and redeems reads it once).
-func pointsRule(ctx context.Context, tenantID uuid.UUID) (PointsRule, error) {
-	return tenant.Memo(ctx, pointsRuleKey{tenantID}, func() (PointsRule, error) { return loadPointsRule(tenant.DB(ctx), tenantID) })
 }
 
 func loadPointsRule(db *gorm.DB, tenantID uuid.UUID) (PointsRule, error) {
@@ -87,8 +79,8 @@ func (s *Service) SetPointsRule(ctx context.Context, tenantID uuid.UUID, in Poin
 		if err != nil {
 			return fmt.Errorf("members: set points rule: %w", err)
 		}
-		tenant.Forget(ctx, pointsRuleKey{tenantID})
-		if out, err = pointsRule(ctx, tenantID); err != nil {
+		s.rulesChanged(ctx, tenantID)
+		if out, err = s.pointsRule(ctx, tenantID); err != nil {
 			return err
 		}
 		return audit.Record(ctx, audit.Entry{Action: "points_rule.update", ObjectType: "points_rule", ObjectID: tenantID.String(),
@@ -274,7 +266,7 @@ func (s *Service) EarnPoints(ctx context.Context, tenantID uuid.UUID, in EarnInp
 			}
 			return err
 		}
-		rule, err := pointsRule(ctx, tenantID)
+		rule, err := s.pointsRule(ctx, tenantID)
 		if err != nil {
 			return err
 		}
@@ -356,7 +348,7 @@ func (s *Service) RedeemPoints(ctx context.Context, tenantID, memberID, storeID 
 		if err := acc.cardUsable(); err != nil {
 			return err
 		}
-		rule, err := pointsRule(ctx, tenantID)
+		rule, err := s.pointsRule(ctx, tenantID)
 		if err != nil {
 			return err
 		}
@@ -608,7 +600,7 @@ func (s *Service) AdjustPoints(ctx context.Context, tenantID, memberID uuid.UUID
 		now := s.clock.Now()
 		a := entryArgs{memberID: memberID, kind: "adjust", points: delta, src: doc.Source{Type: doc.Manual}, note: note, at: now}
 		if delta > 0 {
-			rule, err := pointsRule(ctx, tenantID)
+			rule, err := s.pointsRule(ctx, tenantID)
 			if err != nil {
 				return err
 			}
