@@ -95,6 +95,7 @@ func Wire(ctx context.Context, cfg *config.Config, ks *keys.Set, log *slog.Logge
 	orgs := org.New(pool, az)
 	orgs.Watch(watchCtx, rc)
 	cat := catalog.New(pool, az, clk, orgs)
+	cat.Watch(watchCtx, rc)
 	au := auth.New(pool, az, tokens, rc, auth.Options{
 		RefreshTTL: cfg.RefreshTokenTTL, LoginPerAccount: cfg.LoginLimitPerAccount,
 		LoginPerIP: cfg.LoginLimitPerIP, LoginLimitWindow: cfg.LoginLimitWindow,

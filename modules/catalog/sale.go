@@ -39,7 +39,8 @@ var saleItemSelect = pathCol + strings.TrimPrefix(itemSelect, "SELECT")
 // weight derived at the list price in force) — all priced for the store
 // at at. It costs one statement whatever the number of lines (the items
 // with their categories' paths), plus the scale layouts once per transaction
-// when a code is shaped like one. Unknown ids and codes are absent from
+// when a code is shaped like one; none when every line names a SKU by id
+// that this instance priced for the store a moment ago (saleCache). Unknown ids and codes are absent from
 // the maps; the store must exist (org.ErrStoreNotFound).
 func (s *Service) ForSale(ctx context.Context, tenantID, storeID uuid.UUID, at time.Time, skuIDs []uuid.UUID, codes []string) (map[uuid.UUID]SaleItem, map[string]Scan, error) {
 	out := map[uuid.UUID]SaleItem{}
@@ -47,6 +48,18 @@ func (s *Service) ForSale(ctx context.Context, tenantID, storeID uuid.UUID, at t
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		if err := s.storeExists(ctx, tenantID, storeID); err != nil {
 			return err
+		}
+		// A cart of SKUs named by id is answered from this instance's
+		// cache when it holds them all (a scanned code still reads
+		// PostgreSQL); what is missing is read, and kept.
+		cached := len(codes) == 0 && !tenant.Marked(ctx, catalogDirty)
+		gen := s.sales.generation(tenantID)
+		if cached {
+			hits, missing := s.sales.get(tenantID, storeID, at, skuIDs)
+			if len(missing) == 0 {
+				out = hits
+				return nil
+			}
 		}
 		db := tenant.DB(ctx)
 		type candidate struct {
@@ -94,6 +107,9 @@ func (s *Service) ForSale(ctx context.Context, tenantID, storeID uuid.UUID, at t
 		}
 		for i, it := range rows {
 			out[it.SKUID] = SaleItem{Item: it, CategoryPath: paths[i]}
+		}
+		if cached {
+			s.sales.put(tenantID, storeID, at, gen, out)
 		}
 		for _, c := range cands {
 			if sc, ok := registered(rows, c.raw, c.code, c.kind); ok {
