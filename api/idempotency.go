@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -85,11 +86,11 @@ func idempotent(c *fiber.Ctx) error {
 	if status >= 400 {
 		return nil // rolled back by authenticate; nothing to remember
 	}
-	err := db.Exec(`UPDATE idempotency_keys SET status = ?, response = ?, content_type = ? WHERE tenant_id = ? AND user_id = ? AND key = ?`,
-		status, c.Response().Body(), string(c.Response().Header.ContentType()), p.TenantID, p.UserID, key).Error
-	if err != nil {
-		return fmt.Errorf("idempotency: store response: %w", err)
-	}
+	// The response goes out with the COMMIT (one round trip less while the
+	// request's work holds its locks); a failure rolls everything back.
+	tenant.Defer(ctx, func(err error) error { return fmt.Errorf("idempotency: store response: %w", err) },
+		`UPDATE idempotency_keys SET status = $1, response = $2, content_type = $3 WHERE tenant_id = $4 AND user_id = $5 AND key = $6`,
+		status, bytes.Clone(c.Response().Body()), string(c.Response().Header.ContentType()), p.TenantID, p.UserID, key)
 	return nil
 }
 

@@ -95,6 +95,7 @@ func Wire(ctx context.Context, cfg *config.Config, ks *keys.Set, log *slog.Logge
 	orgs := org.New(pool, az)
 	orgs.Watch(watchCtx, rc)
 	cat := catalog.New(pool, az, clk, orgs)
+	cat.Watch(watchCtx, rc)
 	au := auth.New(pool, az, tokens, rc, auth.Options{
 		RefreshTTL: cfg.RefreshTokenTTL, LoginPerAccount: cfg.LoginLimitPerAccount,
 		LoginPerIP: cfg.LoginLimitPerIP, LoginLimitWindow: cfg.LoginLimitWindow,
@@ -115,6 +116,7 @@ func Wire(ctx context.Context, cfg *config.Config, ks *keys.Set, log *slog.Logge
 	// Plan entitlements (tenant/* cannot import modules/*).
 	s.Org.StoresChanged, s.Users.SeatGuard = bill.StoresChanged, bill.SeatGuard
 	s.Members.MemberGuard = bill.MemberGuard
+	s.Members.Watch(watchCtx)
 	// Promotions: store facts from org; a franchisee's price-kind depth
 	// against the catalog's list prices.
 	s.Promotions = promotions.New(pool, az, rc, clk, s.Org)

@@ -27,6 +27,9 @@ type Pool struct {
 	db    *gorm.DB
 	sql   *sql.DB
 	begun atomic.Int64
+	// OnDeferred, when set (tests counting statements), is told of every
+	// statement Defer queues, with the context it was queued under.
+	OnDeferred func(ctx context.Context, sql string)
 }
 
 // NewPool wraps the app role's GORM handle (opened by postgres.Open).
@@ -35,7 +38,30 @@ func NewPool(db *gorm.DB) *Pool {
 	if err != nil {
 		panic(err) // only for a handle not opened over database/sql
 	}
-	return &Pool{db: db, sql: sqlDB}
+	p := &Pool{db: db, sql: sqlDB}
+	// Deferred writes go out before any other statement of their
+	// transaction, so it always reads its own writes.
+	flush := func(tx *gorm.DB) {
+		if st, ok := tx.Statement.Context.Value(txKey{}).(*txState); ok {
+			if err := st.flush(); err != nil {
+				_ = tx.AddError(err)
+			}
+		}
+	}
+	cb := db.Callback()
+	for _, err := range []error{
+		cb.Query().Before("*").Register("tenant:flush_deferred", flush),
+		cb.Row().Before("*").Register("tenant:flush_deferred", flush),
+		cb.Raw().Before("*").Register("tenant:flush_deferred", flush),
+		cb.Create().Before("*").Register("tenant:flush_deferred", flush),
+		cb.Update().Before("*").Register("tenant:flush_deferred", flush),
+		cb.Delete().Before("*").Register("tenant:flush_deferred", flush),
+	} {
+		if err != nil {
+			panic(err) // only when registered twice on one handle
+		}
+	}
+	return p
 }
 
 type txKey struct{}
@@ -55,6 +81,7 @@ type txState struct {
 
 	afterCommit []func(context.Context)
 	afterEnd    []func(context.Context)
+	deferred    []deferredWrite
 	marks       map[string]bool
 	memo        map[any]any
 }
@@ -155,16 +182,32 @@ func (st *txState) end(commit bool) error {
 	if commit {
 		stmt = "COMMIT"
 	}
+	pending := st.deferred
+	st.deferred = nil
+	if !commit {
+		pending = nil // what was never sent is simply dropped
+	}
 	var tag string
 	err := conn.Raw(func(dc any) error {
 		c, ok := dc.(interface{ Conn() *pgx.Conn })
 		if !ok {
 			return fmt.Errorf("tenant: the pool's driver is not pgx")
 		}
+		if len(pending) > 0 {
+			t, err := sendDeferred(ctx, c.Conn(), pending, stmt)
+			tag = t
+			return err
+		}
 		t, err := c.Conn().Exec(ctx, stmt)
 		tag = t.String()
 		return err
 	})
+	if err != nil && len(pending) > 0 {
+		// A deferred write failed, so the COMMIT after it never ran: the
+		// connection, still in its failed transaction, is closed.
+		discard(conn)
+		return err
+	}
 	if err != nil {
 		discard(conn)
 		return fmt.Errorf("tenant: %s: %w", strings.ToLower(stmt), err)
@@ -175,6 +218,95 @@ func (st *txState) end(commit bool) error {
 		return ErrRolledBack
 	}
 	return nil
+}
+
+// deferredWrite is a statement queued by Defer.
+type deferredWrite struct {
+	sql    string
+	args   []any
+	mapErr func(error) error
+}
+
+// Defer queues a write whose result the caller does not need (its rows,
+// its count), to be sent with the transaction's COMMIT in one round trip,
+// or, if another statement of the transaction comes first, just before
+// that statement: the transaction always reads its own writes. The SQL
+// uses PostgreSQL's $1… placeholders and pgx's argument types. If the
+// write fails, the transaction rolls back and the error, passed through
+// mapErr (when not nil), is what the commit (or the next statement)
+// returns. It is for the last writes of a hot transaction: the locks it
+// took are then held for one round trip less per deferred write. Outside a
+// transaction Defer is a programming error and panics, like DB.
+//
+// Deferred writes go through pgx under GORM (the tenant connection's
+// driver connection): GORM sends one statement per round trip, and only
+// pgx's batch puts several writes and the COMMIT in one.
+func Defer(ctx context.Context, mapErr func(error) error, sql string, args ...any) {
+	st, ok := ctx.Value(txKey{}).(*txState)
+	if !ok {
+		panic("tenant.Defer called outside tenant.WithTx")
+	}
+	if st.pool.OnDeferred != nil {
+		st.pool.OnDeferred(ctx, sql)
+	}
+	st.mu.Lock()
+	st.deferred = append(st.deferred, deferredWrite{sql: sql, args: args, mapErr: mapErr})
+	st.mu.Unlock()
+}
+
+// flush sends the deferred writes now, in one round trip (another
+// statement of the transaction is about to run).
+func (st *txState) flush() error {
+	st.mu.Lock()
+	pending := st.deferred
+	st.deferred = nil
+	conn := st.conn
+	st.mu.Unlock()
+	if len(pending) == 0 || conn == nil {
+		return nil
+	}
+	return conn.Raw(func(dc any) error {
+		c, ok := dc.(interface{ Conn() *pgx.Conn })
+		if !ok {
+			return fmt.Errorf("tenant: the pool's driver is not pgx")
+		}
+		_, err := sendDeferred(st.ctx, c.Conn(), pending, "")
+		return err
+	})
+}
+
+// sendDeferred sends the writes, then last (COMMIT or nothing), as one
+// batch, and returns last's command tag or the first write's error.
+func sendDeferred(ctx context.Context, conn *pgx.Conn, pending []deferredWrite, last string) (string, error) {
+	b := &pgx.Batch{}
+	for _, w := range pending {
+		b.Queue(w.sql, w.args...)
+	}
+	if last != "" {
+		b.Queue(last)
+	}
+	res := conn.SendBatch(ctx, b)
+	var tag string
+	var failed error
+	for i := 0; i < b.Len(); i++ {
+		t, err := res.Exec()
+		if err == nil {
+			tag = t.String()
+			continue
+		}
+		if failed == nil {
+			failed = err
+			if i < len(pending) && pending[i].mapErr != nil {
+				failed = pending[i].mapErr(err)
+			} else {
+				failed = fmt.Errorf("tenant: deferred write: %w", err)
+			}
+		}
+	}
+	if err := res.Close(); err != nil && failed == nil {
+		failed = fmt.Errorf("tenant: deferred writes: %w", err)
+	}
+	return tag, failed
 }
 
 // ErrRolledBack is returned when COMMIT found the transaction already

@@ -366,3 +366,78 @@ func TestAfterEndRunsAfterRollbackWithoutASecondConnection(t *testing.T) {
 		t.Fatalf("%d stores, want the one AfterEnd wrote", n)
 	}
 }
+
+// A deferred write goes out with the COMMIT, or before the next statement
+// of its transaction (which reads it); a failed one rolls the whole
+// transaction back with the caller's error, and the connection it failed
+// on never returns to the pool with its transaction open.
+func TestDeferredWritesCommitWithTheTransaction(t *testing.T) {
+	pool := newPool(t, 1)
+	a := seedTenant(t, pool, 1)
+	ctx := context.Background()
+	rename := func(ctx context.Context, name string) {
+		tenant.Defer(ctx, nil, `UPDATE stores SET name = $1 WHERE tenant_id = $2`, name, a)
+	}
+	name := func() string {
+		var n string
+		if err := pool.WithTx(ctx, a, func(ctx context.Context) error {
+			return tenant.DB(ctx).Raw(`SELECT name FROM stores WHERE tenant_id = ?`, a).Scan(&n).Error
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	// With the commit.
+	if err := pool.WithTx(ctx, a, func(ctx context.Context) error {
+		if err := tenant.DB(ctx).Exec(`SELECT 1`).Error; err != nil {
+			return err
+		}
+		rename(ctx, "deferred")
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := name(); got != "deferred" {
+		t.Fatalf("after commit: %q", got)
+	}
+	// Read by the next statement.
+	if err := pool.WithTx(ctx, a, func(ctx context.Context) error {
+		if err := tenant.DB(ctx).Exec(`SELECT 1`).Error; err != nil {
+			return err
+		}
+		rename(ctx, "seen")
+		var n string
+		if err := tenant.DB(ctx).Raw(`SELECT name FROM stores WHERE tenant_id = ?`, a).Scan(&n).Error; err != nil || n != "seen" {
+			t.Errorf("the next statement read %q (%v)", n, err)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// Dropped by a rollback.
+	boom := errors.New("boom")
+	if err := pool.WithTx(ctx, a, func(ctx context.Context) error {
+		if err := tenant.DB(ctx).Exec(`SELECT 1`).Error; err != nil {
+			return err
+		}
+		rename(ctx, "rolled back")
+		return boom
+	}); !errors.Is(err, boom) {
+		t.Fatalf("rollback: %v", err)
+	}
+	// A failing write: everything rolls back, with the caller's error.
+	mine := errors.New("mine")
+	err := pool.WithTx(ctx, a, func(ctx context.Context) error {
+		if err := tenant.DB(ctx).Exec(`UPDATE stores SET name = 'written first' WHERE tenant_id = ?`, a).Error; err != nil {
+			return err
+		}
+		tenant.Defer(ctx, func(err error) error { return errors.Join(mine, err) }, `UPDATE stores SET name = NULL WHERE tenant_id = $1`, a)
+		return nil
+	})
+	if !errors.Is(err, mine) {
+		t.Fatalf("failed deferred write: %v", err)
+	}
+	if got := name(); got != "seen" {
+		t.Fatalf("after the failed transaction: %q", got)
+	}
+}

@@ -48,6 +48,13 @@ func (e *Env) Counting(t testing.TB, ctx context.Context) (context.Context, *Sta
 				s.mu.Unlock()
 			}
 		}
+		e.Server.Pool.OnDeferred = func(ctx context.Context, sql string) {
+			if s, ok := ctx.Value(statementsKey{}).(*Statements); ok {
+				s.mu.Lock()
+				s.sql = append(s.sql, sql)
+				s.mu.Unlock()
+			}
+		}
 		cb := e.Server.Pool.Raw().Callback()
 		for _, err := range []error{
 			cb.Query().After("*").Register("apitest:count_query", count),

@@ -3,6 +3,7 @@ package postgres
 import (
 	"database/sql/driver"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -86,3 +87,21 @@ func (l *UUIDList) Scan(src any) error {
 // GormDataType tells GORM's schema parser the column type, without which
 // it skips a slice field when scanning.
 func (UUIDList) GormDataType() string { return "uuid[]" }
+
+// Dollars rewrites a statement's ? placeholders (GORM's) as $1, $2, …
+// (PostgreSQL's, which pgx takes), for a statement sent through pgx. It
+// does not look inside quotes: the statement must have no ? but its
+// placeholders.
+func Dollars(q string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -112,6 +112,7 @@ func (s *Service) UpdateCategory(ctx context.Context, actor *tenant.Principal, i
 			} else {
 				newBase = `'{}'::uuid[]`
 			}
+			s.changed(ctx, actor.TenantID) // the subtree's SKUs have new paths
 			// Every row of the subtree: new parent path || the row's path from this category down.
 			q := `UPDATE categories c SET path = ` + newBase + ` || c.path[array_position(c.path, ?::uuid):cardinality(c.path)], updated_at = now()
 				WHERE c.tenant_id = ? AND c.path @> ARRAY[?::uuid]`

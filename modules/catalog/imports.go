@@ -422,7 +422,7 @@ func (s *Service) CommitImport(ctx context.Context, actor *tenant.Principal, id 
 		if err != nil {
 			return ErrImportFile.WithDetail("%s", err.Error())
 		}
-		if err := lockFeed(ctx, actor.TenantID); err != nil {
+		if err := s.lockFeed(ctx, actor.TenantID); err != nil {
 			return err
 		}
 		r, good, errs, bad, err := checkFile(db, actor.TenantID, t)
@@ -474,7 +474,7 @@ func (s *Service) runImport(ctx context.Context, actor *tenant.Principal, id uui
 	for start := 0; start < len(rows); start += importBatchRows {
 		batch := rows[start:min(start+importBatchRows, len(rows))]
 		err := s.pool.WithTx(ctx, actor.TenantID, func(ctx context.Context) error {
-			if err := lockFeed(ctx, actor.TenantID); err != nil {
+			if err := s.lockFeed(ctx, actor.TenantID); err != nil {
 				return err
 			}
 			r, err := loadRefs(tenant.DB(ctx), actor.TenantID)

@@ -61,19 +61,34 @@ type itemRow struct {
 	MemberStore   *int64
 	MemberHQ      *int64
 	Scheduled     jsonList[ScheduledPrice]
+	// CategoryPath is read only by a sale's look-up (pathCol).
+	CategoryPath postgres.UUIDList
 }
+
+// pathCol is the item's category path from the root, the column a sale's
+// look-up adds to itemSelect, so a cart's SKUs and their paths cost one
+// statement.
+const pathCol = `SELECT (SELECT c.path FROM categories c WHERE c.tenant_id = s.tenant_id AND c.id = p.category_id) AS category_path,`
 
 // items loads the till's view of the SKUs matching where (with args), in
 // order, priced for the store now, with scheduled price changes: one
 // statement however many SKUs match.
 func items(db *gorm.DB, tenantID, storeID uuid.UUID, now time.Time, where string, args ...any) ([]Item, error) {
+	out, _, err := itemsWith(db, itemSelect, tenantID, storeID, now, where, args...)
+	return out, err
+}
+
+// itemsWith is items from the given select (itemSelect, or itemSelect
+// with pathCol), with each item's category path.
+func itemsWith(db *gorm.DB, sel string, tenantID, storeID uuid.UUID, now time.Time, where string, args ...any) ([]Item, [][]uuid.UUID, error) {
 	var rows []itemRow
 	all := append(priceArgs(&storeID, now, false), storeID, now, tenantID)
 	all = append(all, args...)
-	if err := db.Raw(itemSelect+where, all...).Scan(&rows).Error; err != nil {
-		return nil, fmt.Errorf("catalog: items: %w", err)
+	if err := db.Raw(sel+where, all...).Scan(&rows).Error; err != nil {
+		return nil, nil, fmt.Errorf("catalog: items: %w", err)
 	}
 	out := make([]Item, len(rows))
+	paths := make([][]uuid.UUID, len(rows))
 	for i, r := range rows {
 		it := Item{SKUID: r.SKUID, ProductID: r.ProductID, Code: r.Code, Name: r.Name, ProductName: r.ProductName, Specs: r.Specs,
 			CategoryID: r.CategoryID, BrandID: r.BrandID, Unit: r.Unit, UnitKind: r.UnitKind, Weighed: r.Weighed, TaxRateBP: r.TaxRateBP,
@@ -90,9 +105,9 @@ func items(db *gorm.DB, tenantID, storeID uuid.UUID, now time.Time, where string
 			sp.EffectiveFrom = sp.EffectiveFrom.UTC()
 			it.Scheduled = append(it.Scheduled, sp)
 		}
-		out[i] = it
+		out[i], paths[i] = it, r.CategoryPath
 	}
-	return out, nil
+	return out, paths, nil
 }
 
 // Changes is the delta feed of a store: SKUs changed after since, in

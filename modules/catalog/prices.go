@@ -109,7 +109,7 @@ func (s *Service) SetPrice(ctx context.Context, actor *tenant.Principal, skuID u
 				return err
 			}
 		}
-		if err := lockFeed(ctx, actor.TenantID); err != nil {
+		if err := s.lockFeed(ctx, actor.TenantID); err != nil {
 			return err
 		}
 		if _, err := oneSKU(db, actor.TenantID, skuID); err != nil {

@@ -161,7 +161,7 @@ func (s *Service) CreateProduct(ctx context.Context, actor *tenant.Principal, in
 	var out Product
 	err := s.pool.WithTx(ctx, actor.TenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
-		if err := lockFeed(ctx, actor.TenantID); err != nil {
+		if err := s.lockFeed(ctx, actor.TenantID); err != nil {
 			return err
 		}
 		if err := checkRefs(db, actor.TenantID, &in.CategoryID, in.BrandID, &in.UnitID); err != nil {
@@ -279,7 +279,7 @@ func (s *Service) UpdateProduct(ctx context.Context, actor *tenant.Principal, id
 	var out Product
 	err := s.pool.WithTx(ctx, actor.TenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
-		if err := lockFeed(ctx, actor.TenantID); err != nil {
+		if err := s.lockFeed(ctx, actor.TenantID); err != nil {
 			return err
 		}
 		cur, err := getProduct(db, actor.TenantID, id)
@@ -333,7 +333,7 @@ func (s *Service) AddSKU(ctx context.Context, actor *tenant.Principal, productID
 	var out SKU
 	err := s.pool.WithTx(ctx, actor.TenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
-		if err := lockFeed(ctx, actor.TenantID); err != nil {
+		if err := s.lockFeed(ctx, actor.TenantID); err != nil {
 			return err
 		}
 		var n int64
@@ -363,7 +363,7 @@ func (s *Service) UpdateSKU(ctx context.Context, actor *tenant.Principal, id uui
 	var out SKU
 	err := s.pool.WithTx(ctx, actor.TenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
-		if err := lockFeed(ctx, actor.TenantID); err != nil {
+		if err := s.lockFeed(ctx, actor.TenantID); err != nil {
 			return err
 		}
 		if _, err := oneSKU(db, actor.TenantID, id); err != nil {
@@ -418,7 +418,7 @@ func (s *Service) AddBarcode(ctx context.Context, actor *tenant.Principal, skuID
 	var out SKU
 	err := s.pool.WithTx(ctx, actor.TenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
-		if err := lockFeed(ctx, actor.TenantID); err != nil {
+		if err := s.lockFeed(ctx, actor.TenantID); err != nil {
 			return err
 		}
 		if _, err := oneSKU(db, actor.TenantID, skuID); err != nil {
@@ -442,7 +442,7 @@ func (s *Service) AddBarcode(ctx context.Context, actor *tenant.Principal, skuID
 func (s *Service) RemoveBarcode(ctx context.Context, actor *tenant.Principal, skuID uuid.UUID, barcode string) error {
 	return s.pool.WithTx(ctx, actor.TenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
-		if err := lockFeed(ctx, actor.TenantID); err != nil {
+		if err := s.lockFeed(ctx, actor.TenantID); err != nil {
 			return err
 		}
 		if _, err := oneSKU(db, actor.TenantID, skuID); err != nil {

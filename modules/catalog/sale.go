@@ -2,7 +2,6 @@ package catalog
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -30,14 +29,18 @@ type Scan struct {
 
 type layoutsKey struct{ tenantID uuid.UUID }
 
+// saleItemSelect is itemSelect with each item's category path.
+var saleItemSelect = pathCol + strings.TrimPrefix(itemSelect, "SELECT")
+
 // ForSale resolves a cart: the SKUs named by id, and those behind the
 // scanned codes — a registered barcode first (as scanned and normalised:
 // UPC-A as EAN-13), else a weighed-goods label of the chain's scale layouts
 // by its PLU, with the embedded weight or price (a price-only label's
 // weight derived at the list price in force) — all priced for the store
-// at at. It costs two statements whatever the number of lines (the items,
-// their categories' paths), plus the scale layouts once per transaction
-// when a code is shaped like one. Unknown ids and codes are absent from
+// at at. It costs one statement whatever the number of lines (the items
+// with their categories' paths), plus the scale layouts once per transaction
+// when a code is shaped like one; none when every line names a SKU by id
+// that this instance priced for the store a moment ago (saleCache). Unknown ids and codes are absent from
 // the maps; the store must exist (org.ErrStoreNotFound).
 func (s *Service) ForSale(ctx context.Context, tenantID, storeID uuid.UUID, at time.Time, skuIDs []uuid.UUID, codes []string) (map[uuid.UUID]SaleItem, map[string]Scan, error) {
 	out := map[uuid.UUID]SaleItem{}
@@ -45,6 +48,18 @@ func (s *Service) ForSale(ctx context.Context, tenantID, storeID uuid.UUID, at t
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		if err := s.storeExists(ctx, tenantID, storeID); err != nil {
 			return err
+		}
+		// A cart of SKUs named by id is answered from this instance's
+		// cache when it holds them all (a scanned code still reads
+		// PostgreSQL); what is missing is read, and kept.
+		cached := len(codes) == 0 && !tenant.Marked(ctx, catalogDirty)
+		gen := s.sales.generation(tenantID)
+		if cached {
+			hits, missing := s.sales.get(tenantID, storeID, at, skuIDs)
+			if len(missing) == 0 {
+				out = hits
+				return nil
+			}
 		}
 		db := tenant.DB(ctx)
 		type candidate struct {
@@ -84,36 +99,17 @@ func (s *Service) ForSale(ctx context.Context, tenantID, storeID uuid.UUID, at t
 		if plus == nil {
 			plus = []string{}
 		}
-		rows, err := items(db, tenantID, storeID, at, `(s.id = ANY(?) OR s.plu = ANY(?)
+		rows, paths, err := itemsWith(db, saleItemSelect, tenantID, storeID, at, `(s.id = ANY(?) OR s.plu = ANY(?)
 			OR s.id IN (SELECT b.sku_id FROM sku_barcodes b WHERE b.tenant_id = s.tenant_id AND b.barcode = ANY(?)))`,
 			postgres.UUIDs(skuIDs), postgres.Texts(plus), postgres.Texts(lookups))
 		if err != nil {
 			return err
 		}
-		categories := make([]uuid.UUID, 0, len(rows))
-		for _, it := range rows {
-			out[it.SKUID] = SaleItem{Item: it}
-			if !slices.Contains(categories, it.CategoryID) {
-				categories = append(categories, it.CategoryID)
-			}
+		for i, it := range rows {
+			out[it.SKUID] = SaleItem{Item: it, CategoryPath: paths[i]}
 		}
-		var paths []struct {
-			ID   uuid.UUID
-			Path postgres.UUIDList
-		}
-		if len(categories) > 0 {
-			if err := db.Raw(`SELECT id, path FROM categories WHERE tenant_id = ? AND id = ANY(?)`, tenantID, postgres.UUIDs(categories)).
-				Scan(&paths).Error; err != nil {
-				return fmt.Errorf("catalog: category paths: %w", err)
-			}
-		}
-		pathOf := make(map[uuid.UUID][]uuid.UUID, len(paths))
-		for _, p := range paths {
-			pathOf[p.ID] = p.Path
-		}
-		for id, it := range out {
-			it.CategoryPath = pathOf[it.CategoryID]
-			out[id] = it
+		if cached {
+			s.sales.put(tenantID, storeID, at, gen, out)
 		}
 		for _, c := range cands {
 			if sc, ok := registered(rows, c.raw, c.code, c.kind); ok {

@@ -10,12 +10,14 @@ import (
 
 	"chainstore/api/apitest"
 	"chainstore/modules/catalog"
+	"chainstore/tenant"
 )
 
 // ForSale resolves a whole cart — ids, registered barcodes (a UPC-A as its
-// EAN-13), a weighed-goods label by PLU with its weight — in two
-// statements however many lines, with each SKU's category path from the
-// root; unknown ids and codes are simply absent.
+// EAN-13), a weighed-goods label by PLU with its weight — in one
+// statement however many lines (and one for the chain's scale layouts),
+// with each SKU's category path from the root; unknown ids and codes are
+// simply absent.
 func TestForSaleResolvesACartInFixedStatements(t *testing.T) {
 	b := setup(t)
 	tn := b.tn
@@ -55,10 +57,10 @@ func TestForSaleResolvesACartInFixedStatements(t *testing.T) {
 			items, scans, err = env.Server.Catalog.ForSale(ctx, tn.ID, st, time.Now().UTC(), append(skus[:n/2:n/2], uuid.New()), lookups)
 			return err
 		})
-		// The scale layouts (a label is among the codes), the items, their
-		// categories' paths.
-		if stmts != 3 {
-			t.Errorf("ForSale of %d lines: %d statements, want 3", n, stmts)
+		// The scale layouts (a label is among the codes), the items with
+		// their categories' paths.
+		if stmts != 2 {
+			t.Errorf("ForSale of %d lines: %d statements, want 2", n, stmts)
 		}
 		if len(items) != n+2 {
 			t.Errorf("%d lines: %d items, want %d", n, len(items), n+2)
@@ -86,5 +88,68 @@ func TestForSaleResolvesACartInFixedStatements(t *testing.T) {
 		if it.ListPrice == nil || *it.ListPrice != 100 || it.MemberPrice == nil || *it.MemberPrice != 90 {
 			t.Errorf("prices in force %+v", it.Item)
 		}
+	}
+}
+
+// A cart of SKUs by id is priced from the instance's cache, and the cache
+// never answers an old price: a price change is seen at once here and by
+// another instance (its Redis notice) well before the cache's bound, and a
+// scheduled price takes over at its time.
+func TestForSaleCacheFollowsPriceChanges(t *testing.T) {
+	b := setup(t)
+	tn := b.tn
+	st := env.CreateStore(t, tn, nil)
+	sku := b.product(t, "FSC-1", "缓存", b.child, map[string]any{"code": "FSC-1-A", "name": "缓存",
+		"prices": map[string]any{"list": 500}}).SKUs[0].ID
+	admin := &tenant.Principal{TenantID: tn.ID, UserID: tn.AdminID}
+	other := env.Another(t, nil)
+	list := func(e *apitest.Env, at time.Time) int64 {
+		t.Helper()
+		items, _, err := e.Server.Catalog.ForSale(context.Background(), tn.ID, st, at, []uuid.UUID{sku}, nil)
+		if err != nil || items[sku].ListPrice == nil {
+			t.Fatalf("ForSale: %+v %v", items, err)
+		}
+		return *items[sku].ListPrice
+	}
+	now := time.Now().UTC()
+	if got := list(env, now); got != 500 {
+		t.Fatalf("list %d, want 500", got)
+	}
+	if got := list(other, now); got != 500 {
+		t.Fatalf("other instance: list %d, want 500", got)
+	}
+	// Warm: no statement.
+	if n := inTx(t, tn.ID, func(ctx context.Context) error {
+		_, _, err := env.Server.Catalog.ForSale(ctx, tn.ID, st, time.Now().UTC(), []uuid.UUID{sku}, nil)
+		return err
+	}); n != 0 {
+		t.Errorf("a warm cart: %d statements, want 0", n)
+	}
+	soon := time.Now().UTC().Add(2 * time.Second)
+	if _, err := env.Server.Catalog.SetPrice(tenant.WithPrincipal(context.Background(), admin), admin, sku,
+		catalog.SetPriceInput{Kind: catalog.PriceList, Amount: ptr(600)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Server.Catalog.SetPrice(tenant.WithPrincipal(context.Background(), admin), admin, sku,
+		catalog.SetPriceInput{Kind: catalog.PriceList, Amount: ptr(700), EffectiveFrom: &soon}); err != nil {
+		t.Fatal(err)
+	}
+	if got := list(env, time.Now().UTC()); got != 600 {
+		t.Errorf("after the change: list %d, want 600", got)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for list(other, time.Now().UTC()) != 600 && time.Now().Before(soon) {
+		if time.Now().After(deadline) {
+			t.Fatal("another instance still answers the old price after 5s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// Priced (and cached) before the scheduled change, asked after it.
+	_ = list(env, time.Now().UTC())
+	if got := list(env, soon); got != 700 {
+		t.Errorf("at the scheduled time: list %d, want 700", got)
+	}
+	if got := list(env, soon.Add(-time.Millisecond)); got != 600 {
+		t.Errorf("just before the scheduled time: list %d, want 600", got)
 	}
 }

@@ -35,20 +35,22 @@ type Service struct {
 	authz *authz.Authorizer
 	clock *clock.Clock
 	org   *org.Service
+	sales *saleCache
 }
 
 // New builds the service. The clock sets every business time the catalog
 // stamps or prices at (effective times, "now" at the till); org answers
 // whether a store exists.
 func New(pool *tenant.Pool, az *authz.Authorizer, clk *clock.Clock, orgs *org.Service) *Service {
-	return &Service{pool: pool, authz: az, clock: clk, org: orgs}
+	return &Service{pool: pool, authz: az, clock: clk, org: orgs, sales: newSaleCache()}
 }
 
 // lockFeed serialises a tenant's catalog writers until commit, so change_seq
 // values (drawn after the lock) commit in order and the delta feed never
 // skips a row that commits late. Every write that touches skus or prices
-// takes it first.
-func lockFeed(ctx context.Context, tenantID uuid.UUID) error {
+// takes it first, so it is also where the sale cache learns of the change.
+func (s *Service) lockFeed(ctx context.Context, tenantID uuid.UUID) error {
+	s.changed(ctx, tenantID)
 	return tenant.DB(ctx).Exec(`SELECT pg_advisory_xact_lock(hashtextextended('catalog-feed:' || ?::text, 0))`, tenantID.String()).Error
 }
 

@@ -740,3 +740,39 @@ func TestMemberViewShowsTags(t *testing.T) {
 		t.Fatalf("member view tags %q", got.Member.Tags)
 	}
 }
+
+// An earn that itself reaches a points-basis threshold upgrades at once
+// (the earn's own points count, exactly at the threshold), and the job
+// re-evaluating at the same instant agrees.
+func TestTierUpgradeOnPointsCountsTheEarnItself(t *testing.T) {
+	tn := env.Signup(t)
+	store := env.CreateStore(t, tn, nil)
+	ctx := context.Background()
+	if _, err := svc().CreateTier(ctx, tn.ID, members.TierInput{Code: "p0", Name: "普通", Rank: 0, Basis: "points", Threshold: 0}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc().CreateTier(ctx, tn.ID, members.TierInput{Code: "p1", Name: "积分银卡", Rank: 1, Basis: "points", Threshold: 300, WindowDays: 30}); err != nil {
+		t.Fatal(err)
+	}
+	m := createMember(t, tn, newPhone(), nil)
+	now := time.Now().UTC()
+	earn := func(id string, fen int64) {
+		t.Helper()
+		if _, err := svc().EarnPoints(ctx, tn.ID, members.EarnInput{MemberID: m.ID, StoreID: store, Source: source("sale", id),
+			Lines: []members.EarnLine{{Amount: fen}}, At: now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	earn("a", 29_900) // 299 points: one short
+	if got, _ := svc().Get(ctx, tn.ID, m.ID, false); got.Tier == nil || got.Tier.Code != "p0" {
+		t.Fatalf("upgraded below the threshold: %+v", got.Tier)
+	}
+	earn("b", 100) // 300 points
+	got, _ := svc().Get(ctx, tn.ID, m.ID, false)
+	if got.Tier == nil || got.Tier.Code != "p1" || got.TotalSpend != 30_000 || got.VisitCount != 2 || got.Points != 300 {
+		t.Fatalf("after reaching the threshold: tier %+v, spend %d, visits %d, points %d", got.Tier, got.TotalSpend, got.VisitCount, got.Points)
+	}
+	if n, err := svc().ReevaluateTiers(ctx, tn.ID, now); err != nil || n != 0 {
+		t.Fatalf("the job at the same instant moved %d members (%v)", n, err)
+	}
+}

@@ -24,18 +24,10 @@ func (s *Service) PointsRuleOf(ctx context.Context, tenantID uuid.UUID) (PointsR
 	var out PointsRule
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		var err error
-		out, err = pointsRule(ctx, tenantID)
+		out, err = s.pointsRule(ctx, tenantID)
 		return err
 	})
 	return out, err
-}
-
-type pointsRuleKey struct{ tenantID uuid.UUID }
-
-// pointsRule is the chain's points rule, read once per transaction (a sale
-// that earns and redeems reads it once).
-func pointsRule(ctx context.Context, tenantID uuid.UUID) (PointsRule, error) {
-	return tenant.Memo(ctx, pointsRuleKey{tenantID}, func() (PointsRule, error) { return loadPointsRule(tenant.DB(ctx), tenantID) })
 }
 
 func loadPointsRule(db *gorm.DB, tenantID uuid.UUID) (PointsRule, error) {
@@ -87,8 +79,8 @@ func (s *Service) SetPointsRule(ctx context.Context, tenantID uuid.UUID, in Poin
 		if err != nil {
 			return fmt.Errorf("members: set points rule: %w", err)
 		}
-		tenant.Forget(ctx, pointsRuleKey{tenantID})
-		if out, err = pointsRule(ctx, tenantID); err != nil {
+		s.rulesChanged(ctx, tenantID)
+		if out, err = s.pointsRule(ctx, tenantID); err != nil {
 			return err
 		}
 		return audit.Record(ctx, audit.Entry{Action: "points_rule.update", ObjectType: "points_rule", ObjectID: tenantID.String(),
@@ -264,17 +256,18 @@ func (s *Service) EarnPoints(ctx context.Context, tenantID uuid.UUID, in EarnInp
 	}
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
-		acc, err := lockAccount(db, tenantID, in.MemberID)
+		acc, err := lockForEarn(db, tenantID, in.MemberID, in.Source)
 		if err != nil {
 			return err
 		}
-		if prev, err := pointsLedger.replay(db, tenantID, in.MemberID, "earn", in.Source, &in.StoreID, always); err != nil || prev != nil {
+		if acc.PrevID != nil {
+			prev, err := pointsLedger.replay(db, tenantID, in.MemberID, "earn", in.Source, &in.StoreID, always)
 			if prev != nil {
 				out = *prev
 			}
 			return err
 		}
-		rule, err := pointsRule(ctx, tenantID)
+		rule, err := s.pointsRule(ctx, tenantID)
 		if err != nil {
 			return err
 		}
@@ -283,19 +276,56 @@ func (s *Service) EarnPoints(ctx context.Context, tenantID uuid.UUID, in EarnInp
 			return err
 		}
 		points, total := rule.Earned(in.Lines, acc.PointsMultiplier)
-		out, err = s.credit(ctx, tenantID, acc, entryArgs{memberID: in.MemberID, kind: "earn", points: points, tierPoints: points, spend: total,
-			storeID: &in.StoreID, src: in.Source, at: in.At}, expiryOf(rule, store.Location, in.At))
-		if err != nil {
+		a := entryArgs{memberID: in.MemberID, kind: "earn", points: points, tierPoints: points, spend: total,
+			storeID: &in.StoreID, src: in.Source, at: in.At}
+		if out, err = writeEarn(db, tenantID, a, acc.Points+points, expiryOf(rule, store.Location, in.At), actorOf(ctx)); err != nil {
 			return err
 		}
-		if err := db.Exec(`UPDATE members SET total_spend = total_spend + ?, visit_count = visit_count + 1,
-			last_visit_at = GREATEST(last_visit_at, ?), updated_at = now() WHERE tenant_id = ? AND id = ?`, total, in.At, tenantID, in.MemberID).Error; err != nil {
-			return err
-		}
-		_, err = s.retier(ctx, tenantID, in.MemberID, in.At, true)
-		return err
+		return s.touchedKeys(ctx, tenantID, in.MemberID, acc.PhoneIndex, acc.Cards)
 	})
 	return out, err
+}
+
+// writeEarnSQL books an earn in one statement (the account locked by the
+// caller): the new balance, the ledger entry, its lot (when it earns any
+// points), and the member's spend, visit and tier. The tier is retier's
+// upward move, weighed over the ledger as the statement found it plus this
+// entry (a statement does not see its own inserts; the entry is at the
+// window's end, inside every window of at least a day).
+const writeEarnSQL = `WITH balance AS (
+		UPDATE member_accounts SET points = ?, updated_at = now() WHERE tenant_id = ? AND member_id = ?),
+	lot AS (
+		INSERT INTO points_lots (tenant_id, id, member_id, ledger_id, points, remaining, store_id, earned_at, expires_at)
+		SELECT ?::uuid, ?::uuid, ?::uuid, ?::uuid, ?::bigint, ?::bigint, ?::uuid, ?::timestamptz, ?::timestamptz WHERE ?::bigint > 0),
+	q AS (
+		SELECT m2.id, (SELECT t.id FROM member_tiers t WHERE t.tenant_id = m2.tenant_id AND t.active AND t.threshold <= (
+			SELECT CASE t.basis WHEN 'points' THEN coalesce(sum(l.tier_points), 0) + ?::bigint ELSE coalesce(sum(l.spend), 0) + ?::bigint END
+			FROM points_ledger l WHERE l.tenant_id = m2.tenant_id AND l.member_id = m2.id
+			  AND l.at > ?::timestamptz - make_interval(days => t.window_days) AND l.at <= ?::timestamptz)
+			ORDER BY t.rank DESC LIMIT 1) AS tier
+		FROM members m2 WHERE m2.tenant_id = ? AND m2.id = ?),
+	member AS (
+		UPDATE members m SET total_spend = m.total_spend + ?, visit_count = m.visit_count + 1,
+			last_visit_at = GREATEST(m.last_visit_at, ?), updated_at = now(),
+			tier_id = CASE WHEN q.tier IS NOT NULL AND (m.tier_id IS NULL OR (SELECT rank FROM member_tiers WHERE tenant_id = m.tenant_id AND id = q.tier) >
+				(SELECT rank FROM member_tiers WHERE tenant_id = m.tenant_id AND id = m.tier_id)) THEN q.tier ELSE m.tier_id END
+		FROM q WHERE m.tenant_id = ? AND m.id = q.id)
+	INSERT INTO points_ledger (tenant_id, id, member_id, kind, points, balance_after, tier_points, spend, value, store_id,
+		source_type, source_id, reverses_id, note, actor_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	RETURNING ` + pointsEntryColumns
+
+// writeEarn runs writeEarnSQL for a (an earn of a.points ≥ 0 and a.spend).
+func writeEarn(db *gorm.DB, tenantID uuid.UUID, a entryArgs, balanceAfter int64, expires *time.Time, actor *uuid.UUID) (PointsEntry, error) {
+	entryID := uuid.Must(uuid.NewV7())
+	var rows []PointsEntry
+	err := db.Raw(writeEarnSQL,
+		balanceAfter, tenantID, a.memberID,
+		tenantID, uuid.Must(uuid.NewV7()), a.memberID, entryID, a.points, a.points, a.storeID, a.at, expires, a.points,
+		a.tierPoints, a.spend, a.at, a.at, tenantID, a.memberID,
+		a.spend, a.at, tenantID,
+		tenantID, entryID, a.memberID, a.kind, a.points, balanceAfter, a.tierPoints, a.spend, a.value, a.storeID,
+		a.src.Type, sourceID(a.src), a.reverses, a.note, actor, a.at).Scan(&rows).Error
+	return pointsLedger.written(rows, err, a.kind, a.src)
 }
 
 // Earned is what a sale's lines earn under the rule: whole points, rounded
@@ -356,7 +386,7 @@ func (s *Service) RedeemPoints(ctx context.Context, tenantID, memberID, storeID 
 		if err := acc.cardUsable(); err != nil {
 			return err
 		}
-		rule, err := pointsRule(ctx, tenantID)
+		rule, err := s.pointsRule(ctx, tenantID)
 		if err != nil {
 			return err
 		}
@@ -608,7 +638,7 @@ func (s *Service) AdjustPoints(ctx context.Context, tenantID, memberID uuid.UUID
 		now := s.clock.Now()
 		a := entryArgs{memberID: memberID, kind: "adjust", points: delta, src: doc.Source{Type: doc.Manual}, note: note, at: now}
 		if delta > 0 {
-			rule, err := pointsRule(ctx, tenantID)
+			rule, err := s.pointsRule(ctx, tenantID)
 			if err != nil {
 				return err
 			}

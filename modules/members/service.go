@@ -80,6 +80,7 @@ type Service struct {
 	fin   *finance.Service
 	box   *pii.Box
 	cache *cache.Cache
+	rules *ruleCache
 	qrKey []byte
 	// BypassCache makes look-ups read PostgreSQL every time (the bench's
 	// "uncached" figure).
@@ -124,7 +125,7 @@ func New(pool *tenant.Pool, az *authz.Authorizer, rc *redisx.Client, ks *keys.Se
 		panic(fmt.Sprintf("members: %v", err)) // keys.Load validated them
 	}
 	return &Service{pool: pool, authz: az, clock: clk, org: orgs, fin: fin, box: box, cache: cache.New(rc, 5*time.Second),
-		qrKey: box.Derive("member-qr-v1")}
+		rules: newRuleCache(rc), qrKey: box.Derive("member-qr-v1")}
 }
 
 // Box exposes the PII box (the bench and seed encrypt in bulk with it).

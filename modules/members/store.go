@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
+	"chainstore/infra/doc"
 	"chainstore/infra/postgres"
 	"chainstore/infra/problem"
 	"chainstore/tenant"
@@ -234,6 +235,50 @@ func lockAccount(db *gorm.DB, tenantID, memberID uuid.UUID) (account, error) {
 	return rows[0], nil
 }
 
+// lockedEarn is lockAccount's row with what an earn needs besides: the
+// entry an earlier call recorded for the source (nil: none), and the
+// member's cache keys (touched).
+type lockedEarn struct {
+	// account's columns, spelled out: GORM does not scan into an
+	// embedded unexported struct.
+	Points           int64
+	BalancePrincipal int64
+	BalanceBonus     int64
+	Status           string
+	TierID           *uuid.UUID
+	PointsMultiplier int64
+	CardStatus       *string
+	PrevID           *uuid.UUID
+	PhoneIndex       []byte
+	Cards            string // a JSON array
+}
+
+// lockForEarn is lockAccount for an earn, reading in the same statement
+// whether src already recorded an earn and the member's cache keys.
+func lockForEarn(db *gorm.DB, tenantID, memberID uuid.UUID, src doc.Source) (lockedEarn, error) {
+	var rows []lockedEarn
+	err := db.Raw(`SELECT a.points, a.balance_principal, a.balance_bonus, m.status, m.tier_id,
+			coalesce(t.points_multiplier, 100) AS points_multiplier,
+			(SELECT c.status FROM member_cards c WHERE c.tenant_id = a.tenant_id AND c.member_id = a.member_id
+				AND c.status IN ('active', 'frozen', 'lost') LIMIT 1) AS card_status,
+			(SELECT l.id FROM points_ledger l WHERE l.tenant_id = a.tenant_id AND l.kind = 'earn' AND l.source_type = ? AND l.source_id = ?) AS prev_id,
+			m.phone_index,
+			(SELECT coalesce(json_agg(c.number), '[]') FROM member_cards c WHERE c.tenant_id = m.tenant_id AND c.member_id = m.id)::text AS cards
+		FROM member_accounts a JOIN members m ON m.tenant_id = a.tenant_id AND m.id = a.member_id
+		LEFT JOIN member_tiers t ON t.tenant_id = m.tenant_id AND t.id = m.tier_id
+		WHERE a.tenant_id = ? AND a.member_id = ? FOR UPDATE OF a`, src.Type, sourceID(src), tenantID, memberID).Scan(&rows).Error
+	if err != nil {
+		return lockedEarn{}, fmt.Errorf("members: lock account: %w", err)
+	}
+	if len(rows) == 0 {
+		return lockedEarn{}, ErrNotFound
+	}
+	if rows[0].Status != "active" {
+		return rows[0], ErrInactive
+	}
+	return rows[0], nil
+}
+
 // cardUsable refuses spending (stored value, points) while the member's card
 // is frozen or reported lost, or when no card is live: freezing a card is
 // how a chain stops a disputed or stolen balance from being spent.
@@ -267,13 +312,22 @@ func (s *Service) touched(ctx context.Context, tenantID, memberID uuid.UUID) err
 		FROM members m WHERE m.tenant_id = ? AND m.id = ?`, tenantID, memberID).Scan(&row).Error; err != nil {
 		return fmt.Errorf("members: cache keys: %w", err)
 	}
+	return s.touchedKeys(ctx, tenantID, memberID, row.PhoneIndex, row.Cards)
+}
+
+// touchedKeys is touched with the member's keys already read (its phone's
+// blind index and its cards' numbers as a JSON array).
+func (s *Service) touchedKeys(ctx context.Context, tenantID, memberID uuid.UUID, phoneIndex []byte, cardsJSON string) error {
+	if done, _ := tenant.Recall[bool](ctx, touchedKey{tenantID, memberID}); done {
+		return nil
+	}
 	var cards []string
-	if err := jsonUnmarshal(row.Cards, &cards); err != nil {
+	if err := jsonUnmarshal(cardsJSON, &cards); err != nil {
 		return fmt.Errorf("members: cache keys: %w", err)
 	}
 	keys := []string{keyID(tenantID, memberID)}
-	if len(row.PhoneIndex) > 0 {
-		keys = append(keys, keyPhone(tenantID, row.PhoneIndex))
+	if len(phoneIndex) > 0 {
+		keys = append(keys, keyPhone(tenantID, phoneIndex))
 	}
 	for _, c := range cards {
 		keys = append(keys, keyCard(tenantID, c))

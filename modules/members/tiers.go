@@ -204,7 +204,7 @@ func (s *Service) IssueBirthdayGifts(ctx context.Context, tenantID uuid.UUID, no
 			return fmt.Errorf("members: birthday members: %w", err)
 		}
 		monthEnd := time.Date(local.Year(), local.Month()+1, 1, 0, 0, 0, 0, loc).UTC()
-		rule, err := pointsRule(ctx, tenantID)
+		rule, err := s.pointsRule(ctx, tenantID)
 		if err != nil {
 			return err
 		}

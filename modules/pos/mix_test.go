@@ -4,6 +4,8 @@ import (
 	"context"
 	"math/rand/v2"
 	"net/http"
+	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -38,6 +40,9 @@ func TestMoneyHoldsAfterARandomMix(t *testing.T) {
 	manager := map[string]any{"user_id": s.manager.ID, "pin": "97531"}
 	shift := s.open(t, 10_000)
 	seed := uint64(time.Now().UnixNano())
+	if v := os.Getenv("MIX_SEED"); v != "" { // to replay a failure the log names
+		seed, _ = strconv.ParseUint(v, 10, 64)
+	}
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 7))
 	var sales []pos.Sale

@@ -384,7 +384,7 @@ func (s *Service) reverse(ctx context.Context, actor *tenant.Principal, till Til
 		ret.Tenders = append(ret.Tenders, rt)
 	}
 	if pts := shares[len(sale.Tenders)]; pts > 0 && sale.redeemEnt != nil {
-		points := money.MulDiv(sale.PointsUsed, pts, pointsPaid)
+		points := cumulativeShare(sale.PointsUsed, sale.ReturnedTotal, refund, sale.Total)
 		if kind == "void" {
 			if _, err := s.members.ReversePoints(ctx, tenantID, *sale.redeemEnt, src); err != nil {
 				return Return{}, err
@@ -401,7 +401,7 @@ func (s *Service) reverse(ctx context.Context, actor *tenant.Principal, till Til
 			Reference: strconv.FormatInt(points, 10), Status: "done"})
 	}
 	if sale.earnEntry != nil && sale.PointsEarned > 0 {
-		take := money.MulDiv(sale.PointsEarned, refund, sale.Total)
+		take := cumulativeShare(sale.PointsEarned, sale.ReturnedTotal, refund, sale.Total)
 		if kind == "void" {
 			if _, err := s.members.ReversePoints(ctx, tenantID, *sale.earnEntry, src); err != nil {
 				return Return{}, err
@@ -440,6 +440,19 @@ func (s *Service) reverse(ctx context.Context, actor *tenant.Principal, till Til
 	s.redAfterCommit(ctx, tenantID, sale, ret)
 	return ret, audit.Record(ctx, audit.Entry{Action: "pos." + kind, ObjectType: "pos_sale", ObjectID: sale.ID.String(), StoreID: &till.StoreID,
 		Detail: map[string]any{"return_id": ret.ID, "receipt_no": sale.ReceiptNo, "refund": refund, "approved_by": approver, "reason": in.Reason}})
+}
+
+// cumulativeShare is this return's part of n points when refund is
+// returned of a sale's total after returned before: the share of
+// everything returned so far less the share already taken. Rounding each
+// return on its own could take more than the sale earned or spent (two
+// returns each rounding 8.5 up), which the ledger refuses; this way the
+// parts add up to the share of what was returned, and to n once it all is.
+func cumulativeShare(n, returned, refund, total int64) int64 {
+	if total <= 0 {
+		return 0
+	}
+	return money.MulDiv(n, returned+refund, total) - money.MulDiv(n, returned, total)
 }
 
 // apportionUses splits value over the sale's points uses (their issuing

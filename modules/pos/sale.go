@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"gorm.io/gorm"
 
 	"chainstore/infra/doc"
 	"chainstore/infra/money"
@@ -292,7 +291,11 @@ func (s *Service) sell(ctx context.Context, actor *tenant.Principal, till Till, 
 	if _, err := rand.Read(token); err != nil {
 		return Sale{}, err
 	}
-	if err := insertSale(db, tenantID, sale, p, costs, approver, token, led); err != nil {
+	// Online, the sale's rows go out with the COMMIT: by now the sale
+	// holds its stock levels and the day's balances, the rows every sale
+	// of the store takes its turn on. An offline batch writes each sale at
+	// once (its errors name the sale).
+	if err := insertSale(ctx, off == nil, tenantID, sale, p, costs, approver, token, led); err != nil {
 		return Sale{}, err
 	}
 	sale.token = token
@@ -510,8 +513,9 @@ type ledgers struct {
 	pointsUses   []finance.PointsUse
 }
 
-// insertSale writes the sale, its lines and its tenders in one statement.
-func insertSale(db *gorm.DB, tenantID uuid.UUID, sale Sale, p *pricing, costs []int64, approver *uuid.UUID, token []byte, led ledgers) error {
+// insertSale writes the sale, its lines and its tenders in one statement,
+// deferred to the commit (tenant.Defer) when later is set.
+func insertSale(ctx context.Context, later bool, tenantID uuid.UUID, sale Sale, p *pricing, costs []int64, approver *uuid.UUID, token []byte, led ledgers) error {
 	type lineRow struct {
 		LineNo      int             `json:"line_no"`
 		SKUID       uuid.UUID       `json:"sku_id"`
@@ -575,7 +579,7 @@ func insertSale(db *gorm.DB, tenantID uuid.UUID, sale Sale, p *pricing, costs []
 	if flags == nil {
 		flags = []string{}
 	}
-	err = db.Exec(`WITH s AS (
+	q := `WITH s AS (
 			INSERT INTO pos_sales (tenant_id, id, store_id, register_id, shift_id, cashier_id, member_id, receipt_no, offline, flags,
 				business_date, sold_at, gross, discount, rounding, total, paid, change_given, cogs, points_earned, points_used, applied, einvoice_token,
 				earn_entry_id, redeem_entry_id, points_uses)
@@ -590,21 +594,33 @@ func insertSale(db *gorm.DB, tenantID uuid.UUID, sale Sale, p *pricing, costs []
 				allocations jsonb, override_reason text, approved_by uuid))
 		INSERT INTO pos_sale_tenders (tenant_id, sale_id, tender_no, method, amount, tendered, payment_id, reference)
 		SELECT ?, (SELECT id FROM s), x.tender_no, x.method, x.amount, x.tendered, x.payment_id, coalesce(x.reference, '')
-		FROM jsonb_to_recordset(?::jsonb) AS x(tender_no int, method text, amount bigint, tendered bigint, payment_id uuid, reference text)`,
-		tenantID, sale.ID, sale.StoreID, sale.RegisterID, sale.ShiftID, sale.CashierID, sale.MemberID, sale.ReceiptNo, sale.Offline,
+		FROM jsonb_to_recordset(?::jsonb) AS x(tender_no int, method text, amount bigint, tendered bigint, payment_id uuid, reference text)`
+	args := []any{tenantID, sale.ID, sale.StoreID, sale.RegisterID, sale.ShiftID, sale.CashierID, sale.MemberID, sale.ReceiptNo, sale.Offline,
 		postgres.Texts(flags), sale.BusinessDate, sale.SoldAt, sale.Gross, sale.Discount, sale.Rounding, sale.Total, sale.Paid,
 		sale.ChangeGiven, cogs, sale.PointsEarned, sale.PointsUsed, string(applied), token, led.earn, led.redeem, string(usesJSON),
-		tenantID, string(linesJSON), tenantID, string(tendersJSON)).Error
-	if c, ok := postgres.IsUniqueViolation(err); ok && c == "pos_sales_receipt_key" {
-		return ErrBadBatch.WithDetail("receipt %s of this register is already another sale's", sale.ReceiptNo)
+		tenantID, string(linesJSON), tenantID, string(tendersJSON)}
+	if later {
+		tenant.Defer(ctx, saleWriteError(sale), postgres.Dollars(q), args...)
+		return nil
 	}
-	if c, ok := postgres.IsUniqueViolation(err); ok && c == "pos_sales_pkey" {
-		return ErrSaleIDReused
+	return saleWriteError(sale)(tenant.DB(ctx).Exec(q, args...).Error)
+}
+
+// saleWriteError maps insertSale's failure: a receipt number or sale id
+// already another sale's.
+func saleWriteError(sale Sale) func(error) error {
+	return func(err error) error {
+		if c, ok := postgres.IsUniqueViolation(err); ok && c == "pos_sales_receipt_key" {
+			return ErrBadBatch.WithDetail("receipt %s of this register is already another sale's", sale.ReceiptNo)
+		}
+		if c, ok := postgres.IsUniqueViolation(err); ok && c == "pos_sales_pkey" {
+			return ErrSaleIDReused
+		}
+		if err != nil {
+			return fmt.Errorf("pos: record sale: %w", err)
+		}
+		return nil
 	}
-	if err != nil {
-		return fmt.Errorf("pos: record sale: %w", err)
-	}
-	return nil
 }
 
 // auditOverrides records every price override and manual discount with

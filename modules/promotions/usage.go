@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"chainstore/infra/doc"
+	"chainstore/infra/postgres"
 	"chainstore/tenant"
 )
 
@@ -173,7 +174,7 @@ const lockedBudget = `WITH want AS (SELECT * FROM jsonb_to_recordset(?::jsonb) A
 
 // Consume records what a priced sale used, inside the sale's transaction,
 // in a fixed number of statements however many promotions it used (at most
-// six): the sale's gate row (idempotency), the promotions' limits, one
+// five): the sale's gate row (idempotency) with the promotions' limits, one
 // conditional update charging the budgets, one conditional upsert counting
 // the member's uses, one conditional update redeeming the coupons, and the
 // ledger rows.
@@ -215,17 +216,8 @@ func (s *Service) Consume(ctx context.Context, tenantID uuid.UUID, in Consumptio
 	member := in.Sale.Customer.MemberID
 	err = s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		db := tenant.DB(ctx)
-		// 1. The gate: a sale consumes once; a concurrent retry waits here.
-		var gate []bool
-		if err := db.Raw(`INSERT INTO promotion_sales (tenant_id, sale_type, sale_id, store_id, member_id, business_date, offline)
-			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING true`,
-			tenantID, in.Doc.Type, in.Doc.ID, in.Sale.StoreID, member, day, in.Offline).Scan(&gate).Error; err != nil {
-			return fmt.Errorf("promotions: consume: %w", err)
-		}
-		if len(gate) == 0 {
-			return replay(db, tenantID, in.Doc, rows, &out)
-		}
-		// 2. The promotions' limits.
+		// 1. The gate (a sale consumes once; a concurrent retry waits
+		// here) and, in the same statement, 2. the promotions' limits.
 		var pids []uuid.UUID
 		for i := range rows {
 			if id, ok := rows[i].promotion(); ok {
@@ -237,15 +229,31 @@ func (s *Service) Consume(ctx context.Context, tenantID uuid.UUID, in Consumptio
 			Budget         *int64
 			PerMemberLimit *int
 		}
+		var gated []struct {
+			Fresh          bool
+			ID             *uuid.UUID
+			Budget         *int64
+			PerMemberLimit *int
+		}
+		if err := db.Raw(`WITH g AS (
+				INSERT INTO promotion_sales (tenant_id, sale_type, sale_id, store_id, member_id, business_date, offline)
+				VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING true)
+			SELECT EXISTS (SELECT 1 FROM g) AS fresh, p.id, p.budget, p.per_member_limit
+			FROM (SELECT 1) one LEFT JOIN promotions p ON p.tenant_id = ? AND p.id = ANY(?)`,
+			tenantID, in.Doc.Type, in.Doc.ID, in.Sale.StoreID, member, day, in.Offline, tenantID, postgres.UUIDs(pids)).Scan(&gated).Error; err != nil {
+			return fmt.Errorf("promotions: consume: %w", err)
+		}
+		if len(gated) == 0 || !gated[0].Fresh {
+			return replay(db, tenantID, in.Doc, rows, &out)
+		}
 		var facts []limits
-		if len(pids) > 0 {
-			if err := db.Raw(`SELECT id, budget, per_member_limit FROM promotions WHERE tenant_id = ? AND id IN ?`,
-				tenantID, pids).Scan(&facts).Error; err != nil {
-				return fmt.Errorf("promotions: consume limits: %w", err)
+		for _, g := range gated {
+			if g.ID != nil {
+				facts = append(facts, limits{ID: *g.ID, Budget: g.Budget, PerMemberLimit: g.PerMemberLimit})
 			}
-			if len(facts) != len(pids) {
-				return ErrBadConsumption.WithDetail("a promotion applied is not one of this chain's")
-			}
+		}
+		if len(facts) != len(pids) {
+			return ErrBadConsumption.WithDetail("a promotion applied is not one of this chain's")
 		}
 		fact := func(id uuid.UUID) limits {
 			for _, f := range facts {
