@@ -6,6 +6,7 @@ type Schemas = components['schemas'];
 
 export type Me = Schemas['Me'];
 export type Tenant = Schemas['Tenant'];
+export type UpdateTenantInput = Schemas['UpdateTenantInput'];
 export type Store = Schemas['Store'];
 export type CreateStoreInput = Schemas['CreateStoreInput'];
 export type UpdateStoreInput = Schemas['UpdateStoreInput'];
@@ -127,6 +128,7 @@ export type PosReceipt = Schemas['PosReceipt'];
 export type PosPayment = Schemas['PosPayment'];
 export type PosPaymentInput = Schemas['PosPaymentInput'];
 export type PosReturnInput = Schemas['PosReturnInput'];
+export type PosApproval = Schemas['PosApproval'];
 export type PosReturn = Schemas['PosReturn'];
 export type PosOfflineSaleInput = Schemas['PosOfflineSaleInput'];
 export type PosOfflineBatchInput = Schemas['PosOfflineBatchInput'];

@@ -29,6 +29,9 @@ export const accessRules = {
   'audit.read': (me: Me) => chainWide(me, 'audit:read'),
   'billing.read': (me: Me) => chainWide(me, 'billing:read'),
   'billing.write': (me: Me) => chainWide(me, 'billing:write'),
+  // The chain profile: HQ reads it, settings:write changes it.
+  'tenant.read': (me: Me) => me.chain_wide,
+  'tenant.write': (me: Me) => writable(me) && chainWide(me, 'settings:write'),
   'onboarding.write': (me: Me) => writable(me) && chainWide(me, 'settings:write'),
   // catalog: HQ keeps the catalog (chain-wide catalog:write); every role reads it in its stores.
   'catalog.read': (me: Me) => holds(me, 'catalog:read'),

@@ -20,7 +20,7 @@ describe('the menu follows /me', () => {
         ...['/marketing', '/promotions', '/coupon-batches', '/coupons', '/promotion-settings'],
         ...['/finance', '/finance/statements', '/finance/journal', '/finance/manual-entries', '/finance/periods', '/finance/accounts', '/finance/entities', '/finance/rules', '/finance/settlements'],
         ...['/pos-admin', '/pos-admin/sales', '/pos-admin/registers', '/pos-admin/shifts', '/pos-admin/day-end', '/pos-admin/offline', '/pos-admin/settings', '/pos-admin/approval-pin'],
-        ...['/pos', '/org', '/org/stores', '/org/franchisees', '/staff', '/staff/users', '/staff/roles', '/staff/audit-log', '/billing', '/onboarding'],
+        ...['/pos', '/org', '/org/profile', '/org/stores', '/org/franchisees', '/staff', '/staff/users', '/staff/roles', '/staff/audit-log', '/billing', '/onboarding'],
       ],
     ],
     ['store_manager', ['/dashboard', ...['/catalog', '/catalog/products', '/catalog/categories', '/catalog/brands', '/catalog/units', '/catalog/labels'], ...['/inventory', '/inventory/stock', '/inventory/movements', '/inventory/alerts', '/inventory/stocktakes', '/inventory/transfers', '/inventory/analysis', '/inventory/settings'], '/finance', '/finance/statements', ...['/pos-admin', '/pos-admin/sales', '/pos-admin/registers', '/pos-admin/shifts', '/pos-admin/day-end', '/pos-admin/offline', '/pos-admin/settings', '/pos-admin/approval-pin'], '/pos', '/org', '/org/stores', '/staff', '/staff/users', '/staff/roles']],

@@ -258,6 +258,7 @@ export const consoleRoutes: ConsoleRoute[] = [
     title: 'org:menu.group',
     icon: <ShopOutlined />,
     children: [
+      { path: '/org/profile', title: 'org:menu.profile', access: 'tenant.read', page: lazy(() => import('../pages/org/chain-profile')) },
       { path: '/org/stores', title: 'org:menu.stores', access: 'stores.read', page: lazy(() => import('../pages/org/store-list')) },
       {
         path: '/org/stores/:id',
