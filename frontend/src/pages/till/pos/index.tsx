@@ -41,6 +41,7 @@ function StorePicker({ onPick }: { onPick: (id: string) => void }) {
             showSearch
             optionFilterProp="label"
             placeholder={t('store.placeholder')}
+            aria-label={t('store.placeholder')}
             options={(stores.data ?? []).map((s) => ({ value: s.id, label: `${s.code} ${s.name}` }))}
             onChange={onPick}
           />
