@@ -38,6 +38,8 @@ export const accessRules = {
   'catalog.write': (me: Me) => writable(me) && chainWide(me, 'catalog:write'),
   'catalog.export': (me: Me) => chainWide(me, 'catalog:read'),
   'prices.write': (me: Me) => writable(me) && chainWide(me, 'prices:write'),
+  // A store's own prices (franchisees within HQ's bounds): prices:write in some store.
+  'prices.store': (me: Me) => writable(me) && holds(me, 'prices:write'),
   // Promotion prices on shelf labels: whoever may see the promotions that price a store's tills.
   'promotions.prices': (me: Me) => holds(me, 'promotions:read'),
   // inventory: per store; the API checks the store.

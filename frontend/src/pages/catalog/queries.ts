@@ -1,5 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
+import { asApiError } from '../../api/problem';
 import type { PageArgs } from '../../api/pagination';
 import type {
   CatalogImport,
@@ -300,4 +301,28 @@ export function saveBlob(blob: Blob, filename: string) {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** usePriceBounds: HQ's bounds for store prices of a SKU; null when HQ has set none (404 price_bounds.not_set). */
+export function usePriceBounds(skuId: string) {
+  return useQuery({
+    queryKey: [...catalogKeys.prices(skuId), 'bounds'],
+    queryFn: async () => {
+      try {
+        return await unwrap(api.GET('/api/v1/catalog/skus/{id}/price-bounds', { params: { path: { id: skuId } } }));
+      } catch (e) {
+        if (asApiError(e).code === 'price_bounds.not_set') return null;
+        throw e;
+      }
+    },
+  });
+}
+
+export function useSetPriceBounds(skuId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { min_amount: number; max_amount: number }) =>
+      unwrap(api.PUT('/api/v1/catalog/skus/{id}/price-bounds', { params: { path: { id: skuId } }, body })),
+    onSuccess: (bounds) => queryClient.setQueryData([...catalogKeys.prices(skuId), 'bounds'], bounds),
+  });
 }
