@@ -86,6 +86,9 @@ export type MemberTierUpdate = Schemas['MemberTierUpdate'];
 export type PointsRule = Schemas['PointsRule'];
 export type PointsRuleInput = Schemas['PointsRuleInput'];
 export type MemberGift = Schemas['MemberGift'];
+export type MemberGiftInput = Schemas['MemberGiftInput'];
+export type TopupRule = Schemas['TopupRule'];
+export type TopupRuleInput = Schemas['TopupRuleInput'];
 export type MemberQRToken = Schemas['MemberQRToken'];
 // finance
 export type FinEntity = Schemas['FinEntity'];

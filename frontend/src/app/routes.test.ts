@@ -16,7 +16,7 @@ describe('the menu follows /me', () => {
         '/dashboard',
         ...['/catalog', '/catalog/products', '/catalog/categories', '/catalog/brands', '/catalog/units', '/catalog/imports', '/catalog/labels'],
         ...['/inventory', '/inventory/stock', '/inventory/movements', '/inventory/alerts', '/inventory/stocktakes', '/inventory/transfers', '/inventory/analysis', '/inventory/settings'],
-        ...['/members', '/members/list', '/members/tiers', '/members/points-rule'],
+        ...['/members', '/members/list', '/members/tiers', '/members/points-rule', '/members/gifts', '/members/topup-rules'],
         ...['/marketing', '/promotions', '/coupon-batches', '/coupons', '/promotion-settings'],
         ...['/finance', '/finance/statements', '/finance/journal', '/finance/manual-entries', '/finance/periods', '/finance/accounts', '/finance/entities', '/finance/rules', '/finance/settlements'],
         ...['/pos-admin', '/pos-admin/sales', '/pos-admin/registers', '/pos-admin/shifts', '/pos-admin/day-end', '/pos-admin/offline', '/pos-admin/settings', '/pos-admin/approval-pin'],

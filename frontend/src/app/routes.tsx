@@ -127,6 +127,8 @@ export const consoleRoutes: ConsoleRoute[] = [
       },
       { path: '/members/tiers', title: 'members:menu.tiers', access: 'members.read', page: lazy(() => import('../pages/members/tiers')) },
       { path: '/members/points-rule', title: 'members:menu.pointsRule', access: 'members.read', page: lazy(() => import('../pages/members/points-rule')) },
+      { path: '/members/gifts', title: 'members:menu.gifts', access: 'members.read', page: lazy(() => import('../pages/members/gifts')) },
+      { path: '/members/topup-rules', title: 'members:menu.topupRules', access: 'members.read', page: lazy(() => import('../pages/members/topup-rules')) },
     ],
   },
   {
