@@ -40,6 +40,7 @@ export type UpdateSkuInput = Schemas['UpdateSkuInput'];
 export type PriceVersion = Schemas['PriceVersion'];
 export type SetPriceInput = Schemas['SetPriceInput'];
 export type Price = Schemas['Price'];
+export type ScaleLayouts = Schemas['ScaleLayouts'];
 export type CatalogImport = Schemas['Import'];
 export type RowError = Schemas['RowError'];
 export type CatalogItem = Schemas['CatalogItem'];

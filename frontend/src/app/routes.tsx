@@ -68,6 +68,7 @@ export const consoleRoutes: ConsoleRoute[] = [
       { path: '/catalog/units', title: 'catalog:menu.units', access: 'catalog.read', page: lazy(() => import('../pages/catalog/units')) },
       { path: '/catalog/imports', title: 'catalog:menu.imports', access: 'catalog.write', page: lazy(() => import('../pages/catalog/imports')) },
       { path: '/catalog/labels', title: 'catalog:menu.labels', access: 'catalog.read', page: lazy(() => import('../pages/catalog/labels')) },
+      { path: '/catalog/scale-layouts', title: 'catalog:menu.scaleLayouts', access: 'catalog.read', page: lazy(() => import('../pages/catalog/scale-layouts')) },
     ],
   },
   {

@@ -3,6 +3,7 @@ import { api, unwrap } from '../../api/client';
 import { asApiError } from '../../api/problem';
 import type { PageArgs } from '../../api/pagination';
 import type {
+  ScaleLayouts,
   CatalogImport,
   CategoryNode,
   CreateCategoryInput,
@@ -324,5 +325,17 @@ export function useSetPriceBounds(skuId: string) {
     mutationFn: (body: { min_amount: number; max_amount: number }) =>
       unwrap(api.PUT('/api/v1/catalog/skus/{id}/price-bounds', { params: { path: { id: skuId } }, body })),
     onSuccess: (bounds) => queryClient.setQueryData([...catalogKeys.prices(skuId), 'bounds'], bounds),
+  });
+}
+
+export function useScaleLayouts() {
+  return useQuery({ queryKey: ['catalog', 'scale-layouts'], queryFn: () => unwrap(api.GET('/api/v1/catalog/scale-layouts')) });
+}
+
+export function useSetScaleLayouts() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: ScaleLayouts) => unwrap(api.PUT('/api/v1/catalog/scale-layouts', { body })),
+    onSuccess: (layouts) => queryClient.setQueryData(['catalog', 'scale-layouts'], layouts),
   });
 }

@@ -8,6 +8,7 @@ export default {
     units: 'Units',
     imports: 'Import products',
     labels: 'Price labels',
+    scaleLayouts: 'Scale barcodes',
   },
   products: {
     title: 'Products',
@@ -85,6 +86,18 @@ export default {
     setInStore: 'Set a store price',
     endConfirm: "End this store's own price of this kind and go back to HQ's?",
     ended: "The store price ended; HQ's applies again",
+  },
+  scale: {
+    title: 'Scale barcodes',
+    subtitle: 'How weighed goods are coded in store barcodes',
+    hint: 'Tills read barcodes printed by the scales in these layouts: prefix + PLU + weight or price + check digit, 13 or 18 digits.',
+    add: 'Add layout',
+    prefix: 'Prefix',
+    prefixInvalid: '1–3 digits',
+    pluLength: 'PLU digits',
+    valueKind: 'Carries',
+    kinds: { weight: 'Weight (g)', price: 'Price (fen)', price_weight: 'Price + weight' },
+    valueLength: 'Value digits',
   },
   bounds: {
     title: 'Store price range',

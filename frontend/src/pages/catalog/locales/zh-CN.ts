@@ -8,6 +8,7 @@ export default {
     units: '计量单位',
     imports: '商品导入',
     labels: '价签打印',
+    scaleLayouts: '条码秤格式',
   },
   products: {
     title: '商品',
@@ -85,6 +86,18 @@ export default {
     setInStore: '设置门店价',
     endConfirm: '结束此门店的该类门店价，恢复使用总部价？',
     ended: '门店价已结束，恢复总部价',
+  },
+  scale: {
+    title: '条码秤格式',
+    subtitle: '称重商品店内码的编码规则',
+    hint: '收银台按这些格式解析条码秤打印的店内码：前缀 + PLU + 重量或金额 + 校验位，共 13 或 18 位。',
+    add: '添加格式',
+    prefix: '前缀',
+    prefixInvalid: '1–3 位数字',
+    pluLength: 'PLU 位数',
+    valueKind: '码中内容',
+    kinds: { weight: '重量（克）', price: '金额（分）', price_weight: '金额 + 重量' },
+    valueLength: '数值位数',
   },
   bounds: {
     title: '门店价格范围',
