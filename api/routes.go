@@ -39,6 +39,8 @@ func routes(app *fiber.App, d Deps) {
 	v1.Post("/auth/reset-password", identity.SetPassword)
 	v1.Post("/auth/logout", authn, identity.Logout)
 	v1.Get("/me", authn, identity.Me)
+	v1.Get("/tenant", authn, identity.GetTenant)
+	v1.Patch("/tenant", authn, identity.UpdateTenant)
 
 	// Organisation
 	v1.Get("/stores", authn, stores.ListStores)

@@ -4,12 +4,15 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startStripe, type StripeStub } from './stripe';
 
 // Starts the real server for the end-to-end tests: builds the binary,
 // creates a fresh database (chainstore_e2e_<random>) with `migrate up`
 // (which also makes the app role), seeds the demo chain, and serves the
-// console build on E2E_PORT. The returned function stops the server and
-// drops the database.
+// console build on E2E_PORT against Stripe's stripe-mock (e2e/stripe.ts).
+// The returned function stops the server and stripe-mock and drops the
+// database. Tests reach the Stripe stub at E2E_STRIPE_URL and sign
+// webhooks with E2E_STRIPE_WEBHOOK_SECRET (workers inherit both).
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const consoleDir = join(root, 'frontend/dist');
@@ -45,6 +48,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   if (!existsSync(join(consoleDir, 'index.html'))) throw new Error('frontend/dist has no build: run `make console` first (make e2e does)');
   const started = Date.now();
   execFileSync('go', ['build', '-o', 'bin/chainstore', '.'], { cwd: root, stdio: 'inherit' });
+  const stripe: StripeStub = await startStripe(root);
+  process.env.E2E_STRIPE_URL = stripe.url;
+  process.env.E2E_STRIPE_WEBHOOK_SECRET = stripe.webhookSecret;
 
   const database = `chainstore_e2e_${randomBytes(4).toString('hex')}`;
   const appBase = process.env.DATABASE_URL ?? 'postgres://chainstore_app:chainstore_app@127.0.0.1:5432/chainstore?sslmode=disable';
@@ -72,6 +78,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     BILLING_PORTAL_RETURN_URL: `${origin}/billing`,
   };
   delete env.STRIPE_SECRET_KEY;
+  // Only the server talks to Stripe: migrate and seed-demo run synchronously (execFileSync),
+  // and the Stripe stub lives in this process's event loop.
+  const serveEnv: NodeJS.ProcessEnv = { ...env, STRIPE_SECRET_KEY: 'sk_test_chainstore', STRIPE_API_URL: stripe.url, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret };
 
   const dropDatabase = () => {
     execFileSync('psql', [withDatabase(ownerURL, 'postgres'), '-qc', `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`], { stdio: 'inherit' });
@@ -82,11 +91,12 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   try {
     run(['migrate', 'up'], env);
     run(['seed-demo'], env);
-    server = spawn(join(root, 'bin/chainstore'), ['serve'], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+    server = spawn(join(root, 'bin/chainstore'), ['serve'], { cwd: root, env: serveEnv, stdio: ['ignore', 'ignore', 'inherit'] });
     await waitUntilReady(`${origin}/readyz`, server, Date.now() + 60_000);
   } catch (e) {
     server?.kill('SIGTERM');
     dropDatabase();
+    await stripe.stop();
     throw e;
   }
   console.log(`e2e: server ready on ${origin} (database ${database}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -97,5 +107,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     running.kill('SIGTERM');
     await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
     dropDatabase();
+    await stripe.stop();
   };
 }

@@ -1,5 +1,5 @@
 import { expect, test, type Page, type Request } from '@playwright/test';
-import { apiToken, shot, signIn } from './helpers';
+import { apiToken, PASSWORD, shot, signIn } from './helpers';
 
 // The till (收银台) as the demo store manager of SH001 (who may register
 // tills and sells): register this browser, open a shift, sell a 3-line
@@ -142,4 +142,39 @@ test('a manager registers the till, sells to a member with a promotion and a spl
   await page.getByTestId('queue-button').click();
   await expect(page.getByTestId('queue-result')).toBeVisible();
   await shot(page, 'till-offline-uploaded');
+});
+
+test('a cashier without pos:void voids their last sale with the manager signing in on the till', async ({ page, request }) => {
+  // The manager registers a till for the cashier (the cashier may not), as from the registers page.
+  const auth = { Authorization: `Bearer ${await apiToken(request, MANAGER)}` };
+  const me = (await (await request.get('/api/v1/me', { headers: auth })).json()) as { stores: string[] };
+  const storeId = me.stores[0] ?? '';
+  const code = `V${Date.now().toString(36).slice(-6).toUpperCase()}`;
+  const registered = await request.post(`/api/v1/stores/${storeId}/pos/registers`, { headers: auth, data: { code, name: '作废授权收银机' } });
+  expect(registered.ok(), await registered.text()).toBeTruthy();
+  const { device_token } = (await registered.json()) as { device_token: string };
+
+  await signIn(page, 'cashier@demo.chainstore.test');
+  await page.evaluate(([k, v]) => localStorage.setItem(k ?? '', v ?? ''), [`chainstore.register_token.${storeId}`, device_token]);
+  await page.goto('/pos');
+  await page.getByLabel('备用金（元）').fill('0');
+  await page.getByRole('button', { name: /开\s*班/ }).click();
+  await scan(page, 'WATER-550');
+  await expect(page.getByTestId('cart').locator('tbody tr.ant-table-row')).toHaveCount(1);
+  await page.keyboard.press('F9');
+  await page.getByRole('dialog', { name: '结账' }).getByLabel('实收现金（元）').press('Enter');
+  const no = (await page.getByTestId('receipt-no').innerText()).trim();
+  await page.getByRole('button', { name: '下一单' }).click();
+
+  // F7: the API wants a manager; the till asks for one and sends the void again with their approval.
+  await page.keyboard.press('F7');
+  await page.getByRole('dialog', { name: '作废上一单' }).getByLabel('作废原因').fill('顾客改变主意');
+  await page.getByRole('button', { name: '确认作废' }).click();
+  const approval = page.getByRole('dialog', { name: '店长授权' });
+  await approval.getByLabel('店长账号').fill(MANAGER);
+  await approval.getByLabel('店长密码').fill(PASSWORD);
+  await shot(page, 'till-approval');
+  await approval.getByRole('button', { name: /授\s*权/ }).click();
+  await expect(page.getByText(`小票 ${no} 已作废`)).toBeVisible();
+  await expect(approval).toBeHidden();
 });

@@ -16,6 +16,11 @@ var (
 	ErrTooManyAttempts    = problem.New(429, "auth.too_many_attempts", "Too many sign-in attempts; retry later")
 )
 
+// Errors of the chain profile.
+var (
+	ErrBadTenant = problem.New(422, "tenant.invalid", "The chain profile is invalid")
+)
+
 // Errors of user accounts.
 var (
 	ErrUserEmailTaken = problem.New(409, "users.email_taken", "Another user of this chain has this e-mail")

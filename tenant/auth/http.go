@@ -6,9 +6,10 @@ import (
 	"chainstore/infra/problem"
 	"chainstore/infra/web"
 	"chainstore/tenant"
+	"chainstore/tenant/authz"
 )
 
-// HTTP holds the handlers of /api/v1/signup, /api/v1/auth/* and /api/v1/me.
+// HTTP holds the handlers of /api/v1/signup, /api/v1/auth/*, /api/v1/me and /api/v1/tenant.
 type HTTP struct{ svc *Service }
 
 // NewHTTP builds the handlers.
@@ -88,4 +89,35 @@ func (h *HTTP) Me(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(me)
+}
+
+// GetTenant: GET /tenant — the caller's own chain profile (any signed-in user).
+func (h *HTTP) GetTenant(c *fiber.Ctx) error {
+	p, ok := tenant.From(c.UserContext())
+	if !ok {
+		return problem.ErrUnauthenticated
+	}
+	t, err := h.svc.Tenant(c.UserContext(), p.TenantID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(t)
+}
+
+// UpdateTenant: PATCH /tenant — chain work (settings:write).
+func (h *HTTP) UpdateTenant(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p, err := h.svc.authz.RequireChain(ctx, authz.SettingsWrite)
+	if err != nil {
+		return err
+	}
+	var in UpdateTenantInput
+	if err := web.Decode(c, &in); err != nil {
+		return err
+	}
+	t, err := h.svc.UpdateTenant(ctx, p, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(t)
 }

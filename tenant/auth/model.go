@@ -55,6 +55,16 @@ type SignupInput struct {
 	AdminPassword string `json:"admin_password" validate:"required,max=128"`
 }
 
+// UpdateTenantInput changes the chain profile; nil fields stay. The
+// currency cannot change once the chain exists (every amount of it is in
+// that currency): the same code is accepted, another is 422.
+type UpdateTenantInput struct {
+	Name     *string `json:"name" validate:"omitnil,min=1,max=200,text"`
+	Kind     *string `json:"kind" validate:"omitnil,oneof=supermarket convenience mixed"`
+	TimeZone *string `json:"time_zone" validate:"omitnil,timezone"`
+	Currency *string `json:"currency" validate:"omitnil,oneof=CNY HKD USD"`
+}
+
 // SignupResult is the new chain, its admin and their first tokens.
 type SignupResult struct {
 	Tenant Tenant `json:"tenant"`

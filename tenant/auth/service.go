@@ -18,6 +18,7 @@ import (
 	"chainstore/infra/cache"
 	"chainstore/infra/clock"
 	"chainstore/infra/postgres"
+	"chainstore/infra/problem"
 	"chainstore/infra/ratelimit"
 	"chainstore/infra/redisx"
 	"chainstore/infra/web"
@@ -613,4 +614,61 @@ func truncate(s string, n int) string {
 		return s[:n]
 	}
 	return s
+}
+
+const tenantColumns = `id, name, slug, kind, status, currency, time_zone, created_at`
+
+// Tenant returns the caller's own chain profile. There is no tenant id to
+// ask for: a token reads its own chain and nothing else.
+func (s *Service) Tenant(ctx context.Context, tenantID uuid.UUID) (Tenant, error) {
+	var out Tenant
+	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		return tenant.DB(ctx).Raw(`SELECT `+tenantColumns+` FROM tenants WHERE id = ?`, tenantID).Scan(&out).Error
+	})
+	if err != nil {
+		return Tenant{}, fmt.Errorf("auth: tenant: %w", err)
+	}
+	return out, nil
+}
+
+// UpdateTenant changes the actor's chain profile (name, kind, time zone),
+// audited with before and after. Another currency than the chain's is
+// ErrBadTenant (a field error on currency), and nothing is written.
+func (s *Service) UpdateTenant(ctx context.Context, actor *tenant.Principal, in UpdateTenantInput) (Tenant, error) {
+	var out Tenant
+	err := s.pool.WithTx(ctx, actor.TenantID, func(ctx context.Context) error {
+		db := tenant.DB(ctx)
+		var cur Tenant
+		if err := db.Raw(`SELECT `+tenantColumns+` FROM tenants WHERE id = ? FOR UPDATE`, actor.TenantID).Scan(&cur).Error; err != nil {
+			return fmt.Errorf("auth: update tenant: %w", err)
+		}
+		if in.Currency != nil && *in.Currency != cur.Currency {
+			return ErrBadTenant.WithFields(problem.FieldError{Field: "currency", Message: "cannot be changed: every amount of the chain is in " + cur.Currency})
+		}
+		next := cur
+		if in.Name != nil {
+			next.Name = *in.Name
+		}
+		if in.Kind != nil {
+			next.Kind = *in.Kind
+		}
+		if in.TimeZone != nil {
+			next.TimeZone = *in.TimeZone
+		}
+		out = next
+		if next == cur {
+			return nil
+		}
+		if err := db.Exec(`UPDATE tenants SET name = ?, kind = ?, time_zone = ?, updated_at = now() WHERE id = ?`,
+			next.Name, next.Kind, next.TimeZone, actor.TenantID).Error; err != nil {
+			return fmt.Errorf("auth: update tenant: %w", err)
+		}
+		return audit.Record(ctx, audit.Entry{Action: "tenant.update", ObjectType: "tenant", ObjectID: actor.TenantID.String(),
+			Detail: map[string]any{"before": map[string]any{"name": cur.Name, "kind": cur.Kind, "time_zone": cur.TimeZone},
+				"after": map[string]any{"name": next.Name, "kind": next.Kind, "time_zone": next.TimeZone}}})
+	})
+	if err != nil {
+		return Tenant{}, err
+	}
+	return out, nil
 }

@@ -247,6 +247,37 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's chain profile
+         * @description The chain of the caller's token: name, kind, time zone and currency. There
+         *     is no tenant id to ask for, so a token reads its own chain and never
+         *     another's. Any signed-in user.
+         */
+        get: operations["getTenant"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the chain profile
+         * @description Changes the given fields of the caller's own chain; absent or null fields
+         *     stay. The currency is fixed at signup (every amount of the chain is in it):
+         *     the same code is accepted, another is 422 `tenant.invalid` with a field
+         *     error on `currency`. The chain's time zone is the business day of work done
+         *     at HQ; stores keep their own. Needs `settings:write` chain-wide (HQ admin).
+         *     Audited with before and after. Invalid input changes nothing.
+         */
+        patch: operations["updateTenant"];
+        trace?: never;
+    };
     "/api/v1/stores": {
         parameters: {
             query?: never;
@@ -4679,6 +4710,21 @@ export interface components {
             /** Format: date-time */
             opened_at?: string | null;
         };
+        UpdateTenantInput: {
+            name?: string | null;
+            /** @enum {string|null} */
+            kind?: "supermarket" | "convenience" | "mixed" | null;
+            /**
+             * @description An IANA time zone
+             * @example Asia/Shanghai
+             */
+            time_zone?: string | null;
+            /**
+             * @description Only the chain's own currency (it cannot change)
+             * @enum {string|null}
+             */
+            currency?: "CNY" | "HKD" | "USD" | null;
+        };
         UpdateStoreInput: {
             code?: components["schemas"]["StoreCode"] | null;
             name?: string | null;
@@ -8642,6 +8688,61 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The chain */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tenant"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Error"];
+        };
+    };
+    updateTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTenantInput"];
+            };
+        };
+        responses: {
+            /** @description The chain after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tenant"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
             default: components["responses"]["Error"];
         };
     };

@@ -29,12 +29,17 @@ export const accessRules = {
   'audit.read': (me: Me) => chainWide(me, 'audit:read'),
   'billing.read': (me: Me) => chainWide(me, 'billing:read'),
   'billing.write': (me: Me) => chainWide(me, 'billing:write'),
+  // The chain profile: HQ reads it, settings:write changes it.
+  'tenant.read': (me: Me) => me.chain_wide,
+  'tenant.write': (me: Me) => writable(me) && chainWide(me, 'settings:write'),
   'onboarding.write': (me: Me) => writable(me) && chainWide(me, 'settings:write'),
   // catalog: HQ keeps the catalog (chain-wide catalog:write); every role reads it in its stores.
   'catalog.read': (me: Me) => holds(me, 'catalog:read'),
   'catalog.write': (me: Me) => writable(me) && chainWide(me, 'catalog:write'),
   'catalog.export': (me: Me) => chainWide(me, 'catalog:read'),
   'prices.write': (me: Me) => writable(me) && chainWide(me, 'prices:write'),
+  // A store's own prices (franchisees within HQ's bounds): prices:write in some store.
+  'prices.store': (me: Me) => writable(me) && holds(me, 'prices:write'),
   // Promotion prices on shelf labels: whoever may see the promotions that price a store's tills.
   'promotions.prices': (me: Me) => holds(me, 'promotions:read'),
   // inventory: per store; the API checks the store.

@@ -68,6 +68,7 @@ export const consoleRoutes: ConsoleRoute[] = [
       { path: '/catalog/units', title: 'catalog:menu.units', access: 'catalog.read', page: lazy(() => import('../pages/catalog/units')) },
       { path: '/catalog/imports', title: 'catalog:menu.imports', access: 'catalog.write', page: lazy(() => import('../pages/catalog/imports')) },
       { path: '/catalog/labels', title: 'catalog:menu.labels', access: 'catalog.read', page: lazy(() => import('../pages/catalog/labels')) },
+      { path: '/catalog/scale-layouts', title: 'catalog:menu.scaleLayouts', access: 'catalog.read', page: lazy(() => import('../pages/catalog/scale-layouts')) },
     ],
   },
   {
@@ -127,6 +128,8 @@ export const consoleRoutes: ConsoleRoute[] = [
       },
       { path: '/members/tiers', title: 'members:menu.tiers', access: 'members.read', page: lazy(() => import('../pages/members/tiers')) },
       { path: '/members/points-rule', title: 'members:menu.pointsRule', access: 'members.read', page: lazy(() => import('../pages/members/points-rule')) },
+      { path: '/members/gifts', title: 'members:menu.gifts', access: 'members.read', page: lazy(() => import('../pages/members/gifts')) },
+      { path: '/members/topup-rules', title: 'members:menu.topupRules', access: 'members.read', page: lazy(() => import('../pages/members/topup-rules')) },
     ],
   },
   {
@@ -258,6 +261,7 @@ export const consoleRoutes: ConsoleRoute[] = [
     title: 'org:menu.group',
     icon: <ShopOutlined />,
     children: [
+      { path: '/org/profile', title: 'org:menu.profile', access: 'tenant.read', page: lazy(() => import('../pages/org/chain-profile')) },
       { path: '/org/stores', title: 'org:menu.stores', access: 'stores.read', page: lazy(() => import('../pages/org/store-list')) },
       {
         path: '/org/stores/:id',

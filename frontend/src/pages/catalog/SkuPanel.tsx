@@ -1,22 +1,23 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { ModalForm, ProFormDateTimePicker, ProFormRadio, ProFormSelect, ProFormText, ProTable, type ProColumns } from '@ant-design/pro-components';
-import { App, Button, Descriptions, Drawer, Form, Input, Popconfirm, Space, Spin, Tag, Typography } from 'antd';
+import { App, Button, Descriptions, Drawer, Form, Input, Popconfirm, Radio, Space, Spin, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useIdempotencyKey } from '../../api/idempotency';
-import type { PriceVersion, Product, Sku, SetPriceInput } from '../../api/types';
+import type { Price, PriceVersion, Product, Sku, SetPriceInput } from '../../api/types';
 import { useAccess } from '../../app/session';
 import { useTimeZone } from '../../app/store-context';
 import { CursorTable } from '../../components/CursorTable';
 import { ErrorResult } from '../../components/ErrorResult';
 import { Money } from '../../components/Money';
+import { StorePicker } from '../../components/StorePicker';
 import { formSubmitter } from '../../components/form-submitter';
 import { useShowError } from '../../components/useShowError';
 import { dayjs, formatDateTime } from '../../lib/time';
 import { formatSpecs, moneyRule, optionalFen, parseSpecs, specsText } from './catalog-input';
 import { SkuFields } from './ProductForm';
-import { fetchPriceVersions, useAddBarcode, useAddSku, useCurrentPrice, useRemoveBarcode, useSetPrice, useUpdateSku } from './queries';
+import { fetchPriceVersions, useAddBarcode, useAddSku, useCurrentPrice, usePriceBounds, useRemoveBarcode, useSetPrice, useSetPriceBounds, useUpdateSku } from './queries';
 
 /** SkuPanel: a product's SKUs with their barcodes (add, remove), an edit form and the prices drawer. */
 export function SkuPanel({ product }: { product: Product }) {
@@ -239,18 +240,33 @@ interface PriceFormValues {
   effective_from?: Dayjs;
 }
 
-/** SkuPrices: HQ's prices in force now, a form to set one (now or from a future time), and every version. */
+/** SkuPrices: the prices in force now — HQ's, or a store's with its overrides — a form to set one (now or from a future time), every version, and HQ's bounds for store prices. */
 export function SkuPrices({ sku }: { sku: Sku }) {
   const { t } = useTranslation('catalog');
   const { can } = useAccess();
   const timeZone = useTimeZone();
   const { message } = App.useApp();
   const showError = useShowError();
-  const current = useCurrentPrice(sku.id);
+  // null: HQ's price list; a store: its prices in force (its overrides, else HQ's).
+  const [storeId, setStoreId] = useState<string | null>(null);
+  const current = useCurrentPrice(sku.id, storeId ?? undefined);
   const setPrice = useSetPrice(sku.id);
   const idempotency = useIdempotencyKey();
   const [form] = Form.useForm<PriceFormValues>();
   const [version, setVersion] = useState(0);
+  const writable = storeId ? can('prices.store') : can('prices.write');
+
+  const save = async (body: SetPriceInput, done: string) => {
+    try {
+      await setPrice.mutateAsync({ idempotencyKey: idempotency.key(), body });
+      idempotency.rotate();
+      form.resetFields();
+      setVersion((n) => n + 1);
+      void message.success(done);
+    } catch (e) {
+      showError(e, form, { 'prices.out_of_bounds': 'amount' });
+    }
+  };
 
   const columns: ProColumns<PriceVersion>[] = [
     { title: t('prices.kind'), dataIndex: 'kind', render: (_, v) => t(`prices.kinds.${v.kind}`) },
@@ -265,47 +281,55 @@ export function SkuPrices({ sku }: { sku: Sku }) {
     { title: t('prices.scope'), dataIndex: 'store_id', render: (_, v) => (v.store_id ? t('prices.storeOverride') : t('prices.hq')) },
     { title: t('prices.createdAt'), dataIndex: 'created_at', render: (_, v) => formatDateTime(v.created_at, timeZone) },
   ];
+  const source = (s: Price['list_source']) => (s === 'store' ? <Tag color="blue">{t('prices.storeOverride')}</Tag> : s === 'hq' ? <Tag>{t('prices.hq')}</Tag> : null);
 
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
+      <Space wrap>
+        <Typography.Text strong>{t('prices.scopeOf')}</Typography.Text>
+        <Radio.Group
+          optionType="button"
+          value={storeId ? 'store' : 'hq'}
+          onChange={(e) => (e.target.value === 'hq' ? setStoreId(null) : undefined)}
+          options={[{ value: 'hq', label: t('prices.hq') }, { value: 'store', label: t('prices.inStore'), disabled: !storeId }]}
+        />
+        <StorePicker value={storeId} onChange={setStoreId} aria-label={t('prices.pickStore')} />
+      </Space>
       {current.error ? (
         <ErrorResult error={current.error} onRetry={() => void current.refetch()} />
       ) : !current.data ? (
         <Spin />
       ) : (
-        <Descriptions bordered size="small" column={3} title={t('prices.current')} data-testid="current-price">
-          <Descriptions.Item label={t('prices.kinds.list')}>{current.data.list === null ? '—' : <Money fen={current.data.list} />}</Descriptions.Item>
-          <Descriptions.Item label={t('prices.kinds.member')}>{current.data.member === null ? '—' : <Money fen={current.data.member} />}</Descriptions.Item>
+        <Descriptions bordered size="small" column={3} title={storeId ? t('prices.currentInStore') : t('prices.current')} data-testid="current-price">
+          <Descriptions.Item label={t('prices.kinds.list')}>
+            {current.data.list === null ? '—' : <Money fen={current.data.list} />} {storeId && source(current.data.list_source)}
+          </Descriptions.Item>
+          <Descriptions.Item label={t('prices.kinds.member')}>
+            {current.data.member === null ? '—' : <Money fen={current.data.member} />} {storeId && source(current.data.member_source)}
+          </Descriptions.Item>
           <Descriptions.Item label={t('prices.kinds.cost')}>{current.data.cost === null ? '—' : <Money fen={current.data.cost} />}</Descriptions.Item>
         </Descriptions>
       )}
-      {can('prices.write') && (
+      {writable && (
         <Form<PriceFormValues>
           form={form}
           layout="inline"
           initialValues={{ kind: 'list' }}
-          onFinish={async (v) => {
-            try {
-              await setPrice.mutateAsync({
-                idempotencyKey: idempotency.key(),
-                body: { kind: v.kind, amount: optionalFen(v.amount), effective_from: v.effective_from ? v.effective_from.toISOString() : null },
-              });
-              idempotency.rotate();
-              form.resetFields();
-              setVersion((n) => n + 1);
-              void message.success(v.effective_from ? t('prices.scheduledSaved') : t('prices.saved'));
-            } catch (e) {
-              showError(e, form);
-            }
-          }}
+          onFinish={(v) =>
+            save(
+              { kind: v.kind, amount: optionalFen(v.amount), store_id: storeId, effective_from: v.effective_from ? v.effective_from.toISOString() : null },
+              v.effective_from ? t('prices.scheduledSaved') : t('prices.saved'),
+            )
+          }
         >
           <Typography.Text strong style={{ lineHeight: '32px', marginRight: 8 }}>
-            {t('prices.set')}
+            {storeId ? t('prices.setInStore') : t('prices.set')}
           </Typography.Text>
           <ProFormRadio.Group
             name="kind"
             radioType="button"
-            options={(['list', 'member', 'cost'] as const).map((k) => ({ value: k, label: t(`prices.kinds.${k}`) }))}
+            // A store overrides its list and member prices; the cost is HQ's.
+            options={(storeId ? (['list', 'member'] as const) : (['list', 'member', 'cost'] as const)).map((k) => ({ value: k, label: t(`prices.kinds.${k}`) }))}
           />
           <ProFormText name="amount" placeholder={t('prices.amount')} fieldProps={{ prefix: '¥', style: { width: 120 } }} rules={[moneyRule(t, true)]} />
           <ProFormDateTimePicker
@@ -316,17 +340,86 @@ export function SkuPrices({ sku }: { sku: Sku }) {
           <Button type="primary" htmlType="submit" loading={setPrice.isPending}>
             {t('common:actions.save')}
           </Button>
+          {storeId && (
+            <Popconfirm
+              title={t('prices.endConfirm')}
+              onConfirm={() => save({ kind: form.getFieldValue('kind') as SetPriceInput['kind'], amount: null, store_id: storeId }, t('prices.ended'))}
+            >
+              <Button>{t('prices.endsOverride')}</Button>
+            </Popconfirm>
+          )}
         </Form>
       )}
+      <PriceBoundsCard sku={sku} />
       <CursorTable<PriceVersion>
-        key={version}
+        key={`${version}-${storeId ?? 'hq'}`}
         headerTitle={t('prices.history')}
         search={false}
         options={false}
         columns={columns}
-        fetchPage={fetchPriceVersions(sku.id)}
+        fetchPage={fetchPriceVersions(sku.id, storeId ?? undefined)}
         locale={{ emptyText: t('prices.empty') }}
       />
+    </Space>
+  );
+}
+
+interface BoundsValues {
+  min_amount: string;
+  max_amount: string;
+}
+
+/** PriceBoundsCard: the range HQ allows franchise stores' own prices of this SKU, and (with prices:write for the chain) a form to set it. */
+export function PriceBoundsCard({ sku }: { sku: Sku }) {
+  const { t } = useTranslation('catalog');
+  const { can } = useAccess();
+  const { message } = App.useApp();
+  const showError = useShowError();
+  const bounds = usePriceBounds(sku.id);
+  const setBounds = useSetPriceBounds(sku.id);
+  const [form] = Form.useForm<BoundsValues>();
+  if (bounds.error) return <ErrorResult error={bounds.error} onRetry={() => void bounds.refetch()} />;
+  if (bounds.data === undefined) return <Spin />;
+  const b = bounds.data;
+  return (
+    <Space direction="vertical" style={{ width: '100%' }} data-testid="price-bounds">
+      <Typography.Text strong>{t('bounds.title')}</Typography.Text>
+      <Typography.Text type="secondary">
+        {b ? (
+          <>
+            {t('bounds.range')} <Money fen={b.min_amount} /> – <Money fen={b.max_amount} />
+          </>
+        ) : (
+          t('bounds.notSet')
+        )}
+      </Typography.Text>
+      {can('prices.write') && (
+        <Form<BoundsValues>
+          form={form}
+          layout="inline"
+          onFinish={async (v) => {
+            const min = optionalFen(v.min_amount) ?? 0;
+            const max = optionalFen(v.max_amount) ?? 0;
+            if (min > max) {
+              form.setFields([{ name: 'max_amount', errors: [t('bounds.maxBelowMin')] }]);
+              return;
+            }
+            try {
+              await setBounds.mutateAsync({ min_amount: min, max_amount: max });
+              form.resetFields();
+              void message.success(t('bounds.saved'));
+            } catch (e) {
+              showError(e, form);
+            }
+          }}
+        >
+          <ProFormText name="min_amount" placeholder={t('bounds.min')} fieldProps={{ prefix: '¥', style: { width: 120 }, 'aria-label': t('bounds.min') }} rules={[moneyRule(t, true)]} />
+          <ProFormText name="max_amount" placeholder={t('bounds.max')} fieldProps={{ prefix: '¥', style: { width: 120 }, 'aria-label': t('bounds.max') }} rules={[moneyRule(t, true)]} />
+          <Button htmlType="submit" loading={setBounds.isPending}>
+            {t('bounds.set')}
+          </Button>
+        </Form>
+      )}
     </Space>
   );
 }

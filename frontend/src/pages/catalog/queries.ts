@@ -1,7 +1,9 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
+import { asApiError } from '../../api/problem';
 import type { PageArgs } from '../../api/pagination';
 import type {
+  ScaleLayouts,
   CatalogImport,
   CategoryNode,
   CreateCategoryInput,
@@ -300,4 +302,40 @@ export function saveBlob(blob: Blob, filename: string) {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** usePriceBounds: HQ's bounds for store prices of a SKU; null when HQ has set none (404 price_bounds.not_set). */
+export function usePriceBounds(skuId: string) {
+  return useQuery({
+    queryKey: [...catalogKeys.prices(skuId), 'bounds'],
+    queryFn: async () => {
+      try {
+        return await unwrap(api.GET('/api/v1/catalog/skus/{id}/price-bounds', { params: { path: { id: skuId } } }));
+      } catch (e) {
+        if (asApiError(e).code === 'price_bounds.not_set') return null;
+        throw e;
+      }
+    },
+  });
+}
+
+export function useSetPriceBounds(skuId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { min_amount: number; max_amount: number }) =>
+      unwrap(api.PUT('/api/v1/catalog/skus/{id}/price-bounds', { params: { path: { id: skuId } }, body })),
+    onSuccess: (bounds) => queryClient.setQueryData([...catalogKeys.prices(skuId), 'bounds'], bounds),
+  });
+}
+
+export function useScaleLayouts() {
+  return useQuery({ queryKey: ['catalog', 'scale-layouts'], queryFn: () => unwrap(api.GET('/api/v1/catalog/scale-layouts')) });
+}
+
+export function useSetScaleLayouts() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: ScaleLayouts) => unwrap(api.PUT('/api/v1/catalog/scale-layouts', { body })),
+    onSuccess: (layouts) => queryClient.setQueryData(['catalog', 'scale-layouts'], layouts),
+  });
 }

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import type { PageArgs } from '../../api/pagination';
 import type { operations } from '../../api/schema.gen';
-import type { CreateMemberInput, MemberTierInput, MemberTierUpdate, PointsRuleInput, UpdateMemberInput } from '../../api/types';
+import type { CreateMemberInput, MemberGiftInput, MemberTierInput, TopupRuleInput, MemberTierUpdate, PointsRuleInput, UpdateMemberInput } from '../../api/types';
 import { saveDownload } from '../../components/download';
 
 // Server state of the members module (members, tiers, points rule, gifts):
@@ -18,6 +18,7 @@ export const memberKeys = {
   tiers: ['members', 'tiers'] as const,
   pointsRule: ['members', 'points-rule'] as const,
   gifts: ['members', 'gifts'] as const,
+  topupRules: ['members', 'topup-rules'] as const,
 };
 
 export const fetchMembers = ({ limit, cursor, filters }: PageArgs<MemberFilters>) =>
@@ -191,5 +192,45 @@ export function usePutPointsRule() {
   return useMutation({
     mutationFn: (body: PointsRuleInput) => unwrap(api.PUT('/api/v1/points-rules', { body })),
     onSuccess: (rule) => queryClient.setQueryData(memberKeys.pointsRule, rule),
+  });
+}
+
+export function useCreateGift() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ body, idempotencyKey }: { body: MemberGiftInput; idempotencyKey: string }) =>
+      unwrap(api.POST('/api/v1/member-gifts', { body, params: { header: { 'Idempotency-Key': idempotencyKey } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: memberKeys.gifts }),
+  });
+}
+
+export function useSetGiftActive() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, active }: { id: string; active: boolean }) =>
+      unwrap(api.POST('/api/v1/member-gifts/{id}/{action}', { params: { path: { id, action: active ? 'activate' : 'deactivate' } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: memberKeys.gifts }),
+  });
+}
+
+export function useTopupRules() {
+  return useQuery({ queryKey: memberKeys.topupRules, queryFn: () => unwrap(api.GET('/api/v1/topup-rules')), select: (l) => l.data });
+}
+
+export function useCreateTopupRule() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ body, idempotencyKey }: { body: TopupRuleInput; idempotencyKey: string }) =>
+      unwrap(api.POST('/api/v1/topup-rules', { body, params: { header: { 'Idempotency-Key': idempotencyKey } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: memberKeys.topupRules }),
+  });
+}
+
+export function useSetTopupRuleActive() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, active }: { id: string; active: boolean }) =>
+      unwrap(api.POST('/api/v1/topup-rules/{id}/{action}', { params: { path: { id, action: active ? 'activate' : 'deactivate' } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: memberKeys.topupRules }),
   });
 }

@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import type { PageArgs } from '../../api/pagination';
-import type { CreateStoreInput, FranchiseeInput, UpdateStoreInput } from '../../api/types';
+import type { CreateStoreInput, FranchiseeInput, UpdateStoreInput, UpdateTenantInput } from '../../api/types';
+import { meQueryKey } from '../../app/session';
 import type { components, operations } from '../../api/schema.gen';
 
 // Server state of tenant/org (stores and franchisees): query keys, loaders
@@ -96,6 +97,23 @@ export function useUpdateFranchisee(id: string) {
     onSuccess: (franchisee) => {
       queryClient.setQueryData(franchiseeKeys.detail(id), franchisee);
       return queryClient.invalidateQueries({ queryKey: franchiseeKeys.all });
+    },
+  });
+}
+
+/** useChainProfile: the signed-in user's own chain (GET /tenant). */
+export function useChainProfile() {
+  return useQuery({ queryKey: ['tenant'], queryFn: () => unwrap(api.GET('/api/v1/tenant')) });
+}
+
+/** useUpdateChainProfile saves the chain profile; /me (which carries the chain) is read again. */
+export function useUpdateChainProfile() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: UpdateTenantInput) => unwrap(api.PATCH('/api/v1/tenant', { body })),
+    onSuccess: (chain) => {
+      queryClient.setQueryData(['tenant'], chain);
+      void queryClient.invalidateQueries({ queryKey: meQueryKey });
     },
   });
 }

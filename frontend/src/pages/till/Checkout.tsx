@@ -18,6 +18,7 @@ import { addScanned, cachedLookup, cartInput, emptyCart, localPrice, rememberLoo
 import { PayDialog } from './PayDialog';
 import { createSale, isUnreachable, lookup, lookupMember, priceCart } from './queries';
 import { changeDue, forApi, type Tender } from './tenders';
+import { useApproval } from './ApprovalDialog';
 import { CloseShiftDialog, ReceiptDialog, ReturnDialog, VoidDialog, type LastSale } from './TillDialogs';
 import { useOfflineQueue } from './useOfflineQueue';
 
@@ -52,6 +53,7 @@ function offlineReceipt(no: string, priced: PosPricedCart, tenders: Tender[], so
 export function Checkout({ storeId, till, startOffline, onShiftClosed }: { storeId: string; till: PosTill; startOffline: boolean; onShiftClosed: () => void }) {
   const { t, i18n } = useTranslation('till');
   const { me } = useSession();
+  const withApproval = useApproval();
   const zone = useTimeZone();
   const navigate = useNavigate();
   const { message } = App.useApp();
@@ -257,7 +259,8 @@ export function Checkout({ storeId, till, startOffline, onShiftClosed }: { store
         await queueOffline(body, tenders, priced.payable);
       } else {
         try {
-          const sale = await createSale(storeId, body, attempt.current.key);
+          const key = attempt.current.key;
+          const sale = await withApproval((approval) => createSale(storeId, { ...body, approval }, key));
           const last = { id: sale.id, receiptNo: sale.receipt_no, total: sale.total };
           localStorage.setItem(lastSaleKey(shift.id), JSON.stringify(last));
           setLastSale(last);

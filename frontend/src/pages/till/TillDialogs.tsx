@@ -12,6 +12,7 @@ import { fenForApi, formatMoney, parseYuan } from '../../lib/money';
 import { formatQuantity, parseQuantity } from '../../lib/quantity';
 import { formatDateTime } from '../../lib/time';
 import { uuidv7 } from '../../lib/uuidv7';
+import { useApproval } from './ApprovalDialog';
 import { closeShift, createReturn, fetchReceipt, saleByReceipt, voidSale } from './queries';
 
 // The till's dialogs besides payment: the receipt (printed at 80 mm), a
@@ -98,6 +99,7 @@ export function ReturnDialog({ open, storeId, onClose }: { open: boolean; storeI
   const { t } = useTranslation('till');
   const zone = useTimeZone();
   const showError = useShowError();
+  const withApproval = useApproval();
   const { message } = App.useApp();
   const [receiptNo, setReceiptNo] = useState('');
   const [sale, setSale] = useState<PosSale | null>(null);
@@ -151,7 +153,8 @@ export function ReturnDialog({ open, storeId, onClose }: { open: boolean; storeI
     if (lines.length === 0) return setProblem(t('ret.noLines'));
     setBusy(true);
     try {
-      const done = await createReturn(storeId, { id: attempt.id, sale_id: sale.id, lines, reason: reason.trim() || undefined }, attempt.key);
+      const body = { id: attempt.id, sale_id: sale.id, lines, reason: reason.trim() || undefined };
+      const done = await withApproval((approval) => createReturn(storeId, { ...body, approval }, attempt.key));
       void message.success(t('ret.done', { amount: formatMoney(done.refund_total) }));
       reset();
       onClose();
@@ -252,6 +255,7 @@ export interface LastSale {
 export function VoidDialog({ open, storeId, last, onVoided, onClose }: { open: boolean; storeId: string; last: LastSale | null; onVoided: () => void; onClose: () => void }) {
   const { t } = useTranslation('till');
   const showError = useShowError();
+  const withApproval = useApproval();
   const { message } = App.useApp();
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
@@ -261,7 +265,7 @@ export function VoidDialog({ open, storeId, last, onVoided, onClose }: { open: b
     if (!last || !reason.trim()) return;
     setBusy(true);
     try {
-      await voidSale(storeId, last.id, reason.trim(), `${key}-${last.id}`);
+      await withApproval((approval) => voidSale(storeId, last.id, reason.trim(), `${key}-${last.id}`, approval));
       void message.success(t('voidSale.done', { no: last.receiptNo }));
       setReason('');
       onVoided();

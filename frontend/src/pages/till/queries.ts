@@ -3,6 +3,7 @@ import { api, unwrap } from '../../api/client';
 import { ApiError, asApiError } from '../../api/problem';
 import { registerHeader } from '../../api/register-token';
 import type {
+  PosApproval,
   PosCartInput,
   PosCloseShiftInput,
   PosOfflineBatchInput,
@@ -155,11 +156,11 @@ export const createReturn = (storeId: string, body: PosReturnInput, idempotencyK
     }),
   );
 
-export const voidSale = (storeId: string, saleId: string, reason: string, idempotencyKey: string) =>
+export const voidSale = (storeId: string, saleId: string, reason: string, idempotencyKey: string, approval?: PosApproval) =>
   unwrap(
     api.POST('/api/v1/stores/{store_id}/pos/sales/{id}/void', {
       params: { path: { store_id: storeId, id: saleId }, header: { ...registerHeader(storeId), 'Idempotency-Key': idempotencyKey } },
-      body: { reason },
+      body: { reason, approval },
     }),
   );
 
@@ -171,3 +172,23 @@ export const uploadBatch = (storeId: string, batch: PosOfflineBatchInput) =>
       body: batch,
     }),
   );
+
+/** signInApprover signs a manager in on the till for one approval and answers their access token. */
+export async function signInApprover(tenant: string, login: string, password: string): Promise<string> {
+  const pair = await unwrap(api.POST('/api/v1/auth/login', { body: { tenant, login, password } }));
+  return pair.access_token;
+}
+
+/**
+ * endApproverSession ends the manager's till session after the approval.
+ * It bypasses the console's client on purpose: that client would send the
+ * cashier's token and sign the cashier out. Best effort — the session also
+ * expires on its own.
+ */
+export async function endApproverSession(token: string): Promise<void> {
+  try {
+    await globalThis.fetch('/api/v1/auth/logout', { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+  } catch {
+    // the token expires in minutes anyway
+  }
+}

@@ -14,12 +14,12 @@ import { useMarkStep, useOnboarding } from '../queries';
 // (or that the user may not open) shows no link; the link appears when
 // its route joins the table.
 const stepScreens: Record<OnboardingStepKey, string | undefined> = {
-  chain_profile: undefined,
+  chain_profile: '/org/profile',
   first_store: '/org/stores',
   import_products: '/catalog/products',
   receive_stock: '/inventory/stock',
   first_sale: '/pos',
-  import_members: '/members',
+  import_members: '/members/import',
   invite_staff: '/staff/users',
   choose_plan: '/billing',
 };

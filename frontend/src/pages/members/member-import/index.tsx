@@ -8,6 +8,7 @@ import type { ImportReport } from '../../../api/types';
 import { useAccess } from '../../../app/session';
 import { ForbiddenResult } from '../../../components/ErrorResult';
 import { useShowError } from '../../../components/useShowError';
+import { useMarkStep } from '../../billing/queries';
 import { useImportMembers } from '../queries';
 
 /** The import: pick a file, check it (a dry run reports every error), then commit the valid rows. */
@@ -18,6 +19,7 @@ export default function MemberImportPage() {
   const showError = useShowError();
   const navigate = useNavigate();
   const importer = useImportMembers();
+  const markStep = useMarkStep();
   const [file, setFile] = useState<File | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [acceptErrors, setAcceptErrors] = useState(false);
@@ -30,6 +32,8 @@ export default function MemberImportPage() {
       const r = await importer.mutateAsync({ file, commit, acceptErrors });
       setReport(r);
       if (r.committed) void message.success(t('import.committed', { count: r.created }));
+      // The onboarding step import_members is the console's to tick (the API derives it from nothing).
+      if (r.committed && r.created > 0 && can('onboarding.write')) markStep.mutate({ step: 'import_members', done: true });
     } catch (e) {
       showError(e);
     }

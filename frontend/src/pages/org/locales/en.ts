@@ -1,10 +1,25 @@
 export default {
   menu: {
     group: 'Organisation',
+    profile: 'Chain profile',
     stores: 'Stores',
     storeDetail: 'Store',
     franchisees: 'Franchisees',
     franchiseeDetail: 'Franchisee',
+  },
+  profile: {
+    title: 'Chain profile',
+    subtitle: "The chain's name, format, time zone and currency",
+    slug: 'Chain code',
+    name: 'Chain name',
+    kind: 'Format',
+    kinds: { supermarket: 'Supermarket', convenience: 'Convenience store', mixed: 'Mixed' },
+    timeZone: 'HQ time zone',
+    timeZoneHint: 'HQ work (such as online top-ups) falls on business days in this zone; stores keep their own.',
+    currency: 'Currency',
+    currencyHint: 'Set at signup and fixed since: every amount is booked in it.',
+    createdAt: 'Signed up',
+    saved: 'Chain profile saved',
   },
   stores: {
     title: 'Stores',

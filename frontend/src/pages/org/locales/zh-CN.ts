@@ -1,10 +1,25 @@
 export default {
   menu: {
     group: '组织管理',
+    profile: '连锁资料',
     stores: '门店',
     storeDetail: '门店详情',
     franchisees: '加盟商',
     franchiseeDetail: '加盟商详情',
+  },
+  profile: {
+    title: '连锁资料',
+    subtitle: '连锁名称、业态、时区与币种',
+    slug: '连锁编码',
+    name: '连锁名称',
+    kind: '业态',
+    kinds: { supermarket: '超市', convenience: '便利店', mixed: '综合' },
+    timeZone: '总部时区',
+    timeZoneHint: '总部业务（如线上充值）按此时区划分营业日；门店各用自己的时区。',
+    currency: '币种',
+    currencyHint: '开通时确定，之后不能更改：所有金额都以此币种记账。',
+    createdAt: '开通时间',
+    saved: '连锁资料已保存',
   },
   stores: {
     title: '门店',

@@ -174,6 +174,15 @@ export default {
     submit: 'Void',
     done: 'Receipt {{no}} voided',
   },
+  approval: {
+    title: 'Manager approval',
+    why: 'This needs a manager who may approve it: ask them to sign in here.',
+    login: "Manager's login",
+    loginHint: 'E-mail or phone',
+    password: "Manager's password",
+    submit: 'Approve',
+    denied: 'Not approved: {{detail}}',
+  },
   queue: {
     title: 'Offline queue',
     pending: '{{count}} to upload',

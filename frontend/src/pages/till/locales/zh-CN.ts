@@ -174,6 +174,15 @@ export default {
     submit: '确认作废',
     done: '小票 {{no}} 已作废',
   },
+  approval: {
+    title: '店长授权',
+    why: '此操作需要有权限的店长授权：请店长在此登录确认。',
+    login: '店长账号',
+    loginHint: '邮箱或手机号',
+    password: '店长密码',
+    submit: '授权',
+    denied: '授权未通过：{{detail}}',
+  },
   queue: {
     title: '离线队列',
     pending: '待上传 {{count}} 笔',

@@ -13,6 +13,7 @@ import { useShowError } from '../../../components/useShowError';
 import { fenForApi, parseYuan } from '../../../lib/money';
 import { Checkout } from '../Checkout';
 import { cachedTill, isUnreachable, openShift, rememberTill, tillKeys, useTill, useTillStores } from '../queries';
+import { ApprovalProvider } from '../ApprovalDialog';
 import { RegisterSetup } from '../RegisterSetup';
 import '../till.css';
 
@@ -41,6 +42,7 @@ function StorePicker({ onPick }: { onPick: (id: string) => void }) {
             showSearch
             optionFilterProp="label"
             placeholder={t('store.placeholder')}
+            aria-label={t('store.placeholder')}
             options={(stores.data ?? []).map((s) => ({ value: s.id, label: `${s.code} ${s.name}` }))}
             onChange={onPick}
           />
@@ -95,7 +97,11 @@ function TillGate({ storeId }: { storeId: string }) {
       // Offline: a register allowed to sell offline goes on in the shift it knew.
       const known = cachedTill(storeId);
       if (known?.offline_allowed && known.shift && known.shift.cashier_id === me.user.id) {
-        return <Checkout storeId={storeId} till={known} startOffline onShiftClosed={() => void till.refetch()} />;
+        return (
+          <ApprovalProvider>
+            <Checkout storeId={storeId} till={known} startOffline onShiftClosed={() => void till.refetch()} />
+          </ApprovalProvider>
+        );
       }
       return <Result status="warning" title={t('common.offlineNotAllowed')} extra={<Button onClick={() => void till.refetch()}>{t('common:actions.retry')}</Button>} />;
     }
@@ -108,7 +114,11 @@ function TillGate({ storeId }: { storeId: string }) {
   if (data.shift.cashier_id !== me.user.id) {
     return <Result status="warning" title={t('shift.otherCashier')} extra={<Button onClick={() => navigate('/')}>{t('common.exit')}</Button>} />;
   }
-  return <Checkout key={data.shift.id} storeId={storeId} till={data} startOffline={false} onShiftClosed={() => void till.refetch()} />;
+  return (
+    <ApprovalProvider>
+      <Checkout key={data.shift.id} storeId={storeId} till={data} startOffline={false} onShiftClosed={() => void till.refetch()} />
+    </ApprovalProvider>
+  );
 }
 
 function OpenShift({ storeId, code, onOpened, onExit }: { storeId: string; code: string; onOpened: () => void; onExit: () => void }) {

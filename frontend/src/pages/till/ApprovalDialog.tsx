@@ -1,0 +1,157 @@
+import { Alert, Form, Input, Modal, Typography } from 'antd';
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { asApiError } from '../../api/problem';
+import type { PosApproval } from '../../api/types';
+import { useSession } from '../../app/session';
+import { describeError } from '../../components/describe-error';
+import { endApproverSession, signInApprover } from './queries';
+
+// A manager's consent at the till. When the API answers
+// pos.approval_required (a return above the chain's limit, a price
+// override beyond the cashier's, a void by a cashier without pos:void),
+// useApproval() opens this dialog: the manager signs in on the till, the
+// till resends the same request (same id and Idempotency-Key: a refused
+// request was never recorded) with `approval: {token}`, and the manager's
+// session is ended again. A refused approval (pos.approval_denied) keeps
+// the dialog open with the reason; cancelling answers the original error.
+
+type Ask = (reason: string, denied?: string) => Promise<PosApproval | null>;
+/** Asker: ask opens the dialog (or, after a refusal, keeps it open); done closes it once the resent request settled. */
+interface Asker {
+  ask: Ask;
+  done: () => void;
+}
+const AskContext = createContext<Asker | null>(null);
+
+/** SignIn: the manager's credentials → their access token (the real one signs in at /auth/login). */
+export type SignIn = (login: string, password: string) => Promise<string>;
+
+interface Pending {
+  reason: string;
+  denied: string | null;
+  resolve: (a: PosApproval | null) => void;
+}
+
+export function ApprovalProvider({ children, signIn }: { children: ReactNode; signIn?: SignIn }) {
+  const { t } = useTranslation('till');
+  const { me } = useSession();
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [form] = Form.useForm<{ login: string; password: string }>();
+  const slug = me.tenant.slug;
+  const login = useCallback<SignIn>((l, p) => (signIn ? signIn(l, p) : signInApprover(slug, l, p)), [signIn, slug]);
+
+  const asker = useMemo<Asker>(
+    () => ({
+      ask: (reason, denied) =>
+        new Promise((resolve) => {
+          form.resetFields();
+          setFailure(null);
+          setBusy(false);
+          setPending({ reason, denied: denied ?? null, resolve });
+        }),
+      done: () => {
+        setBusy(false);
+        setPending(null);
+      },
+    }),
+    [form],
+  );
+
+  const submit = async () => {
+    let v: { login: string; password: string };
+    try {
+      v = await form.validateFields();
+    } catch {
+      return; // the fields show what is missing
+    }
+    setBusy(true);
+    setFailure(null);
+    let token: string;
+    try {
+      token = await login(v.login.trim(), v.password);
+    } catch (e) {
+      setFailure(describeError(t, asApiError(e)));
+      setBusy(false);
+      return;
+    }
+    // Stays open (busy) while the request is sent again: done() or another ask() follows.
+    pending?.resolve({ token });
+  };
+
+  return (
+    <AskContext.Provider value={asker}>
+      {children}
+      <Modal
+        open={pending !== null}
+        title={t('approval.title')}
+        okText={t('approval.submit')}
+        cancelText={t('common:actions.cancel')}
+        confirmLoading={busy}
+        onOk={() => void submit()}
+        onCancel={() => {
+          if (busy) return;
+          pending?.resolve(null);
+          setPending(null);
+        }}
+        destroyOnHidden
+      >
+        <Typography.Paragraph>{t('approval.why')}</Typography.Paragraph>
+        {pending?.reason && <Typography.Paragraph type="secondary">{pending.reason}</Typography.Paragraph>}
+        {(failure ?? pending?.denied) && <Alert type="error" showIcon style={{ marginBottom: 16 }} message={failure ?? pending?.denied} />}
+        <Form form={form} layout="vertical" onFinish={() => void submit()}>
+          <Form.Item name="login" label={t('approval.login')} rules={[{ required: true, whitespace: true }]}>
+            <Input autoFocus placeholder={t('approval.loginHint')} autoComplete="off" />
+          </Form.Item>
+          <Form.Item name="password" label={t('approval.password')} rules={[{ required: true }]}>
+            <Input.Password autoComplete="off" onPressEnter={() => void submit()} />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </AskContext.Provider>
+  );
+}
+
+/**
+ * useApproval returns withApproval(send): send() once; when the API wants
+ * a manager, ask for one and send(approval) again, as often as the manager
+ * is refused and tries again. Other errors, and a cancelled dialog, throw.
+ */
+export function useApproval(): <T>(send: (approval?: PosApproval) => Promise<T>) => Promise<T> {
+  const asker = useContext(AskContext);
+  const { t } = useTranslation('till');
+  return useCallback(
+    async <T,>(send: (approval?: PosApproval) => Promise<T>): Promise<T> => {
+      try {
+        return await send();
+      } catch (first) {
+        const e = asApiError(first);
+        const open = asker;
+        if (e.code !== 'pos.approval_required' || !open) throw first;
+        const reason = e.detail ?? '';
+        let denied: string | undefined;
+        for (;;) {
+          const approval = await open.ask(reason, denied);
+          if (!approval) throw first;
+          try {
+            const answer = await send(approval);
+            open.done();
+            return answer;
+          } catch (again) {
+            const d = asApiError(again);
+            if (d.code !== 'pos.approval_denied') {
+              open.done();
+              throw again;
+            }
+            denied = t('approval.denied', { detail: d.detail ?? describeError(t, d) });
+          } finally {
+            if (approval.token) void endApproverSession(approval.token);
+          }
+        }
+      }
+    },
+    [asker, t],
+  );
+}
