@@ -9,7 +9,7 @@
 # when it ends, so the two logs do not interleave.
 #
 # Expects the service environment (infra/dev/services.sh env) and these from make: GO,
-# TEST_FLAGS, TEST_FUZZTIME, MAKE.
+# TEST_FLAGS, TEST_FUZZTIME, TEST_FUZZ_PACKAGES, MAKE.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 exec </dev/null
@@ -45,7 +45,7 @@ if ((go_status != 0 || console_status != 0)); then
 fi
 
 stage=$SECONDS
-"$make" --no-print-directory fuzz FUZZTIME="${TEST_FUZZTIME:-5s}"
+"$make" --no-print-directory fuzz FUZZTIME="${TEST_FUZZTIME:-5s}" FUZZ_PACKAGES="${TEST_FUZZ_PACKAGES:-infra/[a-z]+}"
 timings+=("fuzz: $(took $((SECONDS - stage)))")
 
 stage=$SECONDS
