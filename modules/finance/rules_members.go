@@ -1,12 +1,14 @@
 package finance
 
 import (
-	"chainstore/infra/doc"
 	"context"
 	"fmt"
 	"time"
 
 	"github.com/google/uuid"
+
+	"chainstore/infra/doc"
+	"chainstore/tenant"
 )
 
 // Posting rules of the members module's money movements that are not part
@@ -152,4 +154,18 @@ func (s *Service) PostStoredValueTenderRefund(ctx context.Context, tenantID uuid
 		es, err := buildStoredValueTender(ev, b, "sv_tender_refund")
 		return reversed(es), err
 	})
+}
+
+// TenderedPayment reports whether the stored-value payment paymentID was
+// tendered ahead of its sale (posted by PostStoredValueTender), the only
+// kind a refund through PostStoredValueTenderRefund may mirror: a payment
+// made inside a sale left no value in AcctSVTendered, and goes back
+// through the sale's return instead.
+func (s *Service) TenderedPayment(ctx context.Context, tenantID, paymentID uuid.UUID) (bool, error) {
+	var found bool
+	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		return tenant.DB(ctx).Raw(`SELECT EXISTS (SELECT 1 FROM fin_entries WHERE tenant_id = ? AND source_type = 'sv_tender' AND source_id = ?)`,
+			tenantID, paymentID).Scan(&found).Error
+	})
+	return found, err
 }

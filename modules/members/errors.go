@@ -19,6 +19,7 @@ var (
 	ErrGiftUnavailable     = problem.New(409, "members.gift_unavailable", "The gift is inactive or out of stock")
 	ErrBalanceNotZero      = problem.New(409, "members.balance_not_zero", "Cash out the member's stored value before erasing")
 	ErrRefundTooLarge      = problem.New(409, "members.refund_exceeds_payment", "The refund exceeds what is left of the payment")
+	ErrRefundByReturn      = problem.New(409, "members.refund_by_return", "This stored-value payment settled a sale: refund it by returning the sale's goods")
 	ErrSourceReused        = problem.New(409, "members.source_reused", "This source document already recorded a different movement")
 	ErrQRInvalid           = problem.New(422, "members.qr_invalid", "The member QR code is not valid")
 	ErrQRExpired           = problem.New(422, "members.qr_expired", "The member QR code has expired; refresh it")

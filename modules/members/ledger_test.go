@@ -156,16 +156,40 @@ func TestTopUpRefundCashOutPostToLedger(t *testing.T) {
 	}
 	checkBooks(t, tn.ID, "after a repeated top-up")
 
-	// The POS pays 55.00 from stored value and posts the sale; the members
+	// The POS pays 44.00 from stored value and posts the sale; the members
 	// service call posts nothing of its own.
-	pay, err := posSale(t, tn, m.ID, store, 5500, "S1")
-	if err != nil || pay.Principal != -5000 || pay.Bonus != -500 {
-		t.Fatalf("pay: %+v %v", pay, err)
+	sale, err := posSale(t, tn, m.ID, store, 4400, "S1")
+	if err != nil || sale.Principal != -4000 || sale.Bonus != -400 {
+		t.Fatalf("pay: %+v %v", sale, err)
 	}
-	if n := env.Count(t, `SELECT count(*) FROM fin_entries WHERE tenant_id = $1 AND source_id = $2 AND source_type <> 'sale'`, tn.ID, pay.ID); n != 0 {
+	if n := env.Count(t, `SELECT count(*) FROM fin_entries WHERE tenant_id = $1 AND source_id = $2 AND source_type <> 'sale'`, tn.ID, sale.ID); n != 0 {
 		t.Fatal("the stored-value payment posted on its own")
 	}
 	checkBooks(t, tn.ID, "after a sale")
+
+	// That payment goes back with the sale's return, never through the
+	// till's refund call: its value never reached the store's "tendered"
+	// account that the call takes it from.
+	bySale := map[string]any{"payment_id": sale.ID, "amount": 1100, "source_type": "return", "source_id": sid("R0")}
+	if r := env.Do(t, apitest.Req{Method: "POST", Path: base + "/stored-value-refunds", Token: manager.Token, Body: bySale}); r.Status != 409 || r.Code() != "members.refund_by_return" {
+		t.Fatalf("refund of a sale's payment: %d %s", r.Status, r.Body)
+	}
+	if n := env.Count(t, `SELECT count(*) FROM stored_value_ledger WHERE tenant_id = $1 AND kind = 'refund'`, tn.ID); n != 0 {
+		t.Fatalf("a refused refund left %d ledger rows", n)
+	}
+	checkBooks(t, tn.ID, "after a refused refund")
+
+	// Paid ahead of its sale (/pay): 11.00 leaves the card for the store's
+	// "tendered" account.
+	r = env.Do(t, apitest.Req{Method: "POST", Path: base + "/pay", Token: cashier.Token,
+		Body: map[string]any{"amount": 1100, "source_type": "sale", "source_id": sid("P1")}})
+	var pay members.ValueEntry
+	if r.JSON(t, &pay); r.Status != 201 || pay.Principal != -1000 || pay.Bonus != -100 {
+		t.Fatalf("tendered payment: %d %s", r.Status, r.Body)
+	}
+	if v := accountBalance(t, tn.ID, finance.AcctSVTendered); v != -1100 {
+		t.Fatalf("tendered account %d after the payment, want -1100", v)
+	}
 
 	// Refund onto the card: members:write + pos:refund in the payment's store.
 	refund := map[string]any{"payment_id": pay.ID, "amount": 1100, "source_type": "return", "source_id": sid("R1")}
@@ -200,18 +224,13 @@ func TestTopUpRefundCashOutPostToLedger(t *testing.T) {
 		t.Fatal("the refund was not audited")
 	}
 	// The refund put the value back on the loader's books, out of the
-	// store's "tendered" account; its return document (the POS's job)
-	// reverses the takings against that account, which nets to zero.
+	// store's "tendered" account, which nets to zero.
 	want = map[string]int64{finance.AcctSVPrincipal: -1000, finance.AcctSVBonus: -100, finance.AcctSVTendered: 1100}
 	if got := finLines(t, tn.ID, "sv_tender_refund", ref.ID); !sameLines(got, want) {
 		t.Fatalf("refund posting %v, want %v", got, want)
 	}
-	if _, err := env.Server.Finance.PostReturn(ctx, tn.ID, finance.SaleEvent{Source: doc.Of("return", ref.ID), StoreID: store, BusinessDate: time.Now(),
-		Revenue: []finance.RevenueLine{{Gross: 1100, VATRateBP: 1300}}, Payments: []finance.Payment{{Method: "sv_tendered", Amount: 1100}}}); err != nil {
-		t.Fatal(err)
-	}
 	if v := accountBalance(t, tn.ID, finance.AcctSVTendered); v != 0 {
-		t.Fatalf("tendered account %d after the return, want 0", v)
+		t.Fatalf("tendered account %d after the refund, want 0", v)
 	}
 	checkBooks(t, tn.ID, "after a refund")
 

@@ -219,13 +219,24 @@ func (s *Service) TenderStoredValue(ctx context.Context, tenantID, memberID, sto
 	})
 }
 
-// RefundTendered is RefundStoredValueAt for a tendered payment: the value
+// RefundTendered is RefundStoredValueAt for a tendered payment (any other,
+// such as one made inside a sale, is ErrRefundByReturn): the value
 // goes back onto the card and, in the same transaction, back onto the
 // books that loaded it, out of the store's "tendered" account, dated the
 // store's business day.
 func (s *Service) RefundTendered(ctx context.Context, tenantID, memberID, storeID, paymentID uuid.UUID, amount int64, src doc.Source) (ValueEntry, error) {
 	return s.tendered(ctx, tenantID, storeID, "sv_tender_refund", s.fin.PostStoredValueTenderRefund, func(ctx context.Context) (ValueEntry, error) {
-		return s.RefundStoredValueAt(ctx, tenantID, memberID, storeID, paymentID, amount, src)
+		out, err := s.RefundStoredValueAt(ctx, tenantID, memberID, storeID, paymentID, amount, src)
+		if err != nil {
+			return out, err
+		}
+		// Checked after the refund found the payment (a stranger's id stays a 404): value paid
+		// inside a sale never reached the tendered account this refund takes it from.
+		tendered, err := s.fin.TenderedPayment(ctx, tenantID, paymentID)
+		if err == nil && !tendered {
+			err = ErrRefundByReturn
+		}
+		return out, err
 	})
 }
 
