@@ -9,7 +9,7 @@ import { useShowError } from '../../components/useShowError';
 import { MoneyParseError, fenForApi, formatMoney, formatYuanInput, parseYuan } from '../../lib/money';
 import { uuidv7 } from '../../lib/uuidv7';
 import { managerSession, useApproval } from './ApprovalDialog';
-import { cashOutMember, lookupMember, refundStoredValue, registerMember, saleByReceipt, topUpMember } from './queries';
+import { cashOutMember, lookupMember, refundStoredValue, registerMember, saleByReceipt, topUpMember } from './memberQueries';
 
 // The till's member operations (会员业务, F1): register a member at the
 // counter, top up the current member's stored value (充值, with the bonus

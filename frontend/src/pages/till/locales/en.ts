@@ -220,7 +220,7 @@ export default {
     receiptNo: 'Original receipt no.',
     receiptNoHint: 'The receipt paid by stored value',
     findSale: 'Find',
-    refundHint: 'Puts all or part of a stored-value payment made at this store back on the card (needs pos:refund; a cashier asks a manager).',
+    refundHint: 'Puts all or part of a stored-value payment made at this store back on the card (needs pos:refund; a cashier asks a manager). Goods coming back are a return (F6).',
     noStoredValuePayment: 'Receipt {{no}} has no stored-value payment by a member',
     payment: 'Stored-value payment',
     paymentOption: 'Tender {{no}} {{amount}} ({{refunded}} refunded)',

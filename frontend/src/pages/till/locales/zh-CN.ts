@@ -220,7 +220,7 @@ export default {
     receiptNo: '原小票号',
     receiptNoHint: '输入用储值支付的小票号',
     findSale: '查找',
-    refundHint: '将本店一笔储值支付的全部或部分退回会员卡（需 pos:refund 权限，收银员需店长授权）。',
+    refundHint: '将本店一笔储值支付的全部或部分退回会员卡（需 pos:refund 权限，收银员需店长授权）。顾客退货请用 F6 退货。',
     noStoredValuePayment: '小票 {{no}} 没有会员储值支付',
     payment: '储值支付',
     paymentOption: '第 {{no}} 笔 {{amount}}（已退 {{refunded}}）',
