@@ -155,6 +155,7 @@ test('every catalog and inventory page opens for the HQ admin', async ({ page })
     ['/catalog/brands', '品牌'],
     ['/catalog/units', '计量单位'],
     ['/catalog/imports', '商品导入'],
+    ['/catalog/scale-layouts', '条码秤格式'],
     ['/inventory/movements', '库存流水'],
     ['/inventory/alerts', '预警与补货'],
     ['/inventory/transfers', '调拨'],

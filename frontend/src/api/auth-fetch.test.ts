@@ -39,6 +39,17 @@ describe('createAuthFetch', () => {
     expect(server.seen).toEqual(['/api/v1/me Bearer A1']);
   });
 
+  it('sends a request with its own Authorization as it is, and never refreshes for it', async () => {
+    const server = api(() => 'A1');
+    const refresh = vi.fn();
+    const authFetch = createAuthFetch({ tokens: memoryTokens('A1', 'R1'), refresh, onSessionEnded: vi.fn(), fetch: server.fetch });
+    const ok = await authFetch(new Request('http://console.test/api/v1/me', { headers: { Authorization: 'Bearer A1' } }));
+    const refused = await authFetch(new Request('http://console.test/api/v1/me', { headers: { Authorization: 'Bearer MANAGER' } }));
+    expect([ok.status, refused.status]).toEqual([200, 401]);
+    expect(server.seen).toEqual(['/api/v1/me Bearer A1', '/api/v1/me Bearer MANAGER']);
+    expect(refresh).not.toHaveBeenCalled();
+  });
+
   it('shares one refresh among concurrent 401s and retries each once with the new token', async () => {
     let valid = 'A2';
     const server = api(() => valid);

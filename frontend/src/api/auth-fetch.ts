@@ -6,7 +6,10 @@ import type { TokenPair, TokenStore } from './tokens';
 // two tabs from spending the same refresh token (the API would take the
 // second use for theft and revoke the session). A refresh the API refuses
 // ends the session; a refresh that could not reach the server does not
-// (the original 401 goes back to the caller).
+// (the original 401 goes back to the caller). A request that brings its
+// own Authorization (a manager's session doing one act at the till) is
+// sent as it is: never the user's token, never a refresh of the user's
+// session for it.
 
 export interface AuthFetchOptions {
   tokens: TokenStore;
@@ -64,6 +67,7 @@ export function createAuthFetch(opts: AuthFetchOptions): (request: Request) => P
   };
 
   return async (request: Request): Promise<Response> => {
+    if (request.headers.has('Authorization')) return send(request);
     const retry = request.clone();
     const sentToken = opts.tokens.accessToken();
     const response = await send(withBearer(request, sentToken));

@@ -1,7 +1,7 @@
 import { Alert, Form, Input, Modal, Typography } from 'antd';
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { asApiError } from '../../api/problem';
+import { asApiError, type ApiError } from '../../api/problem';
 import type { PosApproval } from '../../api/types';
 import { useSession } from '../../app/session';
 import { describeError } from '../../components/describe-error';
@@ -114,12 +114,38 @@ export function ApprovalProvider({ children, signIn }: { children: ReactNode; si
   );
 }
 
+/** ApprovalRule: which refusal asks for a manager, and which answer to the resent request means the manager was refused. */
+export interface ApprovalRule {
+  needs: (e: ApiError) => boolean;
+  denied: (e: ApiError) => boolean;
+}
+
+/** posApproval: the POS's calls take `approval` in their body and say pos.approval_required / pos.approval_denied. */
+export const posApproval: ApprovalRule = {
+  needs: (e) => e.code === 'pos.approval_required',
+  denied: (e) => e.code === 'pos.approval_denied',
+};
+
+/**
+ * managerSession: the members module's till calls that give money back
+ * (stored-value refund, cash-out) take no `approval`; without pos:refund
+ * they are 403 auth.forbidden. The manager's session then sends the call
+ * itself (send gets `{token}` and sends it as the bearer), so the act is
+ * the manager's and audited as theirs; a manager who lacks pos:refund too
+ * is refused the same way and may try again.
+ */
+export const managerSession: ApprovalRule = {
+  needs: (e) => e.status === 403 && e.code === 'auth.forbidden',
+  denied: (e) => e.status === 403 && e.code === 'auth.forbidden',
+};
+
 /**
  * useApproval returns withApproval(send): send() once; when the API wants
- * a manager, ask for one and send(approval) again, as often as the manager
- * is refused and tries again. Other errors, and a cancelled dialog, throw.
+ * a manager (rule.needs), ask for one and send(approval) again, as often
+ * as the manager is refused (rule.denied) and tries again. Other errors,
+ * and a cancelled dialog, throw.
  */
-export function useApproval(): <T>(send: (approval?: PosApproval) => Promise<T>) => Promise<T> {
+export function useApproval(rule: ApprovalRule = posApproval): <T>(send: (approval?: PosApproval) => Promise<T>) => Promise<T> {
   const asker = useContext(AskContext);
   const { t } = useTranslation('till');
   return useCallback(
@@ -129,7 +155,7 @@ export function useApproval(): <T>(send: (approval?: PosApproval) => Promise<T>)
       } catch (first) {
         const e = asApiError(first);
         const open = asker;
-        if (e.code !== 'pos.approval_required' || !open) throw first;
+        if (!rule.needs(e) || !open) throw first;
         const reason = e.detail ?? '';
         let denied: string | undefined;
         for (;;) {
@@ -141,7 +167,7 @@ export function useApproval(): <T>(send: (approval?: PosApproval) => Promise<T>)
             return answer;
           } catch (again) {
             const d = asApiError(again);
-            if (d.code !== 'pos.approval_denied') {
+            if (!rule.denied(d)) {
               open.done();
               throw again;
             }
@@ -152,6 +178,6 @@ export function useApproval(): <T>(send: (approval?: PosApproval) => Promise<T>)
         }
       }
     },
-    [asker, t],
+    [asker, rule, t],
   );
 }

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { newIdempotencyKey } from '../../api/idempotency';
 import { ApiError, asApiError } from '../../api/problem';
-import type { Member, PosOfflineBatchResult, PosPricedCart, PosPricedLine, PosSaleInput, PosTill } from '../../api/types';
+import type { Member, PosOfflineBatchResult, StoredValueEntry, PosPricedCart, PosPricedLine, PosSaleInput, PosTill } from '../../api/types';
 import { useSession } from '../../app/session';
 import { useTimeZone } from '../../app/store-context';
 import { Money } from '../../components/Money';
@@ -19,10 +19,11 @@ import { PayDialog } from './PayDialog';
 import { createSale, isUnreachable, lookup, lookupMember, priceCart } from './queries';
 import { changeDue, forApi, type Tender } from './tenders';
 import { useApproval } from './ApprovalDialog';
+import { MemberDialog, type TillMember } from './MemberDialog';
 import { CloseShiftDialog, ReceiptDialog, ReturnDialog, VoidDialog, type LastSale } from './TillDialogs';
 import { useOfflineQueue } from './useOfflineQueue';
 
-type Dialog = null | 'member' | 'coupon' | 'qty' | 'pay' | 'return' | 'void' | 'close' | 'queue';
+type Dialog = null | 'member' | 'members' | 'coupon' | 'qty' | 'pay' | 'return' | 'void' | 'close' | 'queue';
 type MemberBy = 'phone' | 'card' | 'qr';
 
 interface Done {
@@ -211,6 +212,22 @@ export function Checkout({ storeId, till, startOffline, onShiftClosed }: { store
     }
   };
 
+  // ── member services (F1): registered at the counter → this sale's member; money calls → the balance shown ──
+  const onRegistered = (m: Member) => {
+    void message.success(t('members.registered', { name: m.name || m.phone }));
+    setMemberPreview(m);
+    if (cart.lines.length > 0) void apply({ ...cart, member: { id: m.id } }, cart);
+    else setCart({ ...cart, member: { id: m.id } });
+  };
+
+  const onBalance = (memberId: string, entry: StoredValueEntry) => {
+    if (memberPreview?.id === memberId) {
+      setMemberPreview({ ...memberPreview, balance_principal: entry.principal_after, balance_bonus: entry.bonus_after, balance: entry.principal_after + entry.bonus_after });
+    }
+    const current = priced?.member?.id ?? cart.member?.id;
+    if (current === memberId && cart.lines.length > 0) void apply(cart, cart);
+  };
+
   const dropMember = () => {
     setMemberPreview(null);
     void apply({ ...cart, member: null, pointsToUse: 0 }, cart);
@@ -291,6 +308,7 @@ export function Checkout({ storeId, till, startOffline, onShiftClosed }: { store
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const keys: Record<string, () => void> = {
+        F1: () => setDialog('members'),
         F2: () => setDialog('member'),
         F3: () => setDialog('coupon'),
         F4: () => {
@@ -320,6 +338,11 @@ export function Checkout({ storeId, till, startOffline, onShiftClosed }: { store
   }, [dialog, done, focusScan]);
 
   const member = priced?.member ?? null;
+  const tillMember: TillMember | null = member
+    ? { id: member.id, name: member.name, phone: member.phone, balance: member.stored_value, cardNo: member.card_no || undefined }
+    : memberPreview
+      ? { id: memberPreview.id, name: memberPreview.name, phone: memberPreview.phone, balance: memberPreview.balance, cardNo: memberPreview.card?.number }
+      : null;
   const columns = [
     { title: t('cart.no'), width: 36, render: (_: unknown, l: PosPricedLine) => l.line_no },
     {
@@ -573,6 +596,7 @@ export function Checkout({ storeId, till, startOffline, onShiftClosed }: { store
           </Card>
 
           <div className="till-keys">
+            {shortcut(t('keys.members'), () => setDialog('members'))}
             {shortcut(t('keys.qty'), () => {
               if (selectedLine) {
                 setQtyText(formatQuantity(selectedLine.qty));
@@ -649,6 +673,8 @@ export function Checkout({ storeId, till, startOffline, onShiftClosed }: { store
           focusScan();
         }}
       />
+
+      <MemberDialog open={dialog === 'members'} storeId={storeId} member={tillMember} onRegistered={onRegistered} onBalance={onBalance} onClose={() => setDialog(null)} />
 
       <ReturnDialog open={dialog === 'return'} storeId={storeId} onClose={() => setDialog(null)} />
 

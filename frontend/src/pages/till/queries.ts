@@ -192,3 +192,4 @@ export async function endApproverSession(token: string): Promise<void> {
     // the token expires in minutes anyway
   }
 }
+
