@@ -2460,14 +2460,15 @@ export interface paths {
         put?: never;
         /**
          * Refund a stored-value payment back onto the card
-         * @description Puts `amount` of a stored-value payment the member made at this store back on the
-         *     balance, principal and bonus in the payment's own proportion; never more than is left
-         *     unrefunded (409 `members.refund_exceeds_payment`). 404 `members.entry_not_found` for
-         *     a payment that is not the member's at this store. Needs `members:write` and
-         *     `pos:refund` in the store (store managers, franchisees, HQ admins). Posts in the same
-         *     transaction: the value goes back onto the loading entity's books, out of this store's
-         *     "stored value tendered" account, which the return document settles. Idempotent per
-         *     source; audited.
+         * @description Puts `amount` of a stored-value payment the member made at this store through
+         *     `…/pay` back on the balance, principal and bonus in the payment's own proportion; never
+         *     more than is left unrefunded (409 `members.refund_exceeds_payment`). A payment made
+         *     inside a sale (`POST /stores/{store_id}/pos/sales`) is 409 `members.refund_by_return`:
+         *     it goes back with the sale's return. 404 `members.entry_not_found` for a payment that
+         *     is not the member's at this store. Needs `members:write` and `pos:refund` in the store
+         *     (store managers, franchisees, HQ admins). Posts in the same transaction: the value goes
+         *     back onto the loading entity's books, out of this store's "stored value tendered"
+         *     account the payment put it in. Idempotent per source; audited.
          */
         post: operations["posRefundStoredValue"];
         delete?: never;
