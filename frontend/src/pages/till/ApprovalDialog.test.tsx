@@ -9,14 +9,11 @@ import { meFor } from '../../test/me';
 import { ApprovalProvider, useApproval, type SignIn } from './ApprovalDialog';
 
 vi.mock('../../app/session', () => ({ useSession: () => ({ me: meFor('cashier') }) }));
-const ended = vi.hoisted(() => [] as string[]);
-vi.mock('./queries', () => ({
-  signInApprover: () => Promise.reject(new Error('the test signs in')),
-  endApproverSession: (token: string) => {
-    ended.push(token);
-    return Promise.resolve();
-  },
-}));
+const ended: string[] = [];
+const endSession = (token: string) => {
+  ended.push(token);
+  return Promise.resolve();
+};
 
 const required = new ApiError({ status: 403, code: 'pos.approval_required', title: 'Approval required', detail: 'the refund is above the return limit' });
 const denied = new ApiError({ status: 403, code: 'pos.approval_denied', title: 'Approval denied', detail: 'the approver does not hold pos:refund in this store' });
@@ -35,7 +32,7 @@ function Harness({ send }: { send: (a?: PosApproval) => Promise<string> }) {
 function renderTill(send: (a?: PosApproval) => Promise<string>, signIn: SignIn) {
   render(
     <App>
-      <ApprovalProvider signIn={signIn}>
+      <ApprovalProvider signIn={signIn} endSession={endSession}>
         <Harness send={send} />
       </ApprovalProvider>
     </App>,

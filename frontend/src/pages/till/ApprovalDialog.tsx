@@ -21,11 +21,15 @@ type Ask = (reason: string, denied?: string) => Promise<PosApproval | null>;
 interface Asker {
   ask: Ask;
   done: () => void;
+  /** endSession signs the manager out again once the resent request settled. */
+  endSession: EndSession;
 }
 const AskContext = createContext<Asker | null>(null);
 
 /** SignIn: the manager's credentials → their access token (the real one signs in at /auth/login). */
 export type SignIn = (login: string, password: string) => Promise<string>;
+/** EndSession: ends the manager's session of that token (the real one posts /auth/logout). */
+export type EndSession = (token: string) => Promise<void>;
 
 interface Pending {
   reason: string;
@@ -33,7 +37,9 @@ interface Pending {
   resolve: (a: PosApproval | null) => void;
 }
 
-export function ApprovalProvider({ children, signIn }: { children: ReactNode; signIn?: SignIn }) {
+// signIn and endSession default to the API; a test passes its own rather than mock
+// ./queries, which Vitest's shared module cache (isolate: false) would not reliably replace.
+export function ApprovalProvider({ children, signIn, endSession = endApproverSession }: { children: ReactNode; signIn?: SignIn; endSession?: EndSession }) {
   const { t } = useTranslation('till');
   const { me } = useSession();
   const [pending, setPending] = useState<Pending | null>(null);
@@ -56,8 +62,9 @@ export function ApprovalProvider({ children, signIn }: { children: ReactNode; si
         setBusy(false);
         setPending(null);
       },
+      endSession,
     }),
-    [form],
+    [form, endSession],
   );
 
   const submit = async () => {
@@ -173,7 +180,7 @@ export function useApproval(rule: ApprovalRule = posApproval): <T>(send: (approv
             }
             denied = t('approval.denied', { detail: d.detail ?? describeError(t, d) });
           } finally {
-            if (approval.token) void endApproverSession(approval.token);
+            if (approval.token) void open.endSession(approval.token);
           }
         }
       }

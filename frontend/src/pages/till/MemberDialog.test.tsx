@@ -3,9 +3,9 @@ import userEvent from '@testing-library/user-event';
 import { App } from 'antd';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../api/problem';
-import type { Member, PosApproval, PosSale, StoredValueEntry } from '../../api/types';
+import type { Member, PosApproval, StoredValueEntry } from '../../api/types';
 import { meFor } from '../../test/me';
-import { ApprovalProvider, type SignIn } from './ApprovalDialog';
+import { ApprovalProvider, type EndSession, type SignIn } from './ApprovalDialog';
 import { MemberDialog, type TillMember } from './MemberDialog';
 
 vi.mock('../../app/session', () => ({ useSession: () => ({ me: meFor('cashier') }) }));
@@ -13,25 +13,20 @@ vi.mock('../../app/session', () => ({ useSession: () => ({ me: meFor('cashier') 
 const q = vi.hoisted(() => ({
   registerMember: vi.fn(),
   topUpMember: vi.fn(),
-  saleByReceipt: vi.fn(),
-  refundStoredValue: vi.fn(),
   cashOutMember: vi.fn(),
   lookupMember: vi.fn(),
 }));
-// Only the member calls are mocked: the worker shares modules between files (isolate: false), and
-// ApprovalDialog.test.tsx mocks ./queries (sign-in, ending the manager's session) for both.
+// Only the member calls are mocked (the worker shares modules between files, isolate: false);
+// the manager's sign-in and sign-out are handed to the ApprovalProvider.
 vi.mock('./memberQueries', () => ({
   registerMember: q.registerMember,
   topUpMember: q.topUpMember,
-  saleByReceipt: q.saleByReceipt,
-  refundStoredValue: q.refundStoredValue,
   cashOutMember: q.cashOutMember,
   lookupMember: q.lookupMember,
 }));
 
 const STORE = '0190a000-0000-7000-8000-000000000001';
 const MEMBER = '0190a000-0000-7000-8000-0000000000aa';
-const PAYMENT = '0190a000-0000-7000-8000-0000000000bb';
 const UUID7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 const current: TillMember = { id: MEMBER, name: '李雷', phone: '139****0042', balance: 12000, cardNo: 'C0042' };
@@ -53,12 +48,14 @@ function entry(over: Partial<StoredValueEntry>): StoredValueEntry {
   };
 }
 
+const endSession = vi.fn<EndSession>(() => Promise.resolve());
+
 function renderDialog(member: TillMember | null, signIn: SignIn = vi.fn<SignIn>()) {
   const onRegistered = vi.fn<(m: Member) => void>();
   const onBalance = vi.fn<(id: string, e: StoredValueEntry) => void>();
   render(
     <App>
-      <ApprovalProvider signIn={signIn}>
+      <ApprovalProvider signIn={signIn} endSession={endSession}>
         <MemberDialog open storeId={STORE} member={member} onRegistered={onRegistered} onBalance={onBalance} onClose={vi.fn()} />
       </ApprovalProvider>
     </App>,
@@ -74,7 +71,7 @@ async function approvalDialog() {
 }
 
 beforeEach(() => {
-  for (const f of [q.registerMember, q.topUpMember, q.saleByReceipt, q.refundStoredValue, q.cashOutMember, q.lookupMember]) f.mockReset();
+  for (const f of [q.registerMember, q.topUpMember, q.cashOutMember, q.lookupMember]) f.mockReset();
 });
 
 describe('the till’s member services', () => {
@@ -148,65 +145,38 @@ describe('the till’s member services', () => {
     expect(next?.[3]).not.toBe(first?.[3]);
   });
 
-  it('refunds a stored-value payment found by its receipt, with a manager signing in when the cashier lacks pos:refund', async () => {
+  it('sends a cashier’s cash-out again as the manager who signs in, with the same document and key', async () => {
     const user = userEvent.setup({ delay: null });
-    q.saleByReceipt.mockResolvedValueOnce({
-      id: 'sale',
-      member_id: MEMBER,
-      receipt_no: 'R000042',
-      tenders: [
-        { tender_no: 1, method: 'cash', amount: 500, tendered: 1000, payment_id: null, reference: '', refunded: 0 },
-        { tender_no: 2, method: 'stored_value', amount: 800, tendered: 800, payment_id: null, reference: PAYMENT, refunded: 300 },
-      ],
-    } as unknown as PosSale);
+    q.lookupMember.mockResolvedValue({ id: MEMBER, balance_principal: 9000, balance_bonus: 3000, balance: 12000 } as Member);
     const forbidden = new ApiError({ status: 403, code: 'auth.forbidden', title: 'You do not have permission for this action', detail: 'this needs pos:refund in this store' });
-    q.refundStoredValue
+    q.cashOutMember
       .mockRejectedValueOnce(forbidden)
-      .mockRejectedValueOnce(new ApiError({ status: 409, code: 'members.refund_exceeds_payment', title: 'Too much', detail: '500 fen of the payment is left to refund' }))
-      .mockRejectedValueOnce(forbidden)
-      .mockResolvedValueOnce(entry({ kind: 'refund', principal: 400, bonus: 100, principal_after: 9400, bonus_after: 3100 }));
+      .mockResolvedValueOnce(entry({ kind: 'cash_out', principal: -9000, bonus: -3000, principal_after: 0, bonus_after: 0 }));
     const signIn = vi.fn<SignIn>().mockResolvedValue('token-of-the-manager');
-    const { dialog, onBalance } = renderDialog(null, signIn);
+    const { dialog, onBalance } = renderDialog(current, signIn);
 
-    await user.click(dialog.getByRole('tab', { name: '储值退回' }));
-    const receipt = dialog.getByLabelText('原小票号');
-    fireEvent.change(receipt, { target: { value: 'R000042' } });
-    fireEvent.keyDown(receipt, { key: 'Enter', code: 'Enter', keyCode: 13 });
-    // The stored-value tender is offered with what is left of it.
-    expect(await dialog.findByRole('radio', { name: '第 2 笔 ¥8.00（已退 ¥3.00）' })).toBeTruthy();
-    expect((dialog.getByLabelText('退回金额（元）') as HTMLInputElement).value).toBe('5.00');
-
-    fireEvent.change(dialog.getByLabelText('退回金额（元）'), { target: { value: '6' } });
-    await user.click(dialog.getByRole('button', { name: '退回储值卡' }));
-    await waitFor(() => expect(q.refundStoredValue).toHaveBeenCalledTimes(1));
+    await user.click(dialog.getByRole('tab', { name: '退卡' }));
+    await waitFor(() => expect(dialog.getByText('¥90.00')).toBeTruthy());
+    await user.click(dialog.getByRole('button', { name: '退卡…' }));
+    await user.click(dialog.getByRole('button', { name: '确认退卡' }));
+    await waitFor(() => expect(q.cashOutMember).toHaveBeenCalledTimes(1));
     const approval = await approvalDialog();
+    expect(onBalance).not.toHaveBeenCalled();
     fireEvent.change(approval.getByLabelText('店长账号'), { target: { value: 'manager@demo.test' } });
     fireEvent.change(approval.getByLabelText('店长密码'), { target: { value: 'secret' } });
     await user.click(approval.getByRole('button', { name: '授 权' }));
-    // The amount is too large: the API's answer lands under the amount.
-    expect(await dialog.findByText(/500 fen of the payment is left to refund/)).toBeTruthy();
+    expect((await dialog.findByTestId('cashout-result')).textContent).toBe('已退卡：退还本金 ¥90.00，作废赠送 ¥30.00');
     await waitFor(() => expect(openTitles()).toEqual(['会员业务']));
+    expect(signIn).toHaveBeenCalledWith('manager@demo.test', 'secret');
+    expect(onBalance).toHaveBeenCalledWith(MEMBER, expect.objectContaining({ kind: 'cash_out' }));
 
-    fireEvent.change(dialog.getByLabelText('退回金额（元）'), { target: { value: '5' } });
-    await user.click(dialog.getByRole('button', { name: '退回储值卡' }));
-    const again = await approvalDialog();
-    fireEvent.change(again.getByLabelText('店长账号'), { target: { value: 'manager@demo.test' } });
-    fireEvent.change(again.getByLabelText('店长密码'), { target: { value: 'secret' } });
-    await user.click(again.getByRole('button', { name: '授 权' }));
-    expect((await dialog.findByTestId('refund-result')).textContent).toBe('已退回储值卡 ¥5.00，储值余额 ¥125.00');
-    expect(onBalance).toHaveBeenCalledWith(MEMBER, expect.objectContaining({ kind: 'refund' }));
-
-    const calls = q.refundStoredValue.mock.calls as [string, string, { payment_id: string; amount: number }, string, PosApproval | undefined][];
-    expect(calls.map((c) => [c[1], c[2].payment_id, c[2].amount, c[4]])).toEqual([
-      [MEMBER, PAYMENT, 600, undefined],
-      [MEMBER, PAYMENT, 600, { token: 'token-of-the-manager' }],
-      [MEMBER, PAYMENT, 500, undefined],
-      [MEMBER, PAYMENT, 500, { token: 'token-of-the-manager' }],
-    ]);
-    // The manager's resend is the same document and key; the new amount is a new attempt.
+    const calls = q.cashOutMember.mock.calls as [string, string, { source_id: string }, string, PosApproval | undefined][];
+    expect(calls.map((c) => c[4])).toEqual([undefined, { token: 'token-of-the-manager' }]);
+    // The manager's resend is the same document and key.
     expect(calls[1]?.[2]).toEqual(calls[0]?.[2]);
     expect(calls[1]?.[3]).toBe(calls[0]?.[3]);
-    expect(calls[2]?.[3]).not.toBe(calls[0]?.[3]);
+    // …and the manager's session ends with it.
+    expect(endSession).toHaveBeenCalledWith('token-of-the-manager');
   });
 
   it('cashes the card out only after confirming the principal paid back and the bonus forfeited', async () => {

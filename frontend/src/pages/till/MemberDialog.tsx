@@ -2,23 +2,24 @@ import { Alert, Button, Descriptions, Form, Input, Modal, Radio, Space, Spin, Ta
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { newIdempotencyKey } from '../../api/idempotency';
-import type { CashOutInput, CreateMemberInput, Member, PosSale, StoredValueEntry } from '../../api/types';
+import type { CashOutInput, CreateMemberInput, Member, StoredValueEntry } from '../../api/types';
 import { Money } from '../../components/Money';
 import { describeError } from '../../components/describe-error';
 import { useShowError } from '../../components/useShowError';
-import { MoneyParseError, fenForApi, formatMoney, formatYuanInput, parseYuan } from '../../lib/money';
+import { MoneyParseError, fenForApi, formatMoney, parseYuan } from '../../lib/money';
 import { uuidv7 } from '../../lib/uuidv7';
 import { managerSession, useApproval } from './ApprovalDialog';
-import { cashOutMember, lookupMember, refundStoredValue, registerMember, saleByReceipt, topUpMember } from './memberQueries';
+import { cashOutMember, lookupMember, registerMember, topUpMember } from './memberQueries';
 
 // The till's member operations (会员业务, F1): register a member at the
 // counter, top up the current member's stored value (充值, with the bonus
-// of the top-up rule that applies), put a stored-value payment of a sale
-// back on the card, and cash the card out (退卡). Refunds and cash-outs
-// need pos:refund: a cashier's is refused 403 and the manager signs in on
-// the till (managerSession), whose session then sends the call.
+// of the top-up rule that applies) and cash the card out (退卡). A cash-out
+// needs pos:refund: a cashier's is refused 403 and the manager signs in on
+// the till (managerSession), whose session then sends the call. Stored
+// value paid in a sale goes back with the sale's return (F6), never
+// through the members module's refund call (409 members.refund_by_return).
 
-export type MemberTab = 'register' | 'topup' | 'refund' | 'cashout';
+export type MemberTab = 'register' | 'topup' | 'cashout';
 type Method = CashOutInput['payment_method'];
 const methods: Method[] = ['cash', 'wechat', 'alipay', 'card', 'unionpay'];
 
@@ -99,7 +100,6 @@ export function MemberDialog({ open, storeId, member, onRegistered, onBalance, o
             ),
           },
           { key: 'topup', label: t('members.tabs.topup'), disabled: !member, children: member && <TopUpPane storeId={storeId} member={member} onBalance={onBalance} /> },
-          { key: 'refund', label: t('members.tabs.refund'), children: <RefundPane storeId={storeId} onBalance={onBalance} /> },
           { key: 'cashout', label: t('members.tabs.cashout'), disabled: !member, children: member && <CashOutPane storeId={storeId} member={member} onBalance={onBalance} /> },
         ]}
       />
@@ -216,111 +216,6 @@ function TopUpPane({ storeId, member, onBalance }: { storeId: string; member: Ti
         />
       )}
     </Form>
-  );
-}
-
-function RefundPane({ storeId, onBalance }: { storeId: string; onBalance: Props['onBalance'] }) {
-  const { t } = useTranslation('till');
-  const withManager = useApproval(managerSession);
-  const [form] = Form.useForm<{ payment_id: string; amount: string }>();
-  const showError = useShowError();
-  const attempt = useAttempt();
-  const [receiptNo, setReceiptNo] = useState('');
-  const [sale, setSale] = useState<PosSale | null>(null);
-  const [finding, setFinding] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState<StoredValueEntry | null>(null);
-
-  const payments = (sale?.tenders ?? []).filter((x) => x.method === 'stored_value' && x.reference);
-  const leftOf = (id: string) => {
-    const p = payments.find((x) => x.reference === id);
-    return p ? p.amount - p.refunded : 0;
-  };
-
-  const find = async () => {
-    const no = receiptNo.trim();
-    if (!no) return;
-    setFinding(true);
-    setProblem(null);
-    setSale(null);
-    setDone(null);
-    try {
-      const s = await saleByReceipt(storeId, no);
-      const svs = s.tenders.filter((x) => x.method === 'stored_value' && x.reference);
-      if (!s.member_id || svs.length === 0) {
-        setProblem(t('members.noStoredValuePayment', { no }));
-        return;
-      }
-      setSale(s);
-      const first = svs[0];
-      if (first) form.setFieldsValue({ payment_id: first.reference, amount: formatYuanInput(first.amount - first.refunded) });
-    } catch (e) {
-      setProblem(describeError(t, e));
-    } finally {
-      setFinding(false);
-    }
-  };
-
-  const submit = async (v: { payment_id: string; amount: string }) => {
-    if (!sale?.member_id) return;
-    const memberId = sale.member_id;
-    const amount = fenForApi(parseYuan(v.amount));
-    const a = attempt.for({ payment: v.payment_id, amount });
-    setBusy(true);
-    setDone(null);
-    try {
-      const entry = await withManager((approval) =>
-        refundStoredValue(storeId, memberId, { payment_id: v.payment_id, amount, source_type: 'till_sv_refund', source_id: a.sourceId }, a.key, approval),
-      );
-      attempt.done();
-      setDone(entry);
-      onBalance(memberId, entry);
-    } catch (e) {
-      showError(e, form, { 'members.refund_exceeds_payment': 'amount', 'members.entry_not_found': 'payment_id' });
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  return (
-    <Space direction="vertical" style={{ width: '100%' }}>
-      <Input.Search
-        aria-label={t('members.receiptNo')}
-        placeholder={t('members.receiptNoHint')}
-        value={receiptNo}
-        onChange={(e) => setReceiptNo(e.target.value)}
-        onSearch={() => void find()}
-        enterButton={t('members.findSale')}
-        loading={finding}
-        autoComplete="off"
-        autoFocus
-      />
-      <Typography.Text type="secondary">{t('members.refundHint')}</Typography.Text>
-      {problem && <Alert type="error" showIcon message={problem} />}
-      {sale && (
-        <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} disabled={busy}>
-          <Form.Item name="payment_id" label={t('members.payment')} rules={[{ required: true }]}>
-            <Radio.Group
-              onChange={(e) => form.setFieldsValue({ amount: formatYuanInput(leftOf(String(e.target.value))) })}
-              options={payments.map((p) => ({
-                value: p.reference,
-                label: t('members.paymentOption', { no: p.tender_no, amount: formatMoney(p.amount), refunded: formatMoney(p.refunded) }),
-              }))}
-            />
-          </Form.Item>
-          <Form.Item name="amount" label={t('members.refundAmount')} rules={[yuanRule(t)]}>
-            <Input inputMode="decimal" autoComplete="off" />
-          </Form.Item>
-          <Button type="primary" danger htmlType="submit" loading={busy}>
-            {t('members.refund')}
-          </Button>
-        </Form>
-      )}
-      {done && (
-        <Alert type="success" showIcon data-testid="refund-result" message={t('members.refunded', { amount: formatMoney(done.principal + done.bonus), balance: formatMoney(balanceOf(done)) })} />
-      )}
-    </Space>
   );
 }
 

@@ -1,9 +1,9 @@
 import { api, unwrap } from '../../api/client';
-import type { CashOutInput, CreateMemberInput, PosApproval, StoredValueRefundInput, TopUpInput } from '../../api/types';
+import type { CashOutInput, CreateMemberInput, PosApproval, TopUpInput } from '../../api/types';
 
 // The members module's calls the till's member services make; the look-ups
 // they share with the sell screen come from queries.ts.
-export { lookupMember, saleByReceipt } from './queries';
+export { lookupMember } from './queries';
 
 const at = (storeId: string) => ({ path: { store_id: storeId } });
 
@@ -30,16 +30,6 @@ export const topUpMember = (storeId: string, memberId: string, body: TopUpInput,
 
 /** asManager: the header that sends a call as the approving manager (see managerSession). */
 const asManager = (approval?: PosApproval) => (approval?.token ? { Authorization: `Bearer ${approval.token}` } : {});
-
-/** refundStoredValue: part or all of a stored-value payment at this store back on the card (pos:refund). */
-export const refundStoredValue = (storeId: string, memberId: string, body: StoredValueRefundInput, idempotencyKey: string, approval?: PosApproval) =>
-  unwrap(
-    api.POST('/api/v1/stores/{store_id}/pos/members/{id}/stored-value-refunds', {
-      params: { ...memberAt(storeId, memberId), header: { 'Idempotency-Key': idempotencyKey } },
-      headers: asManager(approval),
-      body,
-    }),
-  );
 
 /** cashOutMember: 退卡 — the principal paid back by payment_method, the bonus forfeited (pos:refund). */
 export const cashOutMember = (storeId: string, memberId: string, body: CashOutInput, idempotencyKey: string, approval?: PosApproval) =>
