@@ -48,6 +48,8 @@ test('the HQ admin finds a member by phone and opens the 360 view', async ({ pag
   await page.getByRole('button', { name: /查\s*询/ }).click();
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText('13800000001');
+  // The list's card filter (any card the member held): one match, counted.
+  await expect(page.getByTestId('members-matched')).toHaveText('共 1 位');
   await shot(page, 'member-search-card');
 });
 

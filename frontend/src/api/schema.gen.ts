@@ -1846,8 +1846,8 @@ export interface paths {
         /**
          * List and search members
          * @description Active members (or `status`), ordered by registration, filtered by tier, tag,
-         *     registration store, total spend (fen), last visit, or exact phone (blind index).
-         *     Needs `members:read` for the whole chain. Name and phone are masked unless the
+         *     registration store, total spend (fen), last visit, exact phone (blind index) or card
+         *     number. Needs `members:read` for the whole chain. Name and phone are masked unless the
          *     caller holds `members:pii`; a full page is audited (`member.pii_view`).
          */
         get: operations["listMembers"];
@@ -1860,6 +1860,28 @@ export interface paths {
          *     `members.invalid` for a phone that is not one. Needs `members:write` for the chain.
          */
         post: operations["createMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/members/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Count the members a filter matches
+         * @description How many members the list's filters match (the same filters as `GET /members`), so
+         *     HQ sizes a segment before exporting it or sending it a campaign. Needs `members:read`
+         *     for the whole chain.
+         */
+        get: operations["countMembers"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -11633,6 +11655,8 @@ export interface operations {
                 /** @description Last visit before this time, or never */
                 visited_before?: string;
                 phone?: string;
+                /** @description A card number the member holds or held (a reissued card's old number still finds them) */
+                card?: string;
                 status?: "active" | "merged" | "erased";
             };
             header?: never;
@@ -11697,6 +11721,47 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    countMembers: {
+        parameters: {
+            query?: {
+                tier_id?: string;
+                tag?: string;
+                /** @description Registration store */
+                store_id?: string;
+                min_spend?: number;
+                max_spend?: number;
+                visited_after?: string;
+                /** @description Last visit before this time, or never */
+                visited_before?: string;
+                phone?: string;
+                /** @description A card number the member holds or held (a reissued card's old number still finds them) */
+                card?: string;
+                status?: "active" | "merged" | "erased";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The count */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: int64 */
+                        count: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Error"];
+        };
+    };
     exportMembers: {
         parameters: {
             query?: {
@@ -11711,6 +11776,8 @@ export interface operations {
                 /** @description Last visit before this time, or never */
                 visited_before?: string;
                 phone?: string;
+                /** @description A card number the member holds or held (a reissued card's old number still finds them) */
+                card?: string;
                 status?: "active" | "merged" | "erased";
             };
             header?: never;
