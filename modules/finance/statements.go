@@ -3,7 +3,6 @@ package finance
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -427,5 +426,3 @@ func cashFlow(q StatementQuery, byID map[uuid.UUID]chartRow, open, period []sumR
 	st.Balanced = true
 	return st
 }
-
-func sortStrings(s []string) { sort.Strings(s) }

@@ -2842,7 +2842,11 @@ export interface paths {
          *     store (`store_id`) or the consolidated chain (`consolidated=true`, which
          *     drops HQ↔franchisee internal lines), over `from`..`to` inclusive. Sums of
          *     the daily and monthly roll-ups, never of journal lines. `format=csv|xlsx`
-         *     downloads it. The consolidated chain and HQ's books need `finance:read`
+         *     downloads it as an accountant reads it: the statement's title, whose books
+         *     (编制单位), the period and the currency unit above Chinese headers (类别,
+         *     科目编码, 科目名称, then 期初借方 … 期末贷方, 本期金额 or 期初余额/期末余额),
+         *     amounts in yuan with two decimals (numeric cells shown as #,##0.00 in XLSX),
+         *     and the totals labelled (合计, 净利润, 资产合计 …). The consolidated chain and HQ's books need `finance:read`
          *     chain-wide; a franchisee's books `finance:read` in all its stores (404
          *     otherwise); a store's figures `finance:read` in the store (404 outside the
          *     caller's stores, 403 without the permission). Name at most one of
