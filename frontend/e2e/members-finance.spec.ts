@@ -121,6 +121,9 @@ test('the HQ admin opens the income statement and downloads it as XLSX', async (
   await expect(page.getByRole('radio', { name: '利润表' })).toBeChecked();
   const totals = page.getByTestId('statement-totals');
   await expect(totals).toContainText('净利润');
+  // This period beside the year to date (本年累计), as the 小企业会计准则 layout has them.
+  await expect(page.getByTestId('statement-table').getByRole('columnheader', { name: '本年累计金额' })).toBeVisible();
+  await expect(totals).toContainText('本年累计净利润');
   await shot(page, 'income-statement');
 
   const downloading = page.waitForEvent('download');

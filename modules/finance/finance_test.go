@@ -632,8 +632,15 @@ func TestStatementsDefaultToTheCallersBooks(t *testing.T) {
 // cells in XLSX), and the totals labelled; a bad query is a 400.
 func TestStatementsExportAsCSVAndXLSX(t *testing.T) {
 	c := newChain(t)
-	if _, err := env.Server.Finance.PostSale(context.Background(), c.tn.ID, sale(c.direct, day(2024, 8, 8), 11300, 5000)); err != nil {
-		t.Fatal(err)
+	for _, s := range []finance.SaleEvent{sale(c.direct, day(2024, 8, 8), 11300, 5000), sale(c.direct, day(2024, 3, 3), 5650, 2000)} {
+		if _, err := env.Server.Finance.PostSale(context.Background(), c.tn.ID, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The income statement of August beside the year to date (the March sale too).
+	is := statement(t, c.tn.AdminToken, "income-statement", "entity_id="+c.hq.String(), "2024-08-01", "2024-08-31")
+	if is.Totals["net_profit"] != 5000 || is.Totals["year_to_date_net_profit"] != 8000 || is.Totals["year_to_date_revenue"] != 15000 {
+		t.Fatalf("August and year-to-date totals %v", is.Totals)
 	}
 	var entities struct{ Data []finance.Entity }
 	env.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/finance/entities", Token: c.tn.AdminToken}).JSON(t, &entities)
@@ -698,8 +705,8 @@ func TestStatementsExportAsCSVAndXLSX(t *testing.T) {
 				}
 				switch kind {
 				case "income-statement":
-					if got := totals["净利润"]; len(got) != 1 || got[0] != "50.00" {
-						t.Errorf("%s %s 净利润 %v, want 50.00 (%v)", format, books.name, got, totals)
+					if got := totals["净利润"]; strings.Join(got, " ") != "50.00 80.00" || head[3] != "本期金额" || head[4] != "本年累计金额" {
+						t.Errorf("%s %s 净利润 %v under %v, want 50.00 this month and 80.00 this year (%v)", format, books.name, got, head, totals)
 					}
 				case "trial-balance":
 					if got := totals["合计"]; len(got) != 6 || got[2] != got[3] {

@@ -22,7 +22,8 @@ var statementTitles = map[string]string{
 
 var columnTitles = map[string]string{
 	"opening_debit": "期初借方", "opening_credit": "期初贷方", "debit": "本期借方", "credit": "本期贷方",
-	"closing_debit": "期末借方", "closing_credit": "期末贷方", "amount": "本期金额", "opening": "期初余额", "closing": "期末余额",
+	"closing_debit": "期末借方", "closing_credit": "期末贷方", "amount": "本期金额", "year_to_date": "本年累计金额",
+	"opening": "期初余额", "closing": "期末余额",
 }
 
 var sectionTitles = map[string]string{
@@ -30,9 +31,10 @@ var sectionTitles = map[string]string{
 	"cost": "营业成本", "expenses": "期间费用", "operating": "经营活动", "investing": "投资活动", "financing": "筹资活动",
 }
 
-// statementTotal is one labelled total line; key names it in Totals (for
-// the balance sheet, per column as column_key; for the trial balance ""
-// means each column's own total).
+// statementTotal is one labelled total line; key names it in Totals: the
+// amount column's as key, another column's as column_key (the balance
+// sheet's opening_assets, the income statement's year_to_date_net_profit);
+// for the trial balance "" means each column's own total.
 type statementTotal struct{ label, key string }
 
 var statementTotals = map[string][]statementTotal{
@@ -107,10 +109,10 @@ func (st Statement) totalKey(key, col string) string {
 	switch {
 	case key == "":
 		return col
-	case len(st.Columns) > 1:
-		return col + "_" + key
+	case col == "amount":
+		return key
 	}
-	return key
+	return col + "_" + key
 }
 
 // BooksName is whose books a statement is of, as its file's 编制单位 says:

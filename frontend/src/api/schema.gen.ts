@@ -6688,9 +6688,10 @@ export interface components {
             from: string;
             /** Format: date */
             to: string;
-            /** @description The keys of each row's amounts, in order */
+            /** @description The keys of each row's amounts, in order: the trial balance's opening_debit … closing_credit; the income statement's amount (from..to) and year_to_date (1 January of to's year to to, 本年累计); the balance sheet's opening and closing; the cash flow's amount */
             columns: string[];
             rows: components["schemas"]["FinStatementRow"][];
+            /** @description The statement's totals by key (the income statement's revenue … net_profit, and year_to_date_revenue … year_to_date_net_profit beside them) */
             totals: {
                 [key: string]: number;
             };
