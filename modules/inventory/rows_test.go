@@ -1,6 +1,7 @@
 package inventory_test
 
 import (
+	"context"
 	"net/url"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"chainstore/api/apitest"
+	"chainstore/infra/web"
 	"chainstore/modules/inventory"
 )
 
@@ -279,4 +281,93 @@ func TestRowsCarrySKUAndUnit(t *testing.T) {
 		check("transfer line", l.SKUID, l.SKUCode, l.SKUName, &l.Unit)
 	}
 	checkInvariants(t, tn)
+}
+
+// TestRowListsAreOneStatement: the names and units come in the lists' own
+// statement, so one row or several cost the same statements.
+func TestRowListsAreOneStatement(t *testing.T) {
+	tn := env.Signup(t)
+	one, four, dest := env.CreateStore(t, tn, nil), env.CreateStore(t, tn, nil), env.CreateStore(t, tn, nil)
+	sh := makeShelf(t, tn)
+	all := []uuid.UUID{sh.cola500, sh.cola330, sh.sprite, sh.apple}
+	soon := time.Now().AddDate(0, 0, 2)
+	ctx := t.Context()
+	stock := func(store uuid.UUID, skus []uuid.UUID) (uuid.UUID, uuid.UUID) {
+		lines := make([]inventory.MoveLine, len(skus))
+		qtys := make([]inventory.TransferQtyInput, len(skus))
+		for i, sku := range skus {
+			lines[i] = inventory.MoveLine{SKUID: sku, Qty: 5000, UnitCost: ptr(int64(100)), ExpiryDate: &soon}
+			qtys[i] = inventory.TransferQtyInput{SKUID: sku, Qty: 1000}
+		}
+		if _, err := svc().Apply(ctx, tn.ID, inventory.MoveInput{StoreID: store, Kind: inventory.KindReceipt, Source: src("test"), Lines: lines}); err != nil {
+			t.Fatal(err)
+		}
+		st, err := svc().OpenStocktake(ctx, admin(tn), inventory.OpenStocktakeInput{StoreID: store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr, err := svc().CreateTransfer(ctx, admin(tn), inventory.CreateTransferInput{FromStoreID: store, ToStoreID: dest, Lines: qtys})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.ID, tr.ID
+	}
+	st1, tr1 := stock(one, all[:1])
+	st4, tr4 := stock(four, all)
+	page := web.Page{Limit: 50}
+	lists := map[string]func(ctx context.Context, store, stocktake, transfer uuid.UUID) (int, error){
+		"stock": func(ctx context.Context, store, _, _ uuid.UUID) (int, error) {
+			rows, err := svc().ListLevels(ctx, tn.ID, store, inventory.LevelFilter{}, page)
+			return len(rows), err
+		},
+		"stock searched": func(ctx context.Context, store, _, _ uuid.UUID) (int, error) {
+			// "0" is in every name but the apple's: one row, and three.
+			rows, err := svc().ListLevels(ctx, tn.ID, store, inventory.LevelFilter{Query: "0"}, page)
+			return len(rows), err
+		},
+		"movements": func(ctx context.Context, store, _, _ uuid.UUID) (int, error) {
+			rows, err := svc().ListMovements(ctx, tn.ID, store, inventory.MovementFilter{}, page)
+			return len(rows), err
+		},
+		"near expiry": func(ctx context.Context, store, _, _ uuid.UUID) (int, error) {
+			rows, err := svc().NearExpiry(ctx, tn.ID, store, 7, 100)
+			return len(rows), err
+		},
+		"stocktake": func(ctx context.Context, _, stocktake, _ uuid.UUID) (int, error) {
+			d, err := svc().StocktakeDetail(ctx, tn.ID, stocktake, true)
+			return len(d.Lines), err
+		},
+		"variances": func(ctx context.Context, _, stocktake, _ uuid.UUID) (int, error) {
+			r, err := svc().Variances(ctx, tn.ID, stocktake, true)
+			return len(r.Lines), err
+		},
+		"transfer": func(ctx context.Context, _, _, transfer uuid.UUID) (int, error) {
+			tr, err := svc().GetTransfer(ctx, tn.ID, transfer)
+			return len(tr.Lines), err
+		},
+	}
+	for name, list := range lists {
+		count := func(store, stocktake, transfer uuid.UUID, want int) int {
+			if _, err := list(ctx, store, stocktake, transfer); err != nil { // warm the store's cached facts
+				t.Fatalf("%s: %v", name, err)
+			}
+			var n int
+			st := env.CountStatements(t, tn.ID, func(ctx context.Context) error {
+				var err error
+				n, err = list(ctx, store, stocktake, transfer)
+				return err
+			})
+			if n != want {
+				t.Fatalf("%s: %d rows, want %d", name, n, want)
+			}
+			return st.N()
+		}
+		many := 4
+		if name == "stock searched" {
+			many = 3
+		}
+		if a, b := count(one, st1, tr1, 1), count(four, st4, tr4, many); a != b || a == 0 {
+			t.Errorf("%s: %d statements for one row, %d for %d", name, a, b, many)
+		}
+	}
 }
