@@ -1254,9 +1254,10 @@ export interface paths {
         };
         /**
          * A store's stock
-         * @description Stock levels of the store by SKU id: on hand, in transit, value (fen), moving-average cost
-         *     (fen per unit) and thresholds. Quantities are thousandths of the unit. Needs `inventory:read`
-         *     in the store.
+         * @description Stock levels of the store by SKU id, each with the SKU's code, name and unit: on hand, in
+         *     transit, value (fen), moving-average cost (fen per unit) and thresholds. Quantities are
+         *     thousandths of the unit. `q` searches together with the other filters and the cursor. Needs
+         *     `inventory:read` in the store.
          */
         get: operations["listStock"];
         put?: never;
@@ -5395,21 +5396,34 @@ export interface components {
             /** Format: int64 */
             over_receipt_pct?: number;
         };
+        /**
+         * @description The unit the SKU's quantities count in (its product's, from the catalog's units). `weight`:
+         *     quantities are grams (thousandths of a kilogram); `count`: thousandths of a piece.
+         */
+        SkuUnit: {
+            code: string;
+            /** @description as the chain names it (瓶, 千克 …) */
+            name: string;
+            /** @enum {string} */
+            kind: "count" | "weight";
+        };
         StockLevel: {
             /** Format: uuid */
             store_id: string;
             /** Format: uuid */
             sku_id: string;
             sku_code: string;
+            /** @description the SKU's name as the till shows it */
             sku_name: string;
+            unit: components["schemas"]["SkuUnit"];
             /**
              * Format: int64
-             * @description thousandths of the unit
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
              */
             on_hand: number;
             /**
              * Format: int64
-             * @description shipped here, not yet received
+             * @description shipped here, not yet received; thousandths of the unit
              */
             in_transit: number;
             /**
@@ -5475,11 +5489,14 @@ export interface components {
             store_id: string;
             /** Format: uuid */
             sku_id: string;
+            sku_code: string;
+            /** @description the SKU's name as the till shows it */
+            sku_name: string;
             /** @enum {string} */
             kind: "receipt" | "sale" | "return" | "transfer_out" | "transfer_in" | "adjustment" | "stocktake" | "damage" | "expiry";
             /**
              * Format: int64
-             * @description signed, thousandths
+             * @description signed; thousandths of the unit (24000 = 24; grams for goods sold by weight)
              */
             qty: number;
             /**
@@ -5492,7 +5509,10 @@ export interface components {
              * @description fen per unit; null unless the caller sees cost in the store (inventory:write or finance:read)
              */
             unit_cost: number | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             on_hand_after: number;
             source_type: string;
             /** Format: uuid */
@@ -5590,6 +5610,7 @@ export interface components {
             sku_id: string;
             sku_code: string;
             sku_name: string;
+            unit: components["schemas"]["SkuUnit"];
             /** Format: date */
             expiry_date: string;
             days_left: number;
@@ -5691,9 +5712,10 @@ export interface components {
             sku_id: string;
             sku_code: string;
             sku_name: string;
+            unit: components["schemas"]["SkuUnit"];
             /**
              * Format: int64
-             * @description frozen at open; null in a blind count
+             * @description frozen at open, thousandths of the unit; null in a blind count
              */
             book_qty: number | null;
             /**
@@ -5765,6 +5787,7 @@ export interface components {
             sku_id: string;
             sku_code: string;
             sku_name: string;
+            unit: components["schemas"]["SkuUnit"];
             /**
              * Format: int64
              * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
@@ -5821,6 +5844,7 @@ export interface components {
             sku_id: string;
             sku_code: string;
             sku_name: string;
+            unit: components["schemas"]["SkuUnit"];
             /**
              * Format: int64
              * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
@@ -5853,7 +5877,7 @@ export interface components {
             received_value: number | null;
             /**
              * Format: int64
-             * @description received - shipped
+             * @description received - shipped, thousandths of the unit
              */
             difference_qty: number | null;
             /**
@@ -10753,6 +10777,14 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description The `next_cursor` of the previous page (opaque) */
                 cursor?: components["parameters"]["Cursor"];
+                /**
+                 * @description Finds SKUs whose code starts with it (any case), that carry it as a barcode (exactly; a
+                 *     12-digit UPC-A also in its stored EAN-13 form), or whose name or product name contains
+                 *     it (any case). Surrounding spaces are ignored. At most 64 characters of printable text:
+                 *     longer, or with control or bidi-override characters, is 400 `request.bad_query` with the
+                 *     field `q`.
+                 */
+                q?: string;
                 /** @description Only SKUs under this category (its subtree) */
                 category_id?: string;
                 /** @description Only SKUs below their minimum */
