@@ -3,7 +3,9 @@ package finance
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -192,7 +194,28 @@ func queryDate(c *fiber.Ctx, name string, bad *[]problem.FieldError) *time.Time 
 	return &t
 }
 
+// queryDates reads the optional from and to (YYYY-MM-DD, inclusive); to
+// before from is a field error on to.
+func queryDates(c *fiber.Ctx, bad *[]problem.FieldError) (from, to *time.Time) {
+	from, to = queryDate(c, "from", bad), queryDate(c, "to", bad)
+	if from != nil && to != nil && to.Before(*from) {
+		*bad = append(*bad, problem.FieldError{Field: "to", Message: "must not be before from"})
+	}
+	return from, to
+}
+
+// queryStatus reads the optional query parameter name, one of allowed.
+func queryStatus(c *fiber.Ctx, name string, bad *[]problem.FieldError, allowed ...string) string {
+	v := c.Query(name)
+	if v == "" || slices.Contains(allowed, v) {
+		return v
+	}
+	*bad = append(*bad, problem.FieldError{Field: name, Message: "must be one of " + strings.Join(allowed, ", ")})
+	return ""
+}
+
 // ListEntries: GET /finance/entries — entries of the readable entities.
+// A store_id the caller may not read finance of is 404, as in statements.
 func (h *HTTP) ListEntries(c *fiber.Ctx) error {
 	p, sc, err := h.scope(c)
 	if err != nil {
@@ -204,13 +227,22 @@ func (h *HTTP) ListEntries(c *fiber.Ctx) error {
 	}
 	var bad []problem.FieldError
 	f := EntryFilter{SourceType: c.Query("source_type"), SourceID: web.QueryUUID(c, "source_id", &bad),
-		From: queryDate(c, "from", &bad), To: queryDate(c, "to", &bad)}
+		AccountCode: c.Query("account_code"), StoreID: web.QueryUUID(c, "store_id", &bad)}
+	f.From, f.To = queryDates(c, &bad)
 	ent := web.QueryUUID(c, "entity_id", &bad)
 	if f.SourceType != "" && !sourceTypeRE.MatchString(f.SourceType) {
 		bad = append(bad, problem.FieldError{Field: "source_type", Message: "must be lowercase letters and underscores"})
 	}
+	if f.AccountCode != "" && !accountCodeRE.MatchString(f.AccountCode) {
+		bad = append(bad, problem.FieldError{Field: "account_code", Message: "must look like 1001, 2221.01 or 2221.01.03"})
+	}
 	if len(bad) > 0 {
 		return problem.ErrBadQuery.WithFields(bad...)
+	}
+	if f.StoreID != nil {
+		if _, err := h.svc.org.RequireStore(c.UserContext(), *f.StoreID, authz.FinanceRead, org.ErrStoreNotFound); err != nil {
+			return err
+		}
 	}
 	switch {
 	case ent != nil && sc.Contains(*ent):
@@ -280,11 +312,14 @@ func (h *HTTP) ListManual(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	status := c.Query("status")
-	if status != "" && status != "pending" && status != "approved" && status != "rejected" {
-		return problem.ErrBadQuery.WithFields(problem.FieldError{Field: "status", Message: "must be pending, approved or rejected"})
+	var bad []problem.FieldError
+	f := ManualFilter{Status: queryStatus(c, "status", &bad, "pending", "approved", "rejected"),
+		EntityID: web.QueryUUID(c, "entity_id", &bad), CreatedBy: web.QueryUUID(c, "created_by", &bad)}
+	f.From, f.To = queryDates(c, &bad)
+	if len(bad) > 0 {
+		return problem.ErrBadQuery.WithFields(bad...)
 	}
-	rows, err := h.svc.ListManual(c.UserContext(), p.TenantID, status, page)
+	rows, err := h.svc.ListManual(c.UserContext(), p.TenantID, f, page)
 	if err != nil {
 		return err
 	}
@@ -576,7 +611,8 @@ func (h *HTTP) settlementScope(c *fiber.Ctx) (*tenant.Principal, []uuid.UUID, er
 	return p, frs, nil
 }
 
-// ListSettlements: GET /finance/settlements.
+// ListSettlements: GET /finance/settlements?franchisee_id=&month=YYYY-MM&status=.
+// A franchisee outside the caller's scope gives an empty page.
 func (h *HTTP) ListSettlements(c *fiber.Ctx) error {
 	p, frs, err := h.settlementScope(c)
 	if err != nil {
@@ -586,7 +622,27 @@ func (h *HTTP) ListSettlements(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rows, err := h.svc.ListSettlements(c.UserContext(), p.TenantID, frs, page)
+	var bad []problem.FieldError
+	f := SettlementFilter{FranchiseeIDs: frs, Status: queryStatus(c, "status", &bad, "draft", "posted")}
+	fr := web.QueryUUID(c, "franchisee_id", &bad)
+	if raw := c.Query("month"); raw != "" {
+		m, err := time.Parse("2006-01", raw)
+		if err != nil || m.Year() < 2000 || m.Year() > 2200 {
+			bad = append(bad, problem.FieldError{Field: "month", Message: "must be a month YYYY-MM from 2000 to 2200"})
+		} else {
+			f.Year, f.Month = m.Year(), int(m.Month())
+		}
+	}
+	if len(bad) > 0 {
+		return problem.ErrBadQuery.WithFields(bad...)
+	}
+	switch {
+	case fr != nil && (frs == nil || contains(frs, *fr)):
+		f.FranchiseeIDs = []uuid.UUID{*fr}
+	case fr != nil:
+		f.FranchiseeIDs = []uuid.UUID{}
+	}
+	rows, err := h.svc.ListSettlements(c.UserContext(), p.TenantID, f, page)
 	if err != nil {
 		return err
 	}

@@ -309,6 +309,19 @@ func (s *Service) ListEntries(ctx context.Context, tenantID uuid.UUID, f EntryFi
 		if f.To != nil {
 			q = q.Where("e.accounting_date <= ?", *f.To)
 		}
+		if f.AccountCode != "" || f.StoreID != nil {
+			line := "SELECT 1 FROM fin_lines l JOIN fin_accounts a ON a.tenant_id = l.tenant_id AND a.id = l.account_id WHERE l.tenant_id = e.tenant_id AND l.entry_id = e.id"
+			var args []any
+			if f.AccountCode != "" {
+				line += " AND (a.code = ? OR a.code LIKE ?)"
+				args = append(args, f.AccountCode, f.AccountCode+".%")
+			}
+			if f.StoreID != nil {
+				line += " AND l.store_id = ?"
+				args = append(args, *f.StoreID)
+			}
+			q = q.Where("EXISTS ("+line+")", args...)
+		}
 		if page.Cursor != uuid.Nil {
 			q = q.Where("e.id > ?", page.Cursor)
 		}
@@ -500,13 +513,25 @@ func (s *Service) CreateManual(ctx context.Context, actor *tenant.Principal, in 
 	return out, err
 }
 
-// ListManual returns manual entries (status filter optional) in id order.
-func (s *Service) ListManual(ctx context.Context, tenantID uuid.UUID, status string, page web.Page) ([]ManualEntry, error) {
+// ListManual returns manual entries narrowed by f, in id order.
+func (s *Service) ListManual(ctx context.Context, tenantID uuid.UUID, f ManualFilter, page web.Page) ([]ManualEntry, error) {
 	var out []ManualEntry
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		q := tenant.DB(ctx).Table("fin_manual_entries").Select(manualColumns).Where("tenant_id = ?", tenantID)
-		if status != "" {
-			q = q.Where("status = ?", status)
+		if f.Status != "" {
+			q = q.Where("status = ?", f.Status)
+		}
+		if f.EntityID != nil {
+			q = q.Where("entity_id = ?", *f.EntityID)
+		}
+		if f.From != nil {
+			q = q.Where("business_date >= ?", *f.From)
+		}
+		if f.To != nil {
+			q = q.Where("business_date <= ?", *f.To)
+		}
+		if f.CreatedBy != nil {
+			q = q.Where("created_by = ?", *f.CreatedBy)
 		}
 		if page.Cursor != uuid.Nil {
 			q = q.Where("id > ?", page.Cursor)

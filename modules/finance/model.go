@@ -164,7 +164,28 @@ type EntryFilter struct {
 	EntityIDs  []uuid.UUID // nil: every entity
 	SourceType string
 	SourceID   *uuid.UUID
-	From, To   *time.Time
+	From, To   *time.Time // accounting dates, inclusive
+	// AccountCode keeps entries with a line on that account or one of its
+	// sub-accounts (codes nest by prefix: 2221 holds 2221.01 and 2221.01.01).
+	AccountCode string
+	// StoreID keeps entries with a line of that store; with AccountCode,
+	// the same line must be of both.
+	StoreID *uuid.UUID
+}
+
+// ManualFilter narrows the manual entry list; zero fields do not filter.
+type ManualFilter struct {
+	Status    string
+	EntityID  *uuid.UUID
+	From, To  *time.Time // business dates, inclusive
+	CreatedBy *uuid.UUID
+}
+
+// SettlementFilter narrows the settlement list; zero fields do not filter.
+type SettlementFilter struct {
+	FranchiseeIDs []uuid.UUID // nil: every franchisee
+	Year, Month   int         // both 0: every month
+	Status        string
 }
 
 // ManualLineInput is one line of a manual journal entry.

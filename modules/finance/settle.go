@@ -289,13 +289,19 @@ func (s *Service) GenerateSettlement(ctx context.Context, actor *tenant.Principa
 	return out, err
 }
 
-// ListSettlements returns settlements, optionally of some franchisees only, in id order.
-func (s *Service) ListSettlements(ctx context.Context, tenantID uuid.UUID, franchisees []uuid.UUID, page web.Page) ([]Settlement, error) {
+// ListSettlements returns settlements narrowed by f, in id order.
+func (s *Service) ListSettlements(ctx context.Context, tenantID uuid.UUID, f SettlementFilter, page web.Page) ([]Settlement, error) {
 	var out []Settlement
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		q := tenant.DB(ctx).Table("fin_settlements").Select(settlementColumns).Where("tenant_id = ?", tenantID)
-		if franchisees != nil {
-			q = q.Where("franchisee_id IN ?", append(franchisees, uuid.Nil))
+		if f.FranchiseeIDs != nil {
+			q = q.Where("franchisee_id IN ?", append(f.FranchiseeIDs, uuid.Nil))
+		}
+		if f.Year != 0 {
+			q = q.Where("year = ? AND month = ?", f.Year, f.Month)
+		}
+		if f.Status != "" {
+			q = q.Where("status = ?", f.Status)
 		}
 		if page.Cursor != uuid.Nil {
 			q = q.Where("id > ?", page.Cursor)
