@@ -252,7 +252,40 @@ func (h *HTTP) CloseShift(c *fiber.Ctx) error {
 	return c.JSON(sh)
 }
 
-// ListShifts: GET /stores/{store_id}/pos/shifts.
+// shiftFilter reads the shift list's filters, reporting every bad one:
+// status, register_id, cashier_id, and from/to business dates (YYYY-MM-DD,
+// inclusive, from ≤ to).
+func shiftFilter(c *fiber.Ctx) (ShiftFilter, error) {
+	var bad []problem.FieldError
+	f := ShiftFilter{Status: c.Query("status"), RegisterID: web.QueryUUID(c, "register_id", &bad), CashierID: web.QueryUUID(c, "cashier_id", &bad)}
+	if f.Status != "" && f.Status != "open" && f.Status != "closed" && f.Status != "pending_approval" {
+		bad = append(bad, problem.FieldError{Field: "status", Message: "must be open, pending_approval or closed"})
+		f.Status = ""
+	}
+	for _, q := range []struct {
+		name string
+		dst  **time.Time
+	}{{"from", &f.From}, {"to", &f.To}} {
+		if raw := c.Query(q.name); raw != "" {
+			t, err := time.Parse("2006-01-02", raw)
+			if err != nil {
+				bad = append(bad, problem.FieldError{Field: q.name, Message: "must be a date YYYY-MM-DD"})
+				continue
+			}
+			*q.dst = &t
+		}
+	}
+	if f.From != nil && f.To != nil && f.To.Before(*f.From) {
+		bad = append(bad, problem.FieldError{Field: "to", Message: "must not be before from"})
+	}
+	if len(bad) > 0 {
+		return f, problem.ErrBadQuery.WithFields(bad...)
+	}
+	return f, nil
+}
+
+// ListShifts: GET /stores/{store_id}/pos/shifts. A register or cashier of
+// another store or chain matches nothing: an empty page.
 func (h *HTTP) ListShifts(c *fiber.Ctx) error {
 	p, storeID, err := h.store(c, authz.ShiftsManage)
 	if err != nil {
@@ -262,11 +295,11 @@ func (h *HTTP) ListShifts(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	status := c.Query("status")
-	if status != "" && status != "open" && status != "closed" && status != "pending_approval" {
-		return problem.ErrBadQuery.WithFields(problem.FieldError{Field: "status", Message: "must be open, pending_approval or closed"})
+	f, err := shiftFilter(c)
+	if err != nil {
+		return err
 	}
-	rows, err := h.svc.ListShifts(c.UserContext(), p.TenantID, storeID, status, page.Limit, page.Cursor)
+	rows, err := h.svc.ListShifts(c.UserContext(), p.TenantID, storeID, f, page.Limit, page.Cursor)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -82,13 +83,33 @@ func shiftCounts(ctx context.Context, tenantID, shiftID uuid.UUID) ([]ShiftCount
 	return out, err
 }
 
-// ListShifts lists a store's shifts, newest first.
-func (s *Service) ListShifts(ctx context.Context, tenantID, storeID uuid.UUID, status string, limit int, before uuid.UUID) ([]Shift, error) {
+// ShiftFilter narrows a store's shift list; zero fields do not filter.
+type ShiftFilter struct {
+	Status     string
+	RegisterID *uuid.UUID
+	CashierID  *uuid.UUID
+	From, To   *time.Time // business dates, inclusive
+}
+
+// ListShifts lists a store's shifts narrowed by f, newest first.
+func (s *Service) ListShifts(ctx context.Context, tenantID, storeID uuid.UUID, f ShiftFilter, limit int, before uuid.UUID) ([]Shift, error) {
 	var out []Shift
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		q := tenant.DB(ctx).Table("pos_shifts").Select(shiftColumns).Where("tenant_id = ? AND store_id = ?", tenantID, storeID)
-		if status != "" {
-			q = q.Where("status = ?", status)
+		if f.Status != "" {
+			q = q.Where("status = ?", f.Status)
+		}
+		if f.RegisterID != nil {
+			q = q.Where("register_id = ?", *f.RegisterID)
+		}
+		if f.CashierID != nil {
+			q = q.Where("cashier_id = ?", *f.CashierID)
+		}
+		if f.From != nil {
+			q = q.Where("business_date >= ?", *f.From)
+		}
+		if f.To != nil {
+			q = q.Where("business_date <= ?", *f.To)
 		}
 		if before != uuid.Nil {
 			q = q.Where("id < ?", before)
