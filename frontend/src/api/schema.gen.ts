@@ -2693,7 +2693,10 @@ export interface paths {
         };
         /**
          * List journal entries
-         * @description Entries of the books the caller may read, in posting order, without lines. An `entity_id` outside them gives an empty list.
+         * @description Entries of the books the caller may read, in posting order, without lines. An `entity_id`
+         *     outside them gives an empty list; a `store_id` where the caller does not hold `finance:read`
+         *     (or of no store of the chain) is 404, as in the statements. Every malformed parameter (and
+         *     `to` before `from`) is reported at once: 400 `request.bad_query`.
          */
         get: operations["listFinanceEntries"];
         put?: never;
@@ -2752,7 +2755,9 @@ export interface paths {
         };
         /**
          * List manual journal entries
-         * @description Needs `finance:read` chain-wide.
+         * @description In id (creation) order. Needs `finance:read` chain-wide. An entity or user of another chain
+         *     matches nothing. Every malformed parameter (and `to` before `from`) is reported at once:
+         *     400 `request.bad_query`.
          */
         get: operations["listFinanceManualEntries"];
         put?: never;
@@ -2932,7 +2937,9 @@ export interface paths {
         };
         /**
          * Franchise settlements
-         * @description Every settlement for `finance:read` chain-wide; a franchisee's users see their own.
+         * @description Every settlement for `finance:read` chain-wide; a franchisee's users see their own (a
+         *     `franchisee_id` outside them gives an empty list). Every malformed parameter is reported
+         *     at once: 400 `request.bad_query`.
          */
         get: operations["listFinanceSettlements"];
         put?: never;
@@ -3803,7 +3810,9 @@ export interface paths {
         };
         /**
          * The store's shifts, newest first
-         * @description Without their counts (see the shift). Needs `shifts:manage` in the store.
+         * @description Without their counts (see the shift). Needs `shifts:manage` in the store. A register or
+         *     cashier of another store or chain matches nothing. Every malformed parameter (and `to`
+         *     before `from`) is reported at once: 400 `request.bad_query`.
          */
         get: operations["listPosShifts"];
         put?: never;
@@ -13105,8 +13114,15 @@ export interface operations {
                 source_id?: string;
                 /** @description Accounting date from (inclusive) */
                 from?: string;
-                /** @description Accounting date to (inclusive) */
+                /** @description Accounting date to (inclusive; not before from) */
                 to?: string;
+                /**
+                 * @description Entries with a line on this account or one of its sub-accounts (codes nest by prefix and
+                 *     a dot: `1122` matches `1122` and `1122.01`). With `store_id`, the same line must be of both.
+                 */
+                account_code?: string;
+                /** @description Entries with a line of this store */
+                store_id?: string;
             };
             header?: never;
             path?: never;
@@ -13126,6 +13142,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
     };
@@ -13208,6 +13225,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page (opaque) */
                 cursor?: components["parameters"]["Cursor"];
                 status?: "pending" | "approved" | "rejected";
+                /** @description The entry's books */
+                entity_id?: string;
+                /** @description Business date from (inclusive) */
+                from?: string;
+                /** @description Business date to (inclusive; not before from) */
+                to?: string;
+                /** @description The user who drafted it */
+                created_by?: string;
             };
             header?: never;
             path?: never;
@@ -13518,6 +13543,10 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description The `next_cursor` of the previous page (opaque) */
                 cursor?: components["parameters"]["Cursor"];
+                franchisee_id?: string;
+                /** @description The settled month (YYYY-MM) */
+                month?: string;
+                status?: "draft" | "posted";
             };
             header?: never;
             path?: never;
@@ -14920,6 +14949,12 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page (opaque) */
                 cursor?: components["parameters"]["Cursor"];
                 status?: "open" | "pending_approval" | "closed";
+                register_id?: string;
+                cashier_id?: string;
+                /** @description Business date from (inclusive) */
+                from?: string;
+                /** @description Business date to (inclusive; not before from) */
+                to?: string;
             };
             header?: never;
             path: {
