@@ -36,3 +36,26 @@ export function daysUntil(iso: string, now: Dayjs = dayjs()): number {
 export function setTimeLocale(language: string): void {
   dayjs.locale(language === 'zh-CN' ? 'zh-cn' : 'en');
 }
+
+/**
+ * businessDay: a picked calendar day as the API's business date (YYYY-MM-DD).
+ * A business date is already a day in the store's or chain's zone, so the
+ * day the user picked is sent as is, whatever the browser's zone; an
+ * instant (RFC 3339) is first read in timeZone.
+ */
+export function businessDay(v: string | Dayjs, timeZone: string): string {
+  if (typeof v !== 'string') return v.format('YYYY-MM-DD');
+  return /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : dayjs(v).tz(timeZone).format('YYYY-MM-DD');
+}
+
+/** dateRangeQuery: a date-range picker's value as inclusive from/to business dates ({} when empty). */
+export function dateRangeQuery(range: readonly [string | Dayjs, string | Dayjs] | null | undefined, timeZone: string): { from?: string; to?: string } {
+  if (!range?.[0] || !range[1]) return {};
+  return { from: businessDay(range[0], timeZone), to: businessDay(range[1], timeZone) };
+}
+
+/** monthQuery: a month picker's value as YYYY-MM (undefined when empty). */
+export function monthQuery(v: string | Dayjs | null | undefined): string | undefined {
+  if (!v) return undefined;
+  return typeof v === 'string' ? v.slice(0, 7) : v.format('YYYY-MM');
+}

@@ -4,13 +4,13 @@ import type { PageArgs } from '../../api/pagination';
 import type { operations } from '../../api/schema.gen';
 import type { FinClearingInput, FinCreateAccountInput, FinManualEntryInput, FinRoyaltyInput, FinStatement } from '../../api/types';
 import { saveDownload } from '../../components/download';
+import type { EntryFilters, ManualFilters, SettlementFilters } from './filters';
 
 // Server state of the finance module (books, journal, manual entries,
 // periods, statements, rules, settlements): query keys, loaders and
 // mutations, shared by the module's pages.
 
-export type EntryFilters = NonNullable<operations['listFinanceEntries']['parameters']['query']>;
-type ManualFilters = NonNullable<operations['listFinanceManualEntries']['parameters']['query']>;
+export type { EntryFilters };
 export type StatementKind = operations['getFinanceStatement']['parameters']['path']['kind'];
 export type StatementQuery = Omit<operations['getFinanceStatement']['parameters']['query'], 'format'>;
 
@@ -198,8 +198,19 @@ export function useSetRoyaltyRule() {
   });
 }
 
-export const fetchSettlements = ({ limit, cursor }: PageArgs<Record<string, unknown>>) =>
-  unwrap(api.GET('/api/v1/finance/settlements', { params: { query: { limit, cursor } } }));
+export const fetchSettlements = ({ limit, cursor, filters }: PageArgs<SettlementFilters>) =>
+  unwrap(api.GET('/api/v1/finance/settlements', { params: { query: { ...filters, limit, cursor } } }));
+
+/** useUserNames: user names by id (the first 200), for the author filter; needs users:read (API-GAPS 19). */
+export function useUserNames(enabled: boolean) {
+  return useQuery({
+    queryKey: ['users', 'names'],
+    queryFn: () => unwrap(api.GET('/api/v1/users', { params: { query: { limit: 200 } } })),
+    enabled,
+    staleTime: 60_000,
+    select: (page) => new Map(page.data.map((u) => [u.id, u.name])),
+  });
+}
 
 export function useSettlement(id: string) {
   return useQuery({

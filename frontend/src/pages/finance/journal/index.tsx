@@ -6,15 +6,11 @@ import type { PageArgs } from '../../../api/pagination';
 import type { FinJournalEntry } from '../../../api/types';
 import { useTimeZone } from '../../../app/store-context';
 import { CursorTable } from '../../../components/CursorTable';
+import { storeLabel, useStoreList } from '../../../components/StorePicker';
 import { Money } from '../../../components/Money';
 import { formatDateTime } from '../../../lib/time';
-import { fetchEntries, useEntities, type EntryFilters } from '../queries';
-
-interface SearchValues extends Record<string, unknown> {
-  entity_id?: string;
-  source_type?: string;
-  dates?: [string, string];
-}
+import { journalQuery, type JournalSearch } from '../filters';
+import { fetchEntries, useAccounts, useEntities } from '../queries';
 
 /** The journal: posted entries in posting order, filtered by books, source and accounting date. */
 export default function JournalPage() {
@@ -25,12 +21,9 @@ export default function JournalPage() {
   const entities = useEntities();
   const entityName = new Map((entities.data ?? []).map((e) => [e.id, e.name]));
 
-  const fetchPage = ({ limit, cursor, filters }: PageArgs<SearchValues>) => {
-    const { dates, ...rest } = filters;
-    const query: EntryFilters = { ...rest, ...(dates ? { from: dates[0], to: dates[1] } : {}) };
-    if (query.source_type) query.source_type = query.source_type.trim();
-    return fetchEntries({ limit, cursor, filters: query });
-  };
+  const accounts = useAccounts();
+  const stores = useStoreList();
+  const fetchPage = ({ limit, cursor, filters }: PageArgs<JournalSearch>) => fetchEntries({ limit, cursor, filters: journalQuery(filters, timeZone) });
 
   const columns: ProColumns<FinJournalEntry>[] = [
     {
@@ -46,6 +39,20 @@ export default function JournalPage() {
       valueType: 'select',
       fieldProps: { options: (entities.data ?? []).map((e) => ({ value: e.id, label: e.name })) },
       render: (_, e) => entityName.get(e.entity_id) ?? '—',
+    },
+    {
+      title: t('fields.accountWithSubs'),
+      dataIndex: 'account_code',
+      valueType: 'select',
+      hideInTable: true,
+      fieldProps: { showSearch: true, optionFilterProp: 'label', options: (accounts.data ?? []).map((a) => ({ value: a.code, label: `${a.code} ${a.name}` })) },
+    },
+    {
+      title: t('fields.store'),
+      dataIndex: 'store_id',
+      valueType: 'select',
+      hideInTable: true,
+      fieldProps: { showSearch: true, optionFilterProp: 'label', options: (stores.data ?? []).map((s) => ({ value: s.id, label: storeLabel(s) })) },
     },
     { title: t('fields.source'), dataIndex: 'source_type', render: (_, e) => t(`sources.${e.source_type}`, { defaultValue: e.source_type }) },
     { title: t('fields.amount'), dataIndex: 'debit', search: false, align: 'right', render: (_, e) => <Money fen={e.debit} /> },
@@ -64,7 +71,7 @@ export default function JournalPage() {
 
   return (
     <PageContainer title={t('journal.title')} subTitle={t('journal.subtitle')}>
-      <CursorTable<FinJournalEntry, SearchValues>
+      <CursorTable<FinJournalEntry, JournalSearch>
         headerTitle={t('journal.title')}
         columns={columns}
         fetchPage={fetchPage}

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { useIdempotencyKey } from '../../../api/idempotency';
+import type { PageArgs } from '../../../api/pagination';
 import type { FinSettlement } from '../../../api/types';
 import { Access, useAccess } from '../../../app/session';
 import { useTimeZone } from '../../../app/store-context';
@@ -14,6 +15,7 @@ import { Money } from '../../../components/Money';
 import { useShowError } from '../../../components/useShowError';
 import { dayjs, formatDateTime } from '../../../lib/time';
 import { useFranchiseeOptions } from '../../org/queries';
+import { settlementQuery, type SettlementSearch } from '../filters';
 import { fetchSettlements, useGenerateSettlement } from '../queries';
 
 /** Franchise settlements: each franchisee's month of royalties, supplies and payments. */
@@ -27,24 +29,36 @@ export default function SettlementListPage() {
   const [generating, setGenerating] = useState(false);
 
   const columns: ProColumns<FinSettlement>[] = [
-    { title: t('fields.period'), key: 'period', render: (_, s) => <Link to={`/finance/settlements/${s.id}`}>{`${s.year}-${String(s.month).padStart(2, '0')}`}</Link> },
-    { title: t('rules.franchisee'), dataIndex: 'franchisee_id', render: (_, s) => name(s.franchisee_id) },
-    { title: t('settlements.netSales'), dataIndex: 'net_sales', align: 'right', render: (_, s) => <Money fen={s.net_sales} /> },
-    { title: t('settlements.royalty'), dataIndex: 'royalty', align: 'right', render: (_, s) => <Money fen={s.royalty} /> },
-    { title: t('settlements.supplies'), dataIndex: 'supplies', align: 'right', render: (_, s) => <Money fen={s.supplies} /> },
-    { title: t('settlements.payments'), dataIndex: 'payments', align: 'right', render: (_, s) => <Money fen={s.payments} /> },
-    { title: t('settlements.balanceDue'), dataIndex: 'balance_due', align: 'right', render: (_, s) => <Money fen={s.balance_due} /> },
-    { title: t('fields.status'), dataIndex: 'status', render: (_, s) => <Tag color={s.status === 'posted' ? 'green' : 'processing'}>{t(`settlementStatuses.${s.status}`)}</Tag> },
-    { title: t('settlements.postedAt'), dataIndex: 'posted_at', render: (_, s) => formatDateTime(s.posted_at, timeZone) || '—' },
+    { title: t('fields.period'), key: 'period', search: false, render: (_, s) => <Link to={`/finance/settlements/${s.id}`}>{`${s.year}-${String(s.month).padStart(2, '0')}`}</Link> },
+    { title: t('settlements.monthFilter'), dataIndex: 'month', valueType: 'dateMonth', hideInTable: true },
+    {
+      title: t('rules.franchisee'),
+      dataIndex: 'franchisee_id',
+      valueType: 'select',
+      fieldProps: { showSearch: true, optionFilterProp: 'label', options: (franchisees.data ?? []).map((f) => ({ value: f.id, label: f.name })) },
+      render: (_, s) => name(s.franchisee_id),
+    },
+    { title: t('settlements.netSales'), dataIndex: 'net_sales', search: false, align: 'right', render: (_, s) => <Money fen={s.net_sales} /> },
+    { title: t('settlements.royalty'), dataIndex: 'royalty', search: false, align: 'right', render: (_, s) => <Money fen={s.royalty} /> },
+    { title: t('settlements.supplies'), dataIndex: 'supplies', search: false, align: 'right', render: (_, s) => <Money fen={s.supplies} /> },
+    { title: t('settlements.payments'), dataIndex: 'payments', search: false, align: 'right', render: (_, s) => <Money fen={s.payments} /> },
+    { title: t('settlements.balanceDue'), dataIndex: 'balance_due', search: false, align: 'right', render: (_, s) => <Money fen={s.balance_due} /> },
+    {
+      title: t('fields.status'),
+      dataIndex: 'status',
+      valueType: 'select',
+      valueEnum: { draft: { text: t('settlementStatuses.draft') }, posted: { text: t('settlementStatuses.posted') } },
+      render: (_, s) => <Tag color={s.status === 'posted' ? 'green' : 'processing'}>{t(`settlementStatuses.${s.status}`)}</Tag>,
+    },
+    { title: t('settlements.postedAt'), dataIndex: 'posted_at', search: false, render: (_, s) => formatDateTime(s.posted_at, timeZone) || '—' },
   ];
 
   return (
     <PageContainer title={t('settlements.title')} subTitle={t('settlements.subtitle')}>
-      <CursorTable<FinSettlement>
+      <CursorTable<FinSettlement, SettlementSearch>
         headerTitle={t('settlements.title')}
         columns={columns}
-        search={false}
-        fetchPage={fetchSettlements}
+        fetchPage={({ limit, cursor, filters }: PageArgs<SettlementSearch>) => fetchSettlements({ limit, cursor, filters: settlementQuery(filters) })}
         onRow={(s) => ({ onDoubleClick: () => navigate(`/finance/settlements/${s.id}`) })}
         locale={{ emptyText: t('settlements.empty') }}
         toolBarRender={() => [

@@ -78,6 +78,7 @@ export default {
     status: 'Status',
     statuses: { open: 'Open', pending_approval: 'Awaiting approval', closed: 'Closed' },
     businessDate: 'Business date',
+    businessDates: 'Business days',
     register: 'Register',
     cashier: 'Cashier',
     openedAt: 'Opened',

@@ -78,6 +78,7 @@ export default {
     status: '状态',
     statuses: { open: '营业中', pending_approval: '待审批', closed: '已交班' },
     businessDate: '营业日',
+    businessDates: '营业日范围',
     register: '收银机',
     cashier: '收银员',
     openedAt: '开班时间',

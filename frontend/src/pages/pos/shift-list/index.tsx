@@ -1,12 +1,14 @@
 import { PageContainer, type ProColumns } from '@ant-design/pro-components';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
+import type { PageArgs } from '../../../api/pagination';
 import type { PosShift } from '../../../api/types';
 import { useAccess } from '../../../app/session';
 import { useTimeZone } from '../../../app/store-context';
 import { CursorTable } from '../../../components/CursorTable';
 import { Money } from '../../../components/Money';
 import { formatDateTime } from '../../../lib/time';
+import { shiftQuery, type ShiftSearch } from '../filters';
 import { ShiftStatus } from '../ShiftStatus';
 import { StoreRequired } from '../StoreRequired';
 import { fetchShifts, useRegisters, useStaffNames } from '../queries';
@@ -19,6 +21,7 @@ function Shifts({ storeId }: { storeId: string }) {
   const registers = useRegisters(storeId);
   const staff = useStaffNames(can('users.read'));
   const registerCode = new Map((registers.data ?? []).map((r) => [r.id, `${r.code} ${r.name}`]));
+  const fetchPage = ({ limit, cursor, filters }: PageArgs<ShiftSearch>) => fetchShifts(storeId)({ limit, cursor, filters: shiftQuery(filters, zone) });
   const detail = (s: PosShift) => `/pos-admin/stores/${storeId}/shifts/${s.id}`;
 
   const columns: ProColumns<PosShift>[] = [
@@ -34,8 +37,23 @@ function Shifts({ storeId }: { storeId: string }) {
       render: (_, s) => <ShiftStatus status={s.status} />,
     },
     { title: t('shifts.businessDate'), dataIndex: 'business_date', search: false, render: (_, s) => <Link to={detail(s)}>{s.business_date}</Link> },
-    { title: t('shifts.register'), dataIndex: 'register_id', search: false, render: (_, s) => registerCode.get(s.register_id) ?? '—' },
-    { title: t('shifts.cashier'), dataIndex: 'cashier_id', search: false, render: (_, s) => staff.data?.get(s.cashier_id) ?? '—' },
+    { title: t('shifts.businessDates'), dataIndex: 'dates', valueType: 'dateRange', hideInTable: true },
+    {
+      title: t('shifts.register'),
+      dataIndex: 'register_id',
+      valueType: 'select',
+      fieldProps: { showSearch: true, optionFilterProp: 'label', options: (registers.data ?? []).map((r) => ({ value: r.id, label: `${r.code} ${r.name}` })) },
+      render: (_, s) => registerCode.get(s.register_id) ?? '—',
+    },
+    {
+      title: t('shifts.cashier'),
+      dataIndex: 'cashier_id',
+      valueType: 'select',
+      // Cashiers by name where the caller may read staff (API-GAPS 4, 33); else no cashier filter.
+      search: can('users.read') ? undefined : false,
+      fieldProps: { showSearch: true, optionFilterProp: 'label', options: [...(staff.data ?? new Map<string, string>())].map(([value, label]) => ({ value, label })) },
+      render: (_, s) => staff.data?.get(s.cashier_id) ?? '—',
+    },
     { title: t('shifts.openedAt'), dataIndex: 'opened_at', search: false, render: (_, s) => formatDateTime(s.opened_at, zone) },
     { title: t('shifts.closedAt'), dataIndex: 'closed_at', search: false, render: (_, s) => formatDateTime(s.closed_at, zone) || '—' },
     { title: t('shifts.float'), dataIndex: 'opening_float', search: false, align: 'right', render: (_, s) => <Money fen={s.opening_float} /> },
@@ -49,10 +67,10 @@ function Shifts({ storeId }: { storeId: string }) {
   ];
 
   return (
-    <CursorTable<PosShift>
+    <CursorTable<PosShift, ShiftSearch>
       headerTitle={t('shifts.title')}
       columns={columns}
-      fetchPage={fetchShifts(storeId)}
+      fetchPage={fetchPage}
       onRow={(s) => ({ onDoubleClick: () => navigate(detail(s)) })}
       locale={{ emptyText: t('shifts.empty') }}
     />
