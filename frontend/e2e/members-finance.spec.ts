@@ -65,6 +65,7 @@ test('a store manager sees their store’s statements and no member or HQ financ
 });
 
 test('a manual entry: unbalanced cannot be submitted, balanced is drafted by the admin and approved by HQ finance', async ({ page, browser }) => {
+  test.slow(); // two sessions, then the list's filters
   await signIn(page, ADMIN);
   await page.goto('/finance/manual-entries');
   await expect(pageTitle(page, '手工凭证')).toBeVisible();
@@ -112,6 +113,32 @@ test('a manual entry: unbalanced cannot be submitted, balanced is drafted by the
   await expect(finance.locator('.ant-table-summary')).toContainText('¥1,234.56');
   await shot(finance, 'manual-entry-posted');
   await other.close();
+
+  // The list narrows by status, author and business dates (API-GAPS 20).
+  await page.goto('/finance/manual-entries');
+  const table = page.locator('.ant-table-tbody');
+  await expect(table).toContainText(memo);
+  await chooseOption(page, '状态', '', '待审核');
+  await page.getByRole('button', { name: /查\s*询/ }).click();
+  await expect(table).toContainText('还没有手工凭证');
+  await page.getByRole('button', { name: /重\s*置/ }).click();
+  await expect(table).toContainText(memo);
+  await chooseOption(page, '状态', '', '已过账');
+  await chooseOption(page, '制单人', '', '我');
+  await page.getByRole('button', { name: /查\s*询/ }).click();
+  await expect(table).toContainText(memo);
+  // The same with days long before it: none.
+  const range = page.locator('.ant-pro-query-filter .ant-picker-range input');
+  await range.nth(0).click();
+  await range.nth(0).fill('2020-01-01');
+  await range.nth(0).press('Enter');
+  await range.nth(1).fill('2020-01-31');
+  await range.nth(1).press('Enter');
+  await expect(range.nth(0)).toHaveValue('2020-01-01');
+  await page.getByRole('button', { name: /查\s*询/ }).click();
+  await expect(table).not.toContainText(memo);
+  await expect(table).toContainText('还没有手工凭证');
+  await shot(page, 'manual-entries-filtered');
 });
 
 test('the HQ admin opens the income statement and downloads it as XLSX', async ({ page }) => {
