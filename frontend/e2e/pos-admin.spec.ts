@@ -135,6 +135,38 @@ test.describe('the HQ admin', () => {
     await expect(dialog.getByText('这家门店已有相同编号的收银机。')).toBeVisible();
   });
 
+  test('narrows the shift list to one register and to business days', async ({ page }) => {
+    await signIn(page, ADMIN, '经营概况');
+    await menuItem(page, '班次').click();
+    await expect(pageTitle(page, '班次')).toBeVisible();
+    await page.getByRole('combobox', { name: '选择门店' }).click();
+    await page.getByTitle('人民广场店（SH001）').click();
+    const rows = page.locator('.ant-table-tbody tr.ant-table-row');
+    await expect(rows.first()).toBeVisible();
+
+    // The till registered before these tests has one shift, open.
+    const register = page.getByRole('combobox', { name: '收银机' });
+    await register.click();
+    await register.fill('接口测试');
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '接口测试收银机' }).first().click();
+    await page.getByRole('button', { name: /查\s*询/ }).click();
+    await expect(rows).toHaveCount(1);
+    await expect(rows.first()).toContainText('营业中');
+    await expect(rows.first()).toContainText('接口测试收银机');
+
+    // The same register on days long before: none.
+    const range = page.locator('.ant-pro-query-filter .ant-picker-range input');
+    await range.nth(0).click();
+    await range.nth(0).fill('2020-01-01');
+    await range.nth(0).press('Enter');
+    await range.nth(1).fill('2020-01-31');
+    await range.nth(1).press('Enter');
+    await expect(range.nth(0)).toHaveValue('2020-01-01');
+    await page.getByRole('button', { name: /查\s*询/ }).click();
+    await expect(page.locator('.ant-table-tbody')).toContainText('还没有班次。');
+    await shot(page, 'shifts-filtered');
+  });
+
   test('opens the sales list and a sale with its lines and receipt', async ({ page }) => {
     await signIn(page, ADMIN, '经营概况');
     await menuItem(page, '销售流水').click();
