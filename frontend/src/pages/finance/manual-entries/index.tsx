@@ -58,7 +58,7 @@ export default function ManualEntryListPage() {
       },
       render: (_, e) => <Tag color={manualStatusColor[e.status]}>{t(`manualStatuses.${e.status}`)}</Tag>,
     },
-    { title: t('manual.author'), dataIndex: 'created_by', valueType: 'select', fieldProps: { showSearch: true, optionFilterProp: 'label', options: authors }, render: (_, e) => (e.created_by === me.user.id ? t('manual.me') : t('manual.someoneElse')) },
+    { title: t('manual.author'), dataIndex: 'created_by', search: false, render: (_, e) => (e.created_by === me.user.id ? t('manual.me') : t('manual.someoneElse')) },
     { title: t('manual.createdAt'), dataIndex: 'created_at', search: false, render: (_, e) => formatDateTime(e.created_at, timeZone) },
     {
       title: t('fields.actions'),
@@ -66,6 +66,8 @@ export default function ManualEntryListPage() {
       search: false,
       render: (_, e) => <ApproveReject entry={e} size="small" onDecided={() => void tableRef.current?.reload()} />,
     },
+    // The search form's author picker (the column above shows the author).
+    { title: t('manual.author'), key: 'author_filter', dataIndex: 'created_by', valueType: 'select', hideInTable: true, fieldProps: { showSearch: true, optionFilterProp: 'label', options: authors } },
   ];
 
   return (

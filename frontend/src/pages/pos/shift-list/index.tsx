@@ -38,22 +38,8 @@ function Shifts({ storeId }: { storeId: string }) {
     },
     { title: t('shifts.businessDate'), dataIndex: 'business_date', search: false, render: (_, s) => <Link to={detail(s)}>{s.business_date}</Link> },
     { title: t('shifts.businessDates'), dataIndex: 'dates', valueType: 'dateRange', hideInTable: true },
-    {
-      title: t('shifts.register'),
-      dataIndex: 'register_id',
-      valueType: 'select',
-      fieldProps: { showSearch: true, optionFilterProp: 'label', options: (registers.data ?? []).map((r) => ({ value: r.id, label: `${r.code} ${r.name}` })) },
-      render: (_, s) => registerCode.get(s.register_id) ?? '—',
-    },
-    {
-      title: t('shifts.cashier'),
-      dataIndex: 'cashier_id',
-      valueType: 'select',
-      // Cashiers by name where the caller may read staff (API-GAPS 4, 33); else no cashier filter.
-      search: can('users.read') ? undefined : false,
-      fieldProps: { showSearch: true, optionFilterProp: 'label', options: [...(staff.data ?? new Map<string, string>())].map(([value, label]) => ({ value, label })) },
-      render: (_, s) => staff.data?.get(s.cashier_id) ?? '—',
-    },
+    { title: t('shifts.register'), dataIndex: 'register_id', search: false, render: (_, s) => registerCode.get(s.register_id) ?? '—' },
+    { title: t('shifts.cashier'), dataIndex: 'cashier_id', search: false, render: (_, s) => staff.data?.get(s.cashier_id) ?? '—' },
     { title: t('shifts.openedAt'), dataIndex: 'opened_at', search: false, render: (_, s) => formatDateTime(s.opened_at, zone) },
     { title: t('shifts.closedAt'), dataIndex: 'closed_at', search: false, render: (_, s) => formatDateTime(s.closed_at, zone) || '—' },
     { title: t('shifts.float'), dataIndex: 'opening_float', search: false, align: 'right', render: (_, s) => <Money fen={s.opening_float} /> },
@@ -63,6 +49,25 @@ function Shifts({ storeId }: { storeId: string }) {
       search: false,
       align: 'right',
       render: (_, s) => (s.cash_variance === null ? '—' : <Money fen={s.cash_variance} />),
+    },
+    // The search form's register and cashier pickers (the columns above show them).
+    {
+      title: t('shifts.register'),
+      key: 'register_filter',
+      dataIndex: 'register_id',
+      valueType: 'select',
+      hideInTable: true,
+      fieldProps: { showSearch: true, optionFilterProp: 'label', options: (registers.data ?? []).map((r) => ({ value: r.id, label: `${r.code} ${r.name}` })) },
+    },
+    {
+      title: t('shifts.cashier'),
+      key: 'cashier_filter',
+      dataIndex: 'cashier_id',
+      valueType: 'select',
+      hideInTable: true,
+      // Cashiers by name where the caller may read staff (API-GAPS 4, 33); else no cashier filter.
+      search: can('users.read') ? undefined : false,
+      fieldProps: { showSearch: true, optionFilterProp: 'label', options: [...(staff.data ?? new Map<string, string>())].map(([value, label]) => ({ value, label })) },
     },
   ];
 
