@@ -67,7 +67,7 @@ export default function ManualEntryListPage() {
       render: (_, e) => <ApproveReject entry={e} size="small" onDecided={() => void tableRef.current?.reload()} />,
     },
     // The search form's author picker (the column above shows the author).
-    { title: t('manual.author'), key: 'author_filter', dataIndex: 'created_by', valueType: 'select', hideInTable: true, fieldProps: { showSearch: true, optionFilterProp: 'label', options: authors } },
+    { title: t('manual.author'), dataIndex: 'author_filter', valueType: 'select', hideInTable: true, search: { transform: (v: string) => ({ created_by: v }) }, fieldProps: { showSearch: true, optionFilterProp: 'label', options: authors } },
   ];
 
   return (

@@ -53,20 +53,19 @@ function Shifts({ storeId }: { storeId: string }) {
     // The search form's register and cashier pickers (the columns above show them).
     {
       title: t('shifts.register'),
-      key: 'register_filter',
-      dataIndex: 'register_id',
+      dataIndex: 'register_filter',
       valueType: 'select',
       hideInTable: true,
+      search: { transform: (v: string) => ({ register_id: v }) },
       fieldProps: { showSearch: true, optionFilterProp: 'label', options: (registers.data ?? []).map((r) => ({ value: r.id, label: `${r.code} ${r.name}` })) },
     },
     {
       title: t('shifts.cashier'),
-      key: 'cashier_filter',
-      dataIndex: 'cashier_id',
+      dataIndex: 'cashier_filter',
       valueType: 'select',
       hideInTable: true,
       // Cashiers by name where the caller may read staff (API-GAPS 4, 33); else no cashier filter.
-      search: can('users.read') ? undefined : false,
+      search: can('users.read') ? { transform: (v: string) => ({ cashier_id: v }) } : false,
       fieldProps: { showSearch: true, optionFilterProp: 'label', options: [...(staff.data ?? new Map<string, string>())].map(([value, label]) => ({ value, label })) },
     },
   ];
