@@ -156,6 +156,7 @@ func routes(app *fiber.App, d Deps) {
 	v1.Post("/members/:id/card/:action", authn, mem.CardAction)
 	v1.Post("/members/:id/qr-token", authn, mem.QRToken)
 	v1.Post("/members/:id/points-adjustments", authn, idem, mem.AdjustPoints)
+	v1.Post("/members/:id/cash-out", authn, idem, mem.CashOut)
 	v1.Post("/members/:id/gift-redemptions", authn, idem, mem.RedeemGift)
 	v1.Post("/members/:id/points-entries/:entry_id/reverse", authn, idem, mem.ReversePoints)
 	v1.Get("/members/:id/export", authn, mem.Export)

@@ -2029,6 +2029,36 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/members/{id}/cash-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cash out a member's stored value at HQ (退卡)
+         * @description For a member who closes the card without a store (online, by letter, before an
+         *     erasure): the whole principal is paid back by `payment_method` (a customer tender,
+         *     or `bank` for a bank transfer, which only HQ pays) and the bonus is forfeited. In the
+         *     same transaction finance posts it in HQ's books (source type `sv_cash_out`, source id
+         *     = the entry's id): principal liability against the money paid back, bonus liability
+         *     against the selling expense its top-up booked. 409 `members.insufficient_balance`
+         *     when there is nothing to cash out. Needs `members:write` and `pos:refund` for the
+         *     whole chain. Idempotent per source; audited (`member.stored_value_cash_out`).
+         */
+        post: operations["cashOutMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/members/{id}/points-adjustments": {
         parameters: {
             query?: never;
@@ -6474,10 +6504,10 @@ export interface components {
         };
         CashOutInput: {
             /**
-             * @description How the principal is paid back: a customer tender of finance
+             * @description How the principal is paid back: a customer tender of finance, or bank (a bank transfer) at HQ only (a till's bank is 422)
              * @enum {string}
              */
-            payment_method: "cash" | "card" | "unionpay" | "wechat" | "alipay";
+            payment_method: "cash" | "card" | "unionpay" | "wechat" | "alipay" | "bank";
             /** @example cash_out */
             source_type: string;
             /**
@@ -11997,6 +12027,50 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            default: components["responses"]["Error"];
+        };
+    };
+    cashOutMember: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Stripe's semantics, scoped to the calling user and kept 24 hours: a retry
+                 *     with the same key, method, path and body replays the first response
+                 *     (header `Idempotent-Replayed: true`); the same key with another request is
+                 *     409 `idempotency.key_reused`. A request that failed (4xx/5xx) stores
+                 *     nothing, so its retry runs again. 400 `idempotency.key_invalid` for a key
+                 *     over 255 characters or with control characters.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CashOutInput"];
+            };
+        };
+        responses: {
+            /** @description The ledger entry */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredValueEntry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
             default: components["responses"]["Error"];
         };
     };
