@@ -8273,6 +8273,13 @@ export interface components {
             sales: number;
             /** Format: int64 */
             orders: number;
+            /**
+             * Format: int64
+             * @description The store's takings on the same weekday a week before (its own business day)
+             */
+            same_day_last_week: number;
+            /** Format: int64 */
+            same_day_last_week_orders: number;
         };
         PosTopProduct: {
             /** Format: uuid */
@@ -8287,9 +8294,15 @@ export interface components {
             sales: number;
         };
         PosHourlySales: {
+            /** @description The hour of the chain's clock */
             hour: number;
             /** Format: int64 */
             sales: number;
+            /**
+             * Format: int64
+             * @description Takings in that hour on the same weekday a week before
+             */
+            same_day_last_week: number;
         };
     };
     responses: {
