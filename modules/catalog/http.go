@@ -3,9 +3,11 @@ package catalog
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
@@ -276,6 +278,44 @@ func (h *HTTP) ListProducts(c *fiber.Ctx) error {
 	}
 	return c.JSON(web.NewList(rows, page.Limit, func(x Product) uuid.UUID { return x.ID }))
 }
+
+// SearchSKUs: GET /catalog/skus?q=&status= — HQ's SKU search, chain-wide
+// (no store needed; catalog:read anywhere), for pickers.
+func (h *HTTP) SearchSKUs(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p, err := h.reader(ctx)
+	if err != nil {
+		return err
+	}
+	var bad []problem.FieldError
+	page, err := web.ParsePage(c)
+	if err != nil {
+		pe, ok := problem.As(err)
+		if !ok {
+			return err
+		}
+		bad = append(bad, pe.Fields...)
+	}
+	f := SKUFilter{Query: strings.TrimSpace(c.Query("q")), Status: c.Query("status")}
+	if utf8.RuneCountInString(f.Query) > maxSKUQuery || !web.IsText(f.Query) {
+		bad = append(bad, problem.FieldError{Field: "q", Message: fmt.Sprintf("must be printable text of at most %d characters", maxSKUQuery)})
+	}
+	if f.Status != "" && f.Status != "active" && f.Status != "discontinued" {
+		bad = append(bad, problem.FieldError{Field: "status", Message: "must be active or discontinued"})
+	}
+	if len(bad) > 0 {
+		return problem.ErrBadQuery.WithFields(bad...)
+	}
+	rows, err := h.svc.SearchSKUs(ctx, p.TenantID, f, page)
+	if err != nil {
+		return err
+	}
+	return c.JSON(web.NewList(rows, page.Limit, func(x SKUMatch) uuid.UUID { return x.SKUID }))
+}
+
+// maxSKUQuery is the longest q of the SKU search, in characters: longer
+// than any code, barcode or name fragment anyone types or scans.
+const maxSKUQuery = 64
 
 // CreateProduct: POST /catalog/products — with SKUs, barcodes and opening prices.
 func (h *HTTP) CreateProduct(c *fiber.Ctx) error { return create(c, h.writer, h.svc.CreateProduct) }

@@ -204,6 +204,36 @@ type ProductFilter struct {
 	Query      string // name or code substring
 }
 
+// SKUFilter narrows HQ's SKU search (SearchSKUs).
+type SKUFilter struct {
+	// Query matches a SKU code by prefix (any case), a barcode exactly (as
+	// scanned or in its stored EAN-13 form), or a product or SKU name by
+	// substring; empty matches every SKU.
+	Query string
+	// Status is "" (any), active or discontinued, as SKUMatch.Status.
+	Status string
+}
+
+// SKUMatch is a SKU as HQ's pickers show it: the SKU with its product's
+// name, category and brand, its unit and its barcodes, chain-wide (no
+// store, no prices). Status is discontinued when the SKU or its product is,
+// as a till sees it.
+type SKUMatch struct {
+	SKUID       uuid.UUID  `json:"sku_id" gorm:"column:sku_id"`
+	ProductID   uuid.UUID  `json:"product_id"`
+	Code        string     `json:"code"`
+	Name        string     `json:"name"`
+	ProductName string     `json:"product_name"`
+	Specs       Specs      `json:"specs"`
+	Unit        string     `json:"unit"` // the unit's code, as on Item
+	UnitName    string     `json:"unit_name"`
+	UnitKind    string     `json:"unit_kind"`
+	Barcodes    []string   `json:"barcodes" gorm:"-"`
+	Status      string     `json:"status"`
+	CategoryID  uuid.UUID  `json:"category_id"`
+	BrandID     *uuid.UUID `json:"brand_id"`
+}
+
 // Price kinds.
 const (
 	PriceList   = "list"

@@ -927,6 +927,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/catalog/skus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search the chain's SKUs
+         * @description HQ's SKU search for pickers, chain-wide: no store is needed, and discontinued SKUs are found too unless `status` says otherwise. `q` matches a SKU code by prefix (any case), a barcode exactly (as scanned; a 12-digit UPC-A also in its stored EAN-13 form), or a product or SKU name by substring; without `q` every SKU matches. Rows come in id order, a page at a time (one statement a page, barcodes included); no prices (see `GET /catalog/products?with=prices` or `GET /catalog/skus/{id}/price`).
+         *
+         *     Needs `catalog:read` (every role holds it in its stores). A bad `q`, `status`, `limit` or `cursor` is 400 `request.bad_query` with every bad field in `errors`.
+         */
+        get: operations["searchSkus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/catalog/skus/{id}": {
         parameters: {
             query?: never;
@@ -5061,6 +5083,38 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        /** @description A SKU as HQ's pickers show it (no store, no prices) */
+        SkuMatch: {
+            /** Format: uuid */
+            sku_id: string;
+            /** Format: uuid */
+            product_id: string;
+            code: string;
+            name: string;
+            product_name: string;
+            specs: {
+                [key: string]: string;
+            };
+            /** @description The unit's code (as on CatalogItem) */
+            unit: string;
+            unit_name: string;
+            /** @enum {string} */
+            unit_kind: "count" | "weight";
+            barcodes: string[];
+            /**
+             * @description discontinued when the SKU or its product is
+             * @enum {string}
+             */
+            status: "active" | "discontinued";
+            /** Format: uuid */
+            category_id: string;
+            /** Format: uuid */
+            brand_id: string | null;
+        };
+        SkuMatchList: {
+            data: components["schemas"]["SkuMatch"][];
+            next_cursor: components["schemas"]["NextCursor"];
         };
         Product: {
             /** Format: uuid */
@@ -10138,6 +10192,39 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            default: components["responses"]["Error"];
+        };
+    };
+    searchSkus: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page (opaque) */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description SKU code prefix, barcode, or product or SKU name substring; at most 64 characters, no control characters (trimmed) */
+                q?: string;
+                /** @description `active`: the SKU and its product are active; `discontinued`: either is discontinued. Absent: both. */
+                status?: "active" | "discontinued";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkuMatchList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Error"];
         };
     };
