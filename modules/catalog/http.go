@@ -269,10 +269,21 @@ func (h *HTTP) ListProducts(c *fiber.Ctx) error {
 	if len(f.Query) > 100 || !web.IsText(f.Query) {
 		bad = append(bad, problem.FieldError{Field: "q", Message: "must be printable text of at most 100 characters"})
 	}
+	var with ProductWith
+	switch c.Query("with") {
+	case "":
+	case "prices":
+		with.Prices = true
+	default:
+		bad = append(bad, problem.FieldError{Field: "with", Message: "must be prices"})
+	}
 	if len(bad) > 0 {
 		return problem.ErrBadQuery.WithFields(bad...)
 	}
-	rows, err := h.svc.ListProducts(ctx, p.TenantID, f, page)
+	// Cost is shown as GET /skus/{id}/prices shows it: to HQ's price
+	// setters and finance.
+	with.Cost = with.Prices && h.seesCost(ctx, p, nil)
+	rows, err := h.svc.ListProducts(ctx, p.TenantID, f, with, page)
 	if err != nil {
 		return err
 	}

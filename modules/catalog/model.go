@@ -124,6 +124,9 @@ type SKU struct {
 	Barcodes  []Barcode `json:"barcodes" gorm:"-"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// Price is HQ's price in force now, only in a product list asked
+	// with=prices (Cost nil for callers who may not see costs).
+	Price *Price `json:"price,omitempty" gorm:"-"`
 }
 
 const skuColumns = `id, product_id, code, name, specs, status, plu, created_at, updated_at`
@@ -202,6 +205,15 @@ type ProductFilter struct {
 	BrandID    *uuid.UUID
 	Status     string
 	Query      string // name or code substring
+}
+
+// ProductWith is what the product list embeds beyond the products.
+type ProductWith struct {
+	// Prices: each product's SKUs (with barcodes), each with HQ's price in
+	// force now, read for the whole page at once.
+	Prices bool
+	// Cost: HQ's cost among those prices (callers who may see costs).
+	Cost bool
 }
 
 // SKUFilter narrows HQ's SKU search (SearchSKUs).

@@ -842,7 +842,9 @@ export interface paths {
         };
         /**
          * List products
-         * @description Products without their SKUs, in creation order. `category_id` includes the whole subtree. Needs `catalog:read` (every role holds it in its stores).
+         * @description Products in creation order, without their SKUs unless `with=prices`. `category_id` includes the whole subtree. Needs `catalog:read` (every role holds it in its stores).
+         *
+         *     `with=prices` fills each product's `skus` (with barcodes), and gives each SKU `price`: HQ's list and member price in force now (fen; null when none is set), chosen as `GET /catalog/skus/{id}/price` without `store_id` chooses it, so a scheduled change shows once it is in force and a store's override never shows here. `price.cost` is HQ's cost for callers holding `prices:write` or `finance:read` chain-wide, else null (as `GET /catalog/skus/{id}/prices` hides cost). The page's SKUs and their prices are read in one statement each, whatever the page holds.
          */
         get: operations["listProducts"];
         put?: never;
@@ -5083,6 +5085,8 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            /** @description Only in `GET /catalog/products?with=prices`: HQ's price in force now (`cost` null for callers who may not see costs) */
+            price?: components["schemas"]["Price"];
         };
         /** @description A SKU as HQ's pickers show it (no store, no prices) */
         SkuMatch: {
@@ -9989,6 +9993,8 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description The `next_cursor` of the previous page (opaque) */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description `prices`: embed each product's SKUs, each with HQ's price in force now. Anything else is 400 `request.bad_query` naming `with`. */
+                with?: "prices";
                 /** @description This category and everything under it */
                 category_id?: string;
                 brand_id?: string;
