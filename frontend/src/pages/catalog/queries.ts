@@ -94,18 +94,25 @@ export function useImportJob(id: string | undefined) {
   });
 }
 
-/** useSkuSearch: active SKUs of a store matching a name, or the SKU/product code or barcode exactly (the till's look-up). */
-export function useSkuSearch(storeId: string | null | undefined, text: string) {
+/** SkuStatus narrows the chain's SKU search: active only, or (undefined) discontinued SKUs too. */
+export type SkuStatus = NonNullable<NonNullable<operations['searchSkus']['parameters']['query']>['status']>;
+
+/** searchSkus: the chain's SKUs (no store needed) whose code starts with q, whose barcode is q, or whose product or SKU name holds q. */
+export const searchSkus = async (q: string, status?: SkuStatus, limit = 20) =>
+  (await unwrap(api.GET('/api/v1/catalog/skus', { params: { query: { q, status, limit } } }))).data;
+
+/** useSkuSearch: the chain-wide SKU search as you type (HQ's pickers: no store needed). */
+export function useSkuSearch(text: string, status?: SkuStatus) {
   const q = text.trim();
   return useQuery({
-    queryKey: ['catalog', 'lookup', storeId, q],
-    enabled: !!storeId && q.length > 0,
+    queryKey: ['catalog', 'skus', 'search', status ?? 'any', q],
+    enabled: q.length > 0,
     placeholderData: keepPreviousData,
-    queryFn: () => lookupSkus(storeId ?? '', q),
+    queryFn: () => searchSkus(q, status),
   });
 }
 
-/** lookupSkus: by barcode when the text is all digits, else by code, then by name. */
+/** lookupSkus: a store's active items as its till finds them: by barcode when the text is all digits, else by code, then by name. */
 export async function lookupSkus(storeId: string, q: string) {
   const path = { store_id: storeId };
   const byKey = async (query: { barcode: string } | { code: string }) => {

@@ -1,7 +1,6 @@
 import { useCallback, useMemo } from 'react';
-import { api, unwrap } from '../../api/client';
 import { useAccess } from '../../app/session';
-import { useCurrentStore } from '../../app/store-context';
+import { searchSkus as searchChainSkus } from '../catalog/queries';
 import { useStoreOptions } from '../org/queries';
 import type { PromotionPickers } from './PromotionForm';
 import { useBrandOptions, useCategoryOptions, useTierOptions } from './queries';
@@ -9,20 +8,14 @@ import { useBrandOptions, useCategoryOptions, useTierOptions } from './queries';
 /** usePromotionPickers: the option lists the promotion and coupon forms pick from. */
 export function usePromotionPickers(): PromotionPickers {
   const { can } = useAccess();
-  const { storeId } = useCurrentStore();
   const stores = useStoreOptions(can('stores.read'));
   const categories = useCategoryOptions();
   const brands = useBrandOptions();
   const tiers = useTierOptions();
-  // SKUs are searched through a store's till look-up (no chain-wide SKU search yet).
-  const lookupStore = storeId ?? stores.data?.find((s) => s.status === 'active')?.id;
+  // SKUs come from the chain's SKU search: no store needed, SKUs on sale only.
   const searchSkus = useCallback(
-    async (q: string) => {
-      if (!lookupStore) return [];
-      const found = await unwrap(api.GET('/api/v1/stores/{store_id}/pos/lookup', { params: { path: { store_id: lookupStore }, query: { q, limit: 50 } } }));
-      return found.data.map((i) => ({ value: i.sku_id, label: `${i.name}（${i.code}）` }));
-    },
-    [lookupStore],
+    async (q: string) => (await searchChainSkus(q, 'active', 50)).map((i) => ({ value: i.sku_id, label: `${i.name}（${i.code}）` })),
+    [],
   );
   return useMemo(
     () => ({

@@ -191,6 +191,8 @@ export default {
     label: 'Pick a SKU',
     placeholder: 'Search name or code, or scan a barcode',
     searching: 'Searching…',
-    none: 'No active SKU matches',
+    none: 'No SKU matches',
+    noneActive: 'No active SKU matches',
+    discontinued: 'discontinued',
   },
 };

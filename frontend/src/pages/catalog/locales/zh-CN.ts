@@ -191,6 +191,8 @@ export default {
     label: '选择 SKU',
     placeholder: '搜索名称、编码或扫描条码',
     searching: '搜索中…',
-    none: '没有匹配的在售 SKU',
+    none: '没有匹配的 SKU',
+    noneActive: '没有匹配的在售 SKU',
+    discontinued: '已停售',
   },
 };

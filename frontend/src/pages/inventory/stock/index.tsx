@@ -75,7 +75,7 @@ export default function StockPage() {
       extra={
         <Space wrap>
           {/* The stock list takes no SKU search (API-GAPS.md): find one SKU here and open its stock. */}
-          <SkuSelect storeId={storeId} width={260} placeholder={t('stock.find')} onPick={(item) => storeId && navigate(`/inventory/stock/${storeId}/${item.sku_id}`)} />
+          <SkuSelect disabled={!storeId} width={260} placeholder={t('stock.find')} onPick={(item) => storeId && navigate(`/inventory/stock/${storeId}/${item.sku_id}`)} />
           <StorePicker value={storeId} onChange={setStoreId} aria-label={t('stock.store')} />
         </Space>
       }
