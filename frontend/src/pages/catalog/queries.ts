@@ -34,8 +34,9 @@ export const catalogKeys = {
   importJob: (id: string) => ['catalog', 'imports', id] as const,
 };
 
+/** fetchProducts: a page of products, each with its SKUs and HQ's prices in force now (cost only for price setters and finance). */
 export const fetchProducts = ({ limit, cursor, filters }: PageArgs<ProductFilters>) =>
-  unwrap(api.GET('/api/v1/catalog/products', { params: { query: { ...filters, limit, cursor } } }));
+  unwrap(api.GET('/api/v1/catalog/products', { params: { query: { ...filters, with: 'prices', limit, cursor } } }));
 
 export const fetchBrands = ({ limit, cursor, filters }: PageArgs<BrandFilters>) =>
   unwrap(api.GET('/api/v1/catalog/brands', { params: { query: { ...filters, limit, cursor } } }));
