@@ -290,7 +290,7 @@ func (h *HTTP) ListProducts(c *fiber.Ctx) error {
 	return c.JSON(web.NewList(rows, page.Limit, func(x Product) uuid.UUID { return x.ID }))
 }
 
-// SearchSKUs: GET /catalog/skus?q=&status= — HQ's SKU search, chain-wide
+// SearchSKUs: GET /catalog/skus?q=&status=&ids= — HQ's SKU search, chain-wide
 // (no store needed; catalog:read anywhere), for pickers.
 func (h *HTTP) SearchSKUs(c *fiber.Ctx) error {
 	ctx := c.UserContext()
@@ -314,6 +314,17 @@ func (h *HTTP) SearchSKUs(c *fiber.Ctx) error {
 	if f.Status != "" && f.Status != "active" && f.Status != "discontinued" {
 		bad = append(bad, problem.FieldError{Field: "status", Message: "must be active or discontinued"})
 	}
+	if raw := c.Query("ids"); raw != "" {
+		parts := strings.Split(raw, ",")
+		for _, s := range parts {
+			id, err := uuid.Parse(s)
+			if err != nil || len(parts) > maxSKUIDs {
+				bad = append(bad, problem.FieldError{Field: "ids", Message: fmt.Sprintf("must be at most %d comma-separated SKU ids", maxSKUIDs)})
+				break
+			}
+			f.IDs = append(f.IDs, id)
+		}
+	}
 	if len(bad) > 0 {
 		return problem.ErrBadQuery.WithFields(bad...)
 	}
@@ -327,6 +338,10 @@ func (h *HTTP) SearchSKUs(c *fiber.Ctx) error {
 // maxSKUQuery is the longest q of the SKU search, in characters: longer
 // than any code, barcode or name fragment anyone types or scans.
 const maxSKUQuery = 64
+
+// maxSKUIDs is the most SKU ids one search names (?ids=): 50 ids and
+// a token fit the server's 4 KB request head.
+const maxSKUIDs = 50
 
 // CreateProduct: POST /catalog/products — with SKUs, barcodes and opening prices.
 func (h *HTTP) CreateProduct(c *fiber.Ctx) error { return create(c, h.writer, h.svc.CreateProduct) }

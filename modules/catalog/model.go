@@ -224,6 +224,9 @@ type SKUFilter struct {
 	Query string
 	// Status is "" (any), active or discontinued, as SKUMatch.Status.
 	Status string
+	// IDs, when set, narrows to these SKUs (ids of another chain are
+	// simply not found), so a form can name the SKUs it holds.
+	IDs []uuid.UUID
 }
 
 // SKUMatch is a SKU as HQ's pickers show it: the SKU with its product's

@@ -47,7 +47,8 @@ type skuMatchRow struct {
 
 // SearchSKUs finds the chain's SKUs for HQ's pickers (no store needed), in
 // id order, a page at a time: one statement a page, barcodes included.
-// Discontinued SKUs are found too unless f.Status says otherwise.
+// Discontinued SKUs are found too unless f.Status says otherwise; f.IDs
+// narrows to given SKUs (a picker naming the SKUs a form holds).
 func (s *Service) SearchSKUs(ctx context.Context, tenantID uuid.UUID, f SKUFilter, page web.Page) ([]SKUMatch, error) {
 	var rows []skuMatchRow
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
@@ -57,6 +58,9 @@ func (s *Service) SearchSKUs(ctx context.Context, tenantID uuid.UUID, f SKUFilte
 			Where("s.tenant_id = ?", tenantID)
 		if f.Query != "" {
 			q = q.Where(skuMatches, skuMatchArgs(tenantID, f.Query)...)
+		}
+		if len(f.IDs) > 0 {
+			q = q.Where("s.id IN ?", f.IDs)
 		}
 		switch f.Status {
 		case "active":

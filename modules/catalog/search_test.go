@@ -180,6 +180,15 @@ func TestSearchSKUs(t *testing.T) {
 		t.Fatalf("cola page 2: %+v after %+v", p2, p)
 	}
 
+	// By ids: only those, with the other filters; an unknown id is absent.
+	ids := f.cola330.String() + "," + f.oldSKU.String() + "," + uuid.New().String()
+	if got := codes(searchSKUs(t, tok, "ids="+ids).Data); !slices.Equal(got, []string{"COLA-330", "SODA-OLD"}) {
+		t.Errorf("?ids= finds %v", got)
+	}
+	if got := codes(searchSKUs(t, tok, "status=active&ids="+ids).Data); !slices.Equal(got, []string{"COLA-330"}) {
+		t.Errorf("?status=active&ids= finds %v", got)
+	}
+
 	// One statement a page, whatever it holds.
 	svc := env.Server.Catalog
 	for _, limit := range []int{1, 6} {
@@ -218,6 +227,8 @@ func TestSearchSKUs400(t *testing.T) {
 		{"limit too large", "limit=201", []string{"limit"}},
 		{"limit not a number", "limit=ten", []string{"limit"}},
 		{"bad cursor", "cursor=xyz", []string{"cursor"}},
+		{"an id that is not a UUID", "ids=" + uuid.NewString() + ",nope", []string{"ids"}},
+		{"more than 50 ids", "ids=" + strings.TrimSuffix(strings.Repeat(uuid.NewString()+",", 51), ","), []string{"ids"}},
 		{"every bad field at once", "q=" + strings.Repeat("x", 65) + "&status=all&limit=-1", []string{"limit", "q", "status"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -251,7 +262,7 @@ func TestSearchSKUsOtherTenant(t *testing.T) {
 	f := newSearchFixture(t)
 	other := setup(t)
 	other.product(t, "P-MINE", "我的可乐", other.root, map[string]any{"code": "COLA-MINE", "name": "我的可乐"})
-	for _, q := range []string{"q=COLA-330", "q=" + f.ean, "q=" + f.upc, "q=" + url.QueryEscape("口可"), "status=discontinued"} {
+	for _, q := range []string{"ids=" + f.cola330.String() + "," + f.tea.String(), "q=COLA-330", "q=" + f.ean, "q=" + f.upc, "q=" + url.QueryEscape("口可"), "status=discontinued"} {
 		if p := searchSKUs(t, other.tn.AdminToken, q); len(p.Data) != 0 {
 			t.Errorf("?%s with the other chain's token finds %+v, want an empty page", q, p.Data)
 		}

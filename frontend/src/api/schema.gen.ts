@@ -940,7 +940,7 @@ export interface paths {
          * Search the chain's SKUs
          * @description HQ's SKU search for pickers, chain-wide: no store is needed, and discontinued SKUs are found too unless `status` says otherwise. `q` matches a SKU code by prefix (any case), a barcode exactly (as scanned; a 12-digit UPC-A also in its stored EAN-13 form), or a product or SKU name by substring; without `q` every SKU matches. Rows come in id order, a page at a time (one statement a page, barcodes included); no prices (see `GET /catalog/products?with=prices` or `GET /catalog/skus/{id}/price`).
          *
-         *     Needs `catalog:read` (every role holds it in its stores). A bad `q`, `status`, `limit` or `cursor` is 400 `request.bad_query` with every bad field in `errors`.
+         *     Needs `catalog:read` (every role holds it in its stores). A bad `q`, `status`, `ids`, `limit` or `cursor` is 400 `request.bad_query` with every bad field in `errors`.
          */
         get: operations["searchSkus"];
         put?: never;
@@ -10212,6 +10212,8 @@ export interface operations {
                 q?: string;
                 /** @description `active`: the SKU and its product are active; `discontinued`: either is discontinued. Absent: both. */
                 status?: "active" | "discontinued";
+                /** @description At most 50 comma-separated SKU ids: only these SKUs (unknown ids and another chain's are simply absent), so a form can name the SKUs it holds. Combines with the other filters; page with `limit` as usual. */
+                ids?: string;
             };
             header?: never;
             path?: never;
