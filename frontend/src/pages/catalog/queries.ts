@@ -102,6 +102,14 @@ export type SkuStatus = NonNullable<NonNullable<operations['searchSkus']['parame
 export const searchSkus = async (q: string, status?: SkuStatus, limit = 20) =>
   (await unwrap(api.GET('/api/v1/catalog/skus', { params: { query: { q, status, limit } } }))).data;
 
+/** skusByIds: the chain's SKUs with these ids, any status (unknown ids are absent), 50 ids a request. */
+export async function skusByIds(ids: readonly string[]) {
+  const batches: string[][] = [];
+  for (let i = 0; i < ids.length; i += 50) batches.push(ids.slice(i, i + 50));
+  const pages = await Promise.all(batches.map((b) => unwrap(api.GET('/api/v1/catalog/skus', { params: { query: { ids: b.join(','), limit: 50 } } }))));
+  return pages.flatMap((p) => p.data);
+}
+
 /** useSkuSearch: the chain-wide SKU search as you type (HQ's pickers: no store needed). */
 export function useSkuSearch(text: string, status?: SkuStatus) {
   const q = text.trim();

@@ -1,6 +1,7 @@
 import { useCallback, useMemo } from 'react';
 import { useAccess } from '../../app/session';
-import { searchSkus as searchChainSkus } from '../catalog/queries';
+import type { SkuMatch } from '../../api/types';
+import { searchSkus as searchChainSkus, skusByIds } from '../catalog/queries';
 import { useStoreOptions } from '../org/queries';
 import type { PromotionPickers } from './PromotionForm';
 import { useBrandOptions, useCategoryOptions, useTierOptions } from './queries';
@@ -12,11 +13,10 @@ export function usePromotionPickers(): PromotionPickers {
   const categories = useCategoryOptions();
   const brands = useBrandOptions();
   const tiers = useTierOptions();
-  // SKUs come from the chain's SKU search: no store needed, SKUs on sale only.
-  const searchSkus = useCallback(
-    async (q: string) => (await searchChainSkus(q, 'active', 50)).map((i) => ({ value: i.sku_id, label: `${i.name}（${i.code}）` })),
-    [],
-  );
+  // SKUs come from the chain's SKU search: no store needed, SKUs on sale only;
+  // a stored promotion's SKUs are named by id whatever their status.
+  const searchSkus = useCallback(async (q: string) => (await searchChainSkus(q, 'active', 50)).map(skuOption), []);
+  const nameSkus = useCallback(async (ids: string[]) => (await skusByIds(ids)).map(skuOption), []);
   return useMemo(
     () => ({
       stores: (stores.data ?? []).map((s) => ({ value: s.id, label: `${s.name}（${s.code}）` })),
@@ -24,7 +24,10 @@ export function usePromotionPickers(): PromotionPickers {
       brands: (brands.data ?? []).map((b) => ({ value: b.id, label: b.name })),
       tiers: (tiers.data ?? []).map((x) => ({ value: x.id, label: x.name })),
       searchSkus,
+      nameSkus,
     }),
-    [stores.data, categories.data, brands.data, tiers.data, searchSkus],
+    [stores.data, categories.data, brands.data, tiers.data, searchSkus, nameSkus],
   );
 }
+
+const skuOption = (i: SkuMatch) => ({ value: i.sku_id, label: `${i.name}（${i.code}）` });
