@@ -151,6 +151,7 @@ func routes(app *fiber.App, d Deps) {
 	v1.Post("/members", authn, idem, mem.CreateMember)
 	v1.Post("/members/import", authn, mem.Import)
 	v1.Get("/members/export", authn, mem.ExportMembers) // before /:id
+	v1.Get("/members/count", authn, mem.CountMembers)
 	v1.Get("/members/:id", authn, mem.GetMember)
 	v1.Patch("/members/:id", authn, mem.UpdateMember)
 	v1.Post("/members/:id/card/:action", authn, mem.CardAction)

@@ -58,29 +58,60 @@ test('the HQ admin creates a product with a SKU, barcode and price and finds it 
   await shot(page, 'catalog-product-created');
 });
 
-/** openStock finds the SKU in the store's stock and opens its page. */
+/** searchStock searches the store's stock list (the API's q) and waits for that answer. */
+async function searchStock(page: Page, q: string) {
+  const answered = page.waitForResponse((r) => r.url().includes('/stock?') && new URL(r.url()).searchParams.get('q') === q && r.ok());
+  await page.getByPlaceholder('SKU 编码、条码或名称').fill(q);
+  await page.getByRole('button', { name: /查\s*询/ }).click();
+  await answered;
+}
+
+/** openStock finds the SKU in the store's stock list by its name and opens its page. */
 async function openStock(page: Page) {
   await openPage(page, '/inventory/stock', '门店库存');
   await pickStore(page, '门店', STORE);
-  await pickSku(page, skuCode);
+  await searchStock(page, `矿泉水 ${stamp}`);
+  await page.getByRole('row').filter({ hasText: skuCode }).getByRole('link', { name: skuCode }).click();
   await expect(pageTitle(page, skuCode)).toBeVisible();
 }
 
-test('the HQ admin receives stock for it in a store and sees on hand change', async ({ page }) => {
+test('the HQ admin receives stock for it in a store, finds it by name, code or barcode and sees on hand with its unit', async ({ page }) => {
   await admin(page);
-  await openStock(page);
-  await expect(page.getByTestId('detail-on-hand')).toHaveText('0');
+  await openPage(page, '/inventory/stock', '门店库存');
+  await pickStore(page, '门店', STORE);
+  // Never stocked in the store: the stock list does not have it yet.
+  await searchStock(page, skuCode);
+  await expect(page.getByText('没有符合条件的库存')).toBeVisible();
 
   await page.getByRole('button', { name: '收货入库' }).click();
   const dialog = page.getByRole('dialog');
   await expect(dialog.getByRole('radio', { name: '收货入库' })).toBeChecked();
+  await pickSku(page, skuCode, dialog);
   await dialog.getByLabel(`数量 ${skuCode}`).fill('24');
   await dialog.getByLabel(`进价（单价） ${skuCode}`).fill('1.10');
   await dialog.getByRole('button', { name: '确认收货入库' }).click();
   await expect(dialog).toBeHidden();
-  await expect(page.getByTestId('detail-on-hand')).toHaveText('24');
+
+  // The search finds it by part of its name, by its code's start and by its barcode, with its unit.
+  await searchStock(page, `矿泉水 ${stamp}`);
+  await expect(page.getByTestId(`on-hand-${skuCode}`)).toHaveText('24 个');
+  await expect(page.getByRole('row').filter({ hasText: 'WATER-550' })).toHaveCount(0);
+  await searchStock(page, skuCode.slice(0, -2).toLowerCase());
+  await expect(page.getByTestId(`on-hand-${skuCode}`)).toHaveText('24 个');
+  await searchStock(page, barcode);
+  await expect(page.getByTestId(`on-hand-${skuCode}`)).toHaveText('24 个');
+  await shot(page, 'inventory-stock-search');
+
+  await page.getByRole('row').filter({ hasText: skuCode }).getByRole('link', { name: skuCode }).click();
+  await expect(pageTitle(page, skuCode)).toBeVisible();
+  await expect(page.getByTestId('detail-on-hand')).toHaveText('24 个');
   await expect(page.getByRole('row').filter({ hasText: '收货' }).first()).toContainText('+24');
   await shot(page, 'inventory-received');
+
+  // The store's movements name the SKU from their own rows.
+  await openPage(page, '/inventory/movements', '库存流水');
+  await pickStore(page, '门店', STORE);
+  await expect(page.getByRole('row').filter({ hasText: skuCode }).first()).toContainText(`端到端矿泉水 ${stamp}`);
 });
 
 test('the HQ admin counts a stocktake, sees the variance and posts it', async ({ page }) => {
@@ -107,7 +138,7 @@ test('the HQ admin counts a stocktake, sees the variance and posts it', async ({
   await expect(page.getByText('已提交 1 行')).toBeVisible();
 
   await page.getByRole('tab', { name: '差异' }).click();
-  await expect(page.getByTestId(`variance-${skuCode}`)).toHaveText('-4');
+  await expect(page.getByTestId(`variance-${skuCode}`)).toHaveText('-4 个');
   await shot(page, 'inventory-stocktake-variance');
 
   await page.getByRole('button', { name: /^过\s*账$/ }).click();
@@ -115,7 +146,7 @@ test('the HQ admin counts a stocktake, sees the variance and posts it', async ({
   await expect(page.locator('.ant-page-header-heading-tags')).toContainText('已过账');
 
   await openStock(page);
-  await expect(page.getByTestId('detail-on-hand')).toHaveText('20');
+  await expect(page.getByTestId('detail-on-hand')).toHaveText('20 个');
 });
 
 test('the HQ admin prints shelf labels for two SKUs with their barcodes', async ({ page }) => {

@@ -48,6 +48,8 @@ test('the HQ admin finds a member by phone and opens the 360 view', async ({ pag
   await page.getByRole('button', { name: /查\s*询/ }).click();
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText('13800000001');
+  // The list's card filter (any card the member held): one match, counted.
+  await expect(page.getByTestId('members-matched')).toHaveText('共 1 位');
   await shot(page, 'member-search-card');
 });
 
@@ -119,6 +121,9 @@ test('the HQ admin opens the income statement and downloads it as XLSX', async (
   await expect(page.getByRole('radio', { name: '利润表' })).toBeChecked();
   const totals = page.getByTestId('statement-totals');
   await expect(totals).toContainText('净利润');
+  // This period beside the year to date (本年累计), as the 小企业会计准则 layout has them.
+  await expect(page.getByTestId('statement-table').getByRole('columnheader', { name: '本年累计金额' })).toBeVisible();
+  await expect(totals).toContainText('本年累计净利润');
   await shot(page, 'income-statement');
 
   const downloading = page.waitForEvent('download');

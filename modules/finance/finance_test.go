@@ -1,19 +1,21 @@
 package finance_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/xuri/excelize/v2"
 
 	"chainstore/api/apitest"
 	"chainstore/infra/doc"
+	"chainstore/infra/money"
 	"chainstore/infra/sheet"
 	"chainstore/modules/finance"
 	"chainstore/tenant"
@@ -624,35 +626,119 @@ func TestStatementsDefaultToTheCallersBooks(t *testing.T) {
 	}
 }
 
+// TestStatementsExportAsCSVAndXLSX: each statement's file is the one an
+// accountant opens: the title, whose books, the period and the unit above
+// Chinese headers, every figure of the JSON statement in yuan (numeric
+// cells in XLSX), and the totals labelled; a bad query is a 400.
 func TestStatementsExportAsCSVAndXLSX(t *testing.T) {
 	c := newChain(t)
-	if _, err := env.Server.Finance.PostSale(context.Background(), c.tn.ID, sale(c.direct, day(2024, 8, 8), 11300, 5000)); err != nil {
-		t.Fatal(err)
+	for _, s := range []finance.SaleEvent{sale(c.direct, day(2024, 8, 8), 11300, 5000), sale(c.direct, day(2024, 3, 3), 5650, 2000)} {
+		if _, err := env.Server.Finance.PostSale(context.Background(), c.tn.ID, s); err != nil {
+			t.Fatal(err)
+		}
 	}
+	// The income statement of August beside the year to date (the March sale too).
+	is := statement(t, c.tn.AdminToken, "income-statement", "entity_id="+c.hq.String(), "2024-08-01", "2024-08-31")
+	if is.Totals["net_profit"] != 5000 || is.Totals["year_to_date_net_profit"] != 8000 || is.Totals["year_to_date_revenue"] != 15000 {
+		t.Fatalf("August and year-to-date totals %v", is.Totals)
+	}
+	var entities struct{ Data []finance.Entity }
+	env.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/finance/entities", Token: c.tn.AdminToken}).JSON(t, &entities)
+	hqName := ""
+	for _, e := range entities.Data {
+		if e.ID == c.hq {
+			hqName = e.Name
+		}
+	}
+	var store struct{ Code, Name string }
+	env.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/stores/" + c.direct.String(), Token: c.tn.AdminToken}).JSON(t, &store)
+	if hqName == "" || store.Code == "" {
+		t.Fatalf("HQ entity %q, store %+v", hqName, store)
+	}
+	titles := map[string]string{"trial-balance": "科目余额表", "income-statement": "利润表", "balance-sheet": "资产负债表", "cash-flow": "现金流量表"}
 	for _, format := range []string{"csv", "xlsx"} {
-		for _, kind := range []string{"trial-balance", "income-statement", "balance-sheet", "cash-flow"} {
-			r := env.Do(t, apitest.Req{Method: "GET", Token: c.tn.AdminToken,
-				Path: "/api/v1/finance/statements/" + kind + "?entity_id=" + c.hq.String() + "&from=2024-08-01&to=2024-08-31&format=" + format})
-			if r.Status != 200 {
-				t.Fatalf("%s %s: %d %s", kind, format, r.Status, r.Body)
-			}
-			tbl, err := sheet.Read(r.Body)
-			if err != nil {
-				t.Fatalf("%s %s does not parse back: %v", kind, format, err)
-			}
-			code := tbl.Column("code")
-			if code < 0 || tbl.Column("section") < 0 || len(tbl.Rows) < 2 {
-				t.Fatalf("%s %s: header %v, %d rows", kind, format, tbl.Header, len(tbl.Rows))
-			}
-			if kind == "income-statement" {
-				found := false
-				for i := range tbl.Rows {
-					if tbl.Cell(i, code) == "net_profit" && tbl.Cell(i, tbl.Column("amount")) == strconv.Itoa(10000-5000) {
-						found = true
+		for _, books := range []struct{ query, name string }{
+			{"entity_id=" + c.hq.String(), hqName},
+			{"store_id=" + c.direct.String(), "门店 " + store.Code + " " + store.Name},
+			{"consolidated=true", hqName + "（合并）"},
+		} {
+			for kind, title := range titles {
+				query := books.query + "&from=2024-08-01&to=2024-08-31"
+				r := env.Do(t, apitest.Req{Method: "GET", Token: c.tn.AdminToken, Path: "/api/v1/finance/statements/" + kind + "?" + query + "&format=" + format})
+				if r.Status != 200 {
+					t.Fatalf("%s %s: %d %s", kind, format, r.Status, r.Body)
+				}
+				tbl, err := sheet.Read(r.Body)
+				if err != nil {
+					t.Fatalf("%s %s does not parse back: %v", kind, format, err)
+				}
+				lines := append([][]string{tbl.Header}, tbl.Rows...)
+				preamble := []string{title, "编制单位：" + books.name, "期间：2024-08-01 至 2024-08-31", "金额单位：元"}
+				for i, want := range preamble {
+					if lines[i][0] != want {
+						t.Fatalf("%s %s line %d: %q, want %q", kind, format, i+1, lines[i][0], want)
 					}
 				}
-				if !found {
-					t.Errorf("%s export lacks net_profit 5000: %v", format, tbl.Rows)
+				head := lines[len(preamble)]
+				if head[0] != "类别" || len(head) < 4 {
+					t.Fatalf("%s %s header %v", kind, format, head)
+				}
+				body := lines[len(preamble)+1:]
+				// Every figure of the JSON statement, row by row, in yuan.
+				st := statement(t, c.tn.AdminToken, kind, books.query, "2024-08-01", "2024-08-31")
+				if len(body) < len(st.Rows) {
+					t.Fatalf("%s %s: %d rows for %d", kind, format, len(body), len(st.Rows))
+				}
+				for i, row := range st.Rows {
+					if body[i][1] != row.Code || body[i][2] != row.Name {
+						t.Fatalf("%s %s row %d: %v, want %s %s", kind, format, i, body[i], row.Code, row.Name)
+					}
+					for j, col := range st.Columns {
+						if got := strings.ReplaceAll(body[i][3+j], ",", ""); got != money.FormatYuan(row.Amounts[col]) {
+							t.Errorf("%s %s %s %s: %q, want %s", kind, format, row.Code, col, got, money.FormatYuan(row.Amounts[col]))
+						}
+					}
+				}
+				totals := map[string][]string{}
+				for _, line := range body[len(st.Rows):] {
+					totals[line[0]] = line[3:]
+				}
+				switch kind {
+				case "income-statement":
+					if got := totals["净利润"]; strings.Join(got, " ") != "50.00 80.00" || head[3] != "本期金额" || head[4] != "本年累计金额" {
+						t.Errorf("%s %s 净利润 %v under %v, want 50.00 this month and 80.00 this year (%v)", format, books.name, got, head, totals)
+					}
+				case "trial-balance":
+					if got := totals["合计"]; len(got) != 6 || got[2] != got[3] {
+						t.Errorf("%s %s 合计 %v: debit and credit differ", format, books.name, got)
+					}
+				case "balance-sheet":
+					if a, le := totals["资产合计"], totals["负债和所有者权益合计"]; len(a) != 2 || strings.Join(a, "|") != strings.Join(le, "|") {
+						t.Errorf("%s %s 资产合计 %v ≠ 负债和所有者权益合计 %v", format, books.name, a, le)
+					}
+				case "cash-flow":
+					if _, ok := totals["期末现金余额"]; !ok {
+						t.Errorf("%s %s cash flow totals %v", format, books.name, totals)
+					}
+				}
+				if format == "xlsx" && kind == "income-statement" {
+					// Amounts are numbers a spreadsheet sums, not text.
+					wb, err := excelize.OpenReader(bytes.NewReader(r.Body))
+					if err != nil {
+						t.Fatal(err)
+					}
+					// The first row's cells, after the preamble, a blank line and the header.
+					amount, _ := excelize.CoordinatesToCellName(4, len(preamble)+3)
+					code, _ := excelize.CoordinatesToCellName(2, len(preamble)+3)
+					sheetName := wb.GetSheetList()[0]
+					// A number has no type attribute (or "n"); text is a string cell.
+					if typ, err := wb.GetCellType(sheetName, amount); err != nil || (typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber) {
+						t.Errorf("income statement %s is of type %v (%v), want a number", amount, typ, err)
+					}
+					if typ, _ := wb.GetCellType(sheetName, code); typ == excelize.CellTypeUnset || typ == excelize.CellTypeNumber {
+						t.Errorf("income statement %s (an account code) is of type %v, want text", code, typ)
+					}
+					wb.Close()
 				}
 			}
 		}

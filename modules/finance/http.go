@@ -457,9 +457,16 @@ func (h *HTTP) GetStatement(c *fiber.Ctx) error {
 		return c.JSON(st)
 	}
 	f, _ := sheet.ParseFormat(format)
-	header, rows := st.Table()
+	books, err := h.svc.BooksName(ctx, p.TenantID, q)
+	if err != nil {
+		return err
+	}
+	currency, err := h.svc.org.ChainCurrency(ctx, p.TenantID)
+	if err != nil {
+		return err
+	}
 	var buf bytes.Buffer
-	if err := sheet.Write(&buf, f, st.Kind, header, rows); err != nil {
+	if err := sheet.WriteReport(&buf, f, st.Report(books, currency)); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, f.ContentType())
@@ -488,37 +495,6 @@ func (h *HTTP) defaultBooks(c *fiber.Ctx, q *StatementQuery) error {
 			Message: "you may read several books: give one of entity_id, store_id and consolidated=true"})
 	}
 	return nil
-}
-
-// Table lays a statement out as a header and rows (the totals last, in
-// section "total"), amounts as integers in minor units.
-func (st Statement) Table() ([]string, [][]string) {
-	header := append([]string{"section", "code", "name", "name_en"}, st.Columns...)
-	var rows [][]string
-	for _, r := range st.Rows {
-		row := []string{r.Section, r.Code, r.Name, r.NameEn}
-		for _, col := range st.Columns {
-			row = append(row, strconv.FormatInt(r.Amounts[col], 10))
-		}
-		rows = append(rows, row)
-	}
-	keys := make([]string, 0, len(st.Totals))
-	for k := range st.Totals {
-		keys = append(keys, k)
-	}
-	sortStrings(keys)
-	for _, k := range keys {
-		row := []string{"total", k, "", ""}
-		for i := range st.Columns {
-			v := ""
-			if i == 0 {
-				v = strconv.FormatInt(st.Totals[k], 10)
-			}
-			row = append(row, v)
-		}
-		rows = append(rows, row)
-	}
-	return header, rows
 }
 
 // ListClearing: GET /finance/clearing-rules.

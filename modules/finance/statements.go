@@ -3,7 +3,6 @@ package finance
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -177,7 +176,12 @@ func (s *Service) Statement(ctx context.Context, tenantID uuid.UUID, kind string
 			if err != nil {
 				return err
 			}
-			out = incomeStatement(q, chart, byID, period)
+			yearStart := time.Date(q.To.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+			ytd, err := sums(db, tenantID, q, yearStart, q.To)
+			if err != nil {
+				return err
+			}
+			out = incomeStatement(q, chart, byID, period, ytd)
 		case "balance_sheet":
 			open, err := sums(db, tenantID, q, epoch, before)
 			if err != nil {
@@ -312,31 +316,50 @@ func isCost(code string) bool {
 	return code == AcctCOGS || strings.HasPrefix(code, AcctCOGS+".") || strings.HasPrefix(code, "5402")
 }
 
-func incomeStatement(q StatementQuery, chart []chartRow, byID map[uuid.UUID]chartRow, period []sumRow) Statement {
-	st := q.head("income_statement", []string{"amount"})
-	p := netByAccount(period, true)
-	var revenue, cost, expenses int64
+// incomeStatement is the 利润表 of from..to (amount) beside the year to
+// date (year_to_date: from 1 January of to's year), as the 小企业会计准则
+// layout shows 本月金额 and 本年累计金额. Totals of the year to date are
+// keyed year_to_date_<total>.
+func incomeStatement(q StatementQuery, chart []chartRow, byID map[uuid.UUID]chartRow, period, ytd []sumRow) Statement {
+	st := q.head("income_statement", []string{"amount", "year_to_date"})
+	p, y := netByAccount(period, true), netByAccount(ytd, true)
+	var sum, sumYTD struct{ revenue, cost, expenses int64 }
 	for _, a := range chart {
 		if a.Type != "revenue" && a.Type != "expense" {
 			continue
 		}
-		v := p[a.ID]
-		var amt int64
+		// Revenue is credit − debit, cost and expenses debit − credit.
+		net := func(v [2]int64) int64 {
+			if a.Type == "revenue" {
+				return v[1] - v[0]
+			}
+			return v[0] - v[1]
+		}
+		amt, amtYTD := net(p[a.ID]), net(y[a.ID])
 		section := "expenses"
 		switch {
 		case a.Type == "revenue":
-			amt, section = v[1]-v[0], "revenue"
-			revenue += amt
+			section = "revenue"
+			sum.revenue += amt
+			sumYTD.revenue += amtYTD
 		case isCost(a.Code):
-			amt, section = v[0]-v[1], "cost"
-			cost += amt
+			section = "cost"
+			sum.cost += amt
+			sumYTD.cost += amtYTD
 		default:
-			amt = v[0] - v[1]
-			expenses += amt
+			sum.expenses += amt
+			sumYTD.expenses += amtYTD
 		}
-		st.Rows = append(st.Rows, StatementRow{Section: section, Code: a.Code, Name: a.Name, NameEn: a.NameEn, Amounts: map[string]int64{"amount": amt}})
+		st.Rows = append(st.Rows, StatementRow{Section: section, Code: a.Code, Name: a.Name, NameEn: a.NameEn,
+			Amounts: map[string]int64{"amount": amt, "year_to_date": amtYTD}})
 	}
-	st.Totals = map[string]int64{"revenue": revenue, "cost": cost, "gross_profit": revenue - cost, "expenses": expenses, "net_profit": revenue - cost - expenses}
+	for prefix, t := range map[string]struct{ revenue, cost, expenses int64 }{"": sum, "year_to_date_": sumYTD} {
+		st.Totals[prefix+"revenue"] = t.revenue
+		st.Totals[prefix+"cost"] = t.cost
+		st.Totals[prefix+"gross_profit"] = t.revenue - t.cost
+		st.Totals[prefix+"expenses"] = t.expenses
+		st.Totals[prefix+"net_profit"] = t.revenue - t.cost - t.expenses
+	}
 	st.Balanced = true
 	return st
 }
@@ -427,5 +450,3 @@ func cashFlow(q StatementQuery, byID map[uuid.UUID]chartRow, open, period []sumR
 	st.Balanced = true
 	return st
 }
-
-func sortStrings(s []string) { sort.Strings(s) }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
@@ -91,6 +93,17 @@ func uuidQuery(c *fiber.Ctx, name string) (*uuid.UUID, error) {
 	return &id, nil
 }
 
+// searchQuery reads an optional search text: printable (no control or
+// bidi-override characters) and at most max characters; surrounding spaces
+// are dropped.
+func searchQuery(c *fiber.Ctx, name string, max int) (string, error) {
+	raw := c.Query(name)
+	if utf8.RuneCountInString(raw) > max || !web.IsText(raw) {
+		return "", problem.ErrBadQuery.WithFields(problem.FieldError{Field: name, Message: fmt.Sprintf("must be printable text of at most %d characters", max)})
+	}
+	return strings.TrimSpace(raw), nil
+}
+
 func oneOf(c *fiber.Ctx, name string, allowed ...string) (string, error) {
 	v := c.Query(name)
 	if v == "" {
@@ -153,6 +166,9 @@ func (h *HTTP) ListStock(c *fiber.Ctx) error {
 		return err
 	}
 	if f.BelowMin, err = boolQuery(c, "below_min"); err != nil {
+		return err
+	}
+	if f.Query, err = searchQuery(c, "q", MaxStockQuery); err != nil {
 		return err
 	}
 	rows, err := h.svc.ListLevels(c.UserContext(), p.TenantID, storeID, f, page)

@@ -520,10 +520,16 @@ func TestOtherTenant404(t *testing.T) {
 	}
 	_, skusA := catalog(t, a, 1, false)
 	storeA := env.CreateStore(t, a, nil)
+	var skuCodeB string
+	if err := env.Owner.QueryRow(`SELECT code FROM skus WHERE tenant_id = $1 AND id = $2`, b.ID, skusB[0]).Scan(&skuCodeB); err != nil {
+		t.Fatal(err)
+	}
 	sb := "/api/v1/inventory/stores/" + storeB.String()
 	line := []any{map[string]any{"sku_id": skusB[0], "qty": 1000}}
 	for _, req := range []apitest.Req{
 		{Method: "GET", Path: sb + "/stock"},
+		{Method: "GET", Path: sb + "/stock?q=" + skuCodeB},
+		{Method: "GET", Path: sb + "/stock?q=" + strings.Repeat("x", 65)},
 		{Method: "GET", Path: sb + "/stock/" + skusB[0].String()},
 		{Method: "GET", Path: "/api/v1/inventory/stores/" + storeA.String() + "/stock/" + skusB[0].String()},
 		{Method: "PUT", Path: "/api/v1/inventory/stores/" + storeA.String() + "/stock/" + skusB[0].String() + "/thresholds", Body: map[string]any{"min_qty": 1}},
@@ -558,6 +564,12 @@ func TestOtherTenant404(t *testing.T) {
 	r := do(t, "POST", "/api/v1/inventory/transfers", a.AdminToken, map[string]any{"from_store_id": storeB, "to_store_id": storeA, "lines": line})
 	if r.Status != 422 {
 		t.Errorf("transfer from another chain's store: %d %s", r.Status, r.Body)
+	}
+	// A's own stock searched for B's SKU code finds nothing.
+	var found struct{ Data []inventory.Level }
+	must(t, do(t, "GET", "/api/v1/inventory/stores/"+storeA.String()+"/stock?q="+skuCodeB, a.AdminToken, nil), 200).JSON(t, &found)
+	if len(found.Data) != 0 {
+		t.Errorf("A's stock search finds B's SKU: %+v", found.Data)
 	}
 	// Lists and analysis of tenant A show nothing of B.
 	for _, p := range []string{"/api/v1/inventory/stocktakes", "/api/v1/inventory/transfers", "/api/v1/inventory/analysis/slow-movers", "/api/v1/inventory/analysis/turnover"} {

@@ -61,12 +61,34 @@ type SettingsInput struct {
 	OverReceiptPct     *int  `json:"over_receipt_pct" validate:"omitnil,min=0,max=1000"`
 }
 
-// Level is the stock of one SKU in one store.
+// Unit is the catalog's unit of a SKU (its product's), as inventory rows
+// carry it so a quantity can be shown with it: Kind "weight" means the
+// quantities are grams (thousandths of a kilogram), "count" thousandths of
+// a piece. Read through unitJoin and unitColumns; inventory reads the
+// catalog's tables, never its package.
+type Unit struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+	Kind string `json:"kind"`
+}
+
+// unitJoin joins a SKU (alias s) to its product (p) and unit (u); every
+// SKU has both, so it drops no row.
+const unitJoin = `JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
+	JOIN units u ON u.tenant_id = p.tenant_id AND u.id = p.unit_id`
+
+// unitColumns selects the unit of unitJoin into a row's Unit field
+// (embedded with the prefix unit_).
+const unitColumns = `u.code AS unit_code, u.name AS unit_name, u.kind AS unit_kind`
+
+// Level is the stock of one SKU in one store. SKUName is the SKU's name as
+// the till shows it.
 type Level struct {
 	StoreID        uuid.UUID  `json:"store_id"`
 	SKUID          uuid.UUID  `json:"sku_id" gorm:"column:sku_id"`
 	SKUCode        string     `json:"sku_code"`
 	SKUName        string     `json:"sku_name"`
+	Unit           Unit       `json:"unit" gorm:"embedded;embeddedPrefix:unit_"`
 	OnHand         int64      `json:"on_hand"`
 	InTransit      int64      `json:"in_transit"`
 	StockValue     int64      `json:"stock_value"`
@@ -80,13 +102,20 @@ type Level struct {
 	UpdatedAt      time.Time  `json:"updated_at"`
 }
 
-const levelColumns = `l.store_id, l.sku_id, s.code AS sku_code, s.name AS sku_name, l.on_hand, l.in_transit, l.stock_value, l.avg_cost,
+const levelColumns = `l.store_id, l.sku_id, s.code AS sku_code, s.name AS sku_name, ` + unitColumns + `, l.on_hand, l.in_transit, l.stock_value, l.avg_cost,
 	l.min_qty, l.max_qty, l.safety_qty, l.lead_time_days, l.last_sale_at, l.last_movement_at, l.updated_at`
+
+// MaxStockQuery is the longest search (in characters) a stock list takes.
+const MaxStockQuery = 64
 
 // LevelFilter narrows a store's stock list.
 type LevelFilter struct {
 	CategoryID *uuid.UUID // the category and everything under it
 	BelowMin   bool
+	// Query finds SKUs by code (prefix, any case), barcode (exact; a
+	// 12-digit UPC-A also as its EAN-13 form) or name (substring of the
+	// SKU's or its product's name, any case). Trimmed; empty: every SKU.
+	Query string
 }
 
 // ThresholdsInput sets a SKU's stock thresholds in a store (all fields
@@ -166,6 +195,8 @@ type Movement struct {
 	ID          uuid.UUID  `json:"id"`
 	StoreID     uuid.UUID  `json:"store_id"`
 	SKUID       uuid.UUID  `json:"sku_id" gorm:"column:sku_id"`
+	SKUCode     string     `json:"sku_code"`
+	SKUName     string     `json:"sku_name"`
 	Kind        string     `json:"kind"`
 	Qty         int64      `json:"qty"`
 	CostAmount  int64      `json:"cost_amount"`
@@ -233,6 +264,7 @@ type ExpiringLot struct {
 	SKUID        uuid.UUID `json:"sku_id" gorm:"column:sku_id"`
 	SKUCode      string    `json:"sku_code"`
 	SKUName      string    `json:"sku_name"`
+	Unit         Unit      `json:"unit" gorm:"embedded;embeddedPrefix:unit_"`
 	ExpiryDate   string    `json:"expiry_date"`
 	DaysLeft     int       `json:"days_left"`
 	RemainingQty int64     `json:"remaining_qty"`

@@ -140,9 +140,9 @@ func (s *Service) NearExpiry(ctx context.Context, tenantID, storeID uuid.UUID, d
 			return err
 		}
 		today := store.BusinessDate(s.clock.Now()).Format(time.DateOnly)
-		return tenant.DB(ctx).Raw(`SELECT t.id AS lot_id, t.store_id, t.sku_id, s.code AS sku_code, s.name AS sku_name, to_char(t.expiry_date, 'YYYY-MM-DD') AS expiry_date,
+		return tenant.DB(ctx).Raw(`SELECT t.id AS lot_id, t.store_id, t.sku_id, s.code AS sku_code, s.name AS sku_name, `+unitColumns+`, to_char(t.expiry_date, 'YYYY-MM-DD') AS expiry_date,
 				(t.expiry_date - ?::date) AS days_left, t.remaining_qty, t.received_at
-			FROM stock_lots t JOIN skus s ON s.tenant_id = t.tenant_id AND s.id = t.sku_id
+			FROM stock_lots t JOIN skus s ON s.tenant_id = t.tenant_id AND s.id = t.sku_id `+unitJoin+`
 			WHERE t.tenant_id = ? AND t.store_id = ? AND t.remaining_qty > 0 AND t.expiry_date <= ?::date + ?::int
 			ORDER BY t.expiry_date, t.id LIMIT ?`, today, tenantID, storeID, today, days, limit).Scan(&out).Error
 	})

@@ -14,6 +14,7 @@ import (
 
 	"chainstore/infra/doc"
 	"chainstore/infra/money"
+	"chainstore/infra/postgres"
 	"chainstore/infra/problem"
 	"chainstore/infra/web"
 	"chainstore/modules/finance"
@@ -23,7 +24,8 @@ import (
 
 // ── levels ──
 
-// ListLevels returns a store's stock ordered by SKU id.
+// ListLevels returns a store's stock ordered by SKU id, each level with
+// its SKU's code, name and unit (one statement).
 func (s *Service) ListLevels(ctx context.Context, tenantID, storeID uuid.UUID, f LevelFilter, page web.Page) ([]Level, error) {
 	var out []Level
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
@@ -32,17 +34,33 @@ func (s *Service) ListLevels(ctx context.Context, tenantID, storeID uuid.UUID, f
 		}
 		q := tenant.DB(ctx).Table("stock_levels l").Select(levelColumns).
 			Joins("JOIN skus s ON s.tenant_id = l.tenant_id AND s.id = l.sku_id").
+			Joins(unitJoin).
 			Where("l.tenant_id = ? AND l.store_id = ? AND l.sku_id > ?", tenantID, storeID, page.Cursor)
 		if f.CategoryID != nil {
-			q = q.Joins(`JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
-				JOIN categories c ON c.tenant_id = p.tenant_id AND c.id = p.category_id AND c.path @> ARRAY[?]::uuid[]`, *f.CategoryID)
+			q = q.Joins(`JOIN categories c ON c.tenant_id = p.tenant_id AND c.id = p.category_id AND c.path @> ARRAY[?]::uuid[]`, *f.CategoryID)
 		}
 		if f.BelowMin {
 			q = q.Where("l.min_qty IS NOT NULL AND l.on_hand < l.min_qty")
 		}
+		if text := strings.TrimSpace(f.Query); text != "" {
+			like := postgres.EscapeLike(text)
+			q = q.Where(`(s.code ILIKE ? OR s.name ILIKE ? OR p.name ILIKE ?
+				OR EXISTS (SELECT 1 FROM sku_barcodes b WHERE b.tenant_id = s.tenant_id AND b.sku_id = s.id AND b.barcode IN ?))`,
+				like+"%", "%"+like+"%", "%"+like+"%", barcodeForms(text))
+		}
 		return q.Order("l.sku_id").Limit(page.Limit + 1).Scan(&out).Error
 	})
 	return out, err
+}
+
+// barcodeForms is what a scanned code may be stored as: itself, and for a
+// 12-digit UPC-A its EAN-13 form (the catalog stores UPC-A with a leading
+// 0).
+func barcodeForms(code string) []string {
+	if len(code) == 12 && strings.Trim(code, "0123456789") == "" {
+		return []string{code, "0" + code}
+	}
+	return []string{code}
 }
 
 // GetLevel returns one SKU's stock in a store (a zero level if it never
@@ -62,11 +80,12 @@ func (s *Service) getLevel(ctx context.Context, tenantID, storeID, skuID uuid.UU
 		return Level{}, err
 	}
 	var rows []Level
-	err := tenant.DB(ctx).Raw(`SELECT ? AS store_id, s.id AS sku_id, s.code AS sku_code, s.name AS sku_name,
+	err := tenant.DB(ctx).Raw(`SELECT ? AS store_id, s.id AS sku_id, s.code AS sku_code, s.name AS sku_name, `+unitColumns+`,
 			coalesce(l.on_hand, 0) AS on_hand, coalesce(l.in_transit, 0) AS in_transit, coalesce(l.stock_value, 0) AS stock_value,
 			coalesce(l.avg_cost, 0) AS avg_cost, l.min_qty, l.max_qty, coalesce(l.safety_qty, 0) AS safety_qty,
 			coalesce(l.lead_time_days, 2) AS lead_time_days, l.last_sale_at, l.last_movement_at, coalesce(l.updated_at, s.created_at) AS updated_at
-		FROM skus s LEFT JOIN stock_levels l ON l.tenant_id = s.tenant_id AND l.sku_id = s.id AND l.store_id = ?
+		FROM skus s `+unitJoin+`
+			LEFT JOIN stock_levels l ON l.tenant_id = s.tenant_id AND l.sku_id = s.id AND l.store_id = ?
 		WHERE s.tenant_id = ? AND s.id = ?`, storeID, storeID, tenantID, skuID).Scan(&rows).Error
 	if err != nil {
 		return Level{}, fmt.Errorf("inventory: get level: %w", err)
@@ -110,26 +129,29 @@ func (s *Service) SetThresholds(ctx context.Context, actor *tenant.Principal, st
 	return out, err
 }
 
-// ListMovements returns a store's movements, newest first.
+// ListMovements returns a store's movements, newest first, each with its
+// SKU's code and name (one statement).
 func (s *Service) ListMovements(ctx context.Context, tenantID, storeID uuid.UUID, f MovementFilter, page web.Page) ([]Movement, error) {
 	var out []Movement
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		if err := s.CheckStore(ctx, tenantID, storeID); err != nil {
 			return err
 		}
-		q := tenant.DB(ctx).Table("stock_movements").
-			Select(`id, store_id, sku_id, kind, qty, cost_amount, unit_cost, on_hand_after, source_type, source_id, reason, user_id, occurred_at`).
-			Where("tenant_id = ? AND store_id = ?", tenantID, storeID)
+		q := tenant.DB(ctx).Table("stock_movements m").
+			Select(`m.id, m.store_id, m.sku_id, s.code AS sku_code, s.name AS sku_name, m.kind, m.qty, m.cost_amount, m.unit_cost, m.on_hand_after,
+				m.source_type, m.source_id, m.reason, m.user_id, m.occurred_at`).
+			Joins("JOIN skus s ON s.tenant_id = m.tenant_id AND s.id = m.sku_id").
+			Where("m.tenant_id = ? AND m.store_id = ?", tenantID, storeID)
 		if f.SKUID != nil {
-			q = q.Where("sku_id = ?", *f.SKUID)
+			q = q.Where("m.sku_id = ?", *f.SKUID)
 		}
 		if f.Kind != "" {
-			q = q.Where("kind = ?", f.Kind)
+			q = q.Where("m.kind = ?", f.Kind)
 		}
 		if page.Cursor != uuid.Nil {
-			q = q.Where("id < ?", page.Cursor)
+			q = q.Where("m.id < ?", page.Cursor)
 		}
-		return q.Order("id DESC").Limit(page.Limit + 1).Scan(&out).Error
+		return q.Order("m.id DESC").Limit(page.Limit + 1).Scan(&out).Error
 	})
 	return out, err
 }

@@ -56,6 +56,7 @@ type StocktakeLine struct {
 	SKUID      uuid.UUID `json:"sku_id" gorm:"column:sku_id"`
 	SKUCode    string    `json:"sku_code"`
 	SKUName    string    `json:"sku_name"`
+	Unit       Unit      `json:"unit" gorm:"embedded;embeddedPrefix:unit_"`
 	BookQty    *int64    `json:"book_qty"`
 	CountedQty *int64    `json:"counted_qty"`
 	UnitCost   *int64    `json:"unit_cost"`
@@ -102,6 +103,7 @@ type Variance struct {
 	SKUID        uuid.UUID `json:"sku_id" gorm:"column:sku_id"`
 	SKUCode      string    `json:"sku_code"`
 	SKUName      string    `json:"sku_name"`
+	Unit         Unit      `json:"unit" gorm:"embedded;embeddedPrefix:unit_"`
 	BookQty      int64     `json:"book_qty"`
 	CountedQty   *int64    `json:"counted_qty"`
 	VarianceQty  int64     `json:"variance_qty"`
@@ -219,8 +221,8 @@ func (s *Service) stocktakeDetail(db *gorm.DB, tenantID, id uuid.UUID, showBook 
 		return StocktakeDetail{}, err
 	}
 	out := StocktakeDetail{Stocktake: st, Lines: []StocktakeLine{}}
-	if err := db.Raw(`SELECT x.sku_id, s.code AS sku_code, s.name AS sku_name, x.book_qty, x.counted_qty, x.unit_cost
-		FROM stocktake_lines x JOIN skus s ON s.tenant_id = x.tenant_id AND s.id = x.sku_id
+	if err := db.Raw(`SELECT x.sku_id, s.code AS sku_code, s.name AS sku_name, `+unitColumns+`, x.book_qty, x.counted_qty, x.unit_cost
+		FROM stocktake_lines x JOIN skus s ON s.tenant_id = x.tenant_id AND s.id = x.sku_id `+unitJoin+`
 		WHERE x.tenant_id = ? AND x.stocktake_id = ? ORDER BY s.code`, tenantID, id).Scan(&out.Lines).Error; err != nil {
 		return out, fmt.Errorf("inventory: stocktake lines: %w", err)
 	}
@@ -395,8 +397,8 @@ func (s *Service) Variances(ctx context.Context, tenantID, id uuid.UUID, uncount
 func variances(db *gorm.DB, tenantID, id uuid.UUID, uncountedAsZero bool) (VarianceReport, error) {
 	out := VarianceReport{StocktakeID: id, UncountedAsZero: uncountedAsZero, Lines: []Variance{}}
 	var rows []Variance
-	if err := db.Raw(`SELECT x.sku_id, s.code AS sku_code, s.name AS sku_name, x.book_qty, x.counted_qty, x.unit_cost
-		FROM stocktake_lines x JOIN skus s ON s.tenant_id = x.tenant_id AND s.id = x.sku_id
+	if err := db.Raw(`SELECT x.sku_id, s.code AS sku_code, s.name AS sku_name, `+unitColumns+`, x.book_qty, x.counted_qty, x.unit_cost
+		FROM stocktake_lines x JOIN skus s ON s.tenant_id = x.tenant_id AND s.id = x.sku_id `+unitJoin+`
 		WHERE x.tenant_id = ? AND x.stocktake_id = ? ORDER BY x.sku_id`, tenantID, id).Scan(&rows).Error; err != nil {
 		return out, fmt.Errorf("inventory: variances: %w", err)
 	}

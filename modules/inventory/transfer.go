@@ -54,6 +54,7 @@ type TransferLine struct {
 	SKUID           uuid.UUID `json:"sku_id" gorm:"column:sku_id"`
 	SKUCode         string    `json:"sku_code"`
 	SKUName         string    `json:"sku_name"`
+	Unit            Unit      `json:"unit" gorm:"embedded;embeddedPrefix:unit_"`
 	RequestedQty    int64     `json:"requested_qty"`
 	ShippedQty      *int64    `json:"shipped_qty"`
 	ReceivedQty     *int64    `json:"received_qty"`
@@ -196,9 +197,9 @@ func getTransfer(db *gorm.DB, tenantID, id uuid.UUID, lock string) (Transfer, er
 		return t, err
 	}
 	t.Lines = []TransferLine{}
-	if err := db.Raw(`SELECT x.sku_id, s.code AS sku_code, s.name AS sku_name, x.requested_qty, x.shipped_qty, x.received_qty, x.unit_cost,
+	if err := db.Raw(`SELECT x.sku_id, s.code AS sku_code, s.name AS sku_name, `+unitColumns+`, x.requested_qty, x.shipped_qty, x.received_qty, x.unit_cost,
 			x.shipped_value, x.received_value, x.difference_qty, x.difference_value
-		FROM transfer_lines x JOIN skus s ON s.tenant_id = x.tenant_id AND s.id = x.sku_id
+		FROM transfer_lines x JOIN skus s ON s.tenant_id = x.tenant_id AND s.id = x.sku_id `+unitJoin+`
 		WHERE x.tenant_id = ? AND x.transfer_id = ? ORDER BY x.sku_id`, tenantID, id).Scan(&t.Lines).Error; err != nil {
 		return Transfer{}, fmt.Errorf("inventory: transfer lines: %w", err)
 	}

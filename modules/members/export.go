@@ -100,7 +100,7 @@ func (s *Service) storeCodes(ctx context.Context, tenantID uuid.UUID, rows []sna
 // data (and would outlive the member's erasure there), so only its use is
 // recorded.
 func (f Filter) audited() map[string]any {
-	out := map[string]any{"status": f.Status, "tag": f.Tag, "phone": f.Phone != ""}
+	out := map[string]any{"status": f.Status, "tag": f.Tag, "phone": f.Phone != "", "card": f.Card != ""}
 	if f.TierID != nil {
 		out["tier_id"] = *f.TierID
 	}

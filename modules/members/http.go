@@ -60,7 +60,7 @@ func (h *HTTP) store(c *fiber.Ctx, perm authz.Permission) (*tenant.Principal, uu
 
 func memberID(c *fiber.Ctx) (uuid.UUID, error) { return web.PathID(c, "id", ErrNotFound) }
 
-// ListMembers: GET /members — filter by tier, tag, store, spend, last visit, phone.
+// ListMembers: GET /members — filter by tier, tag, store, spend, last visit, phone, card.
 func (h *HTTP) ListMembers(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	p, full, err := h.chain(ctx, authz.MembersRead)
@@ -80,6 +80,25 @@ func (h *HTTP) ListMembers(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(web.NewList(rows, page.Limit, func(m Member) uuid.UUID { return m.ID }))
+}
+
+// CountMembers: GET /members/count?<the list's filters> — how many members
+// match, so HQ sizes a segment before exporting it.
+func (h *HTTP) CountMembers(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p, err := h.authz.RequireChain(ctx, authz.MembersRead)
+	if err != nil {
+		return err
+	}
+	f, err := parseFilter(c)
+	if err != nil {
+		return err
+	}
+	n, err := h.svc.Count(ctx, p.TenantID, f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"count": n})
 }
 
 // ExportMembers: GET /members/export?format=csv|xlsx&<the list's filters> —
@@ -162,10 +181,27 @@ func parseFilter(c *fiber.Ctx) (Filter, error) {
 		}
 		f.Phone = ph
 	}
+	if f.Card = c.Query("card"); f.Card != "" && !isCardNumber(f.Card) {
+		bad = append(bad, problem.FieldError{Field: "card", Message: "must be a card number (6 to 32 letters or digits)"})
+	}
 	if len(bad) > 0 {
 		return f, problem.ErrBadQuery.WithFields(bad...)
 	}
 	return f, nil
+}
+
+// isCardNumber is the card number's shape (as the card_number fields
+// validate it): 6 to 32 ASCII letters or digits.
+func isCardNumber(s string) bool {
+	if len(s) < 6 || len(s) > 32 {
+		return false
+	}
+	for _, r := range s {
+		if !('0' <= r && r <= '9' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 // CreateMember: POST /members — registered from the console.

@@ -131,6 +131,7 @@ type Filter struct {
 	VisitedAfter  *time.Time
 	VisitedBefore *time.Time
 	Phone         string
+	Card          string // any card the member holds or held (a reissued card's old number still finds them)
 	Status        string
 }
 

@@ -447,6 +447,18 @@ func (s *Service) Update(ctx context.Context, tenantID, id uuid.UUID, in UpdateI
 	return out, err
 }
 
+// Count is how many members the list's filter matches.
+func (s *Service) Count(ctx context.Context, tenantID uuid.UUID, f Filter) (int64, error) {
+	var n int64
+	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		if err := s.filtered(tenant.DB(ctx), tenantID, f).Count(&n).Error; err != nil {
+			return fmt.Errorf("members: count: %w", err)
+		}
+		return nil
+	})
+	return n, err
+}
+
 // List returns members ordered by id (newest last), masked unless full
 // (a full list is audited as one PII view of the page).
 func (s *Service) List(ctx context.Context, tenantID uuid.UUID, f Filter, page web.Page, full bool) ([]Member, error) {

@@ -133,6 +133,9 @@ func (s *Service) filtered(db *gorm.DB, tenantID uuid.UUID, f Filter) *gorm.DB {
 	if f.Phone != "" {
 		q = q.Where("m.phone_index = ?", s.PhoneIndex(tenantID, f.Phone))
 	}
+	if f.Card != "" {
+		q = q.Where("m.id IN (SELECT member_id FROM member_cards WHERE tenant_id = m.tenant_id AND number = ?)", f.Card)
+	}
 	return q
 }
 

@@ -47,6 +47,7 @@ func dayIn(t time.Time, loc *time.Location) time.Time {
 type factsKey struct{ tenantID, storeID uuid.UUID }
 
 type zoneKey struct{ tenantID uuid.UUID }
+type currencyKey struct{ tenantID uuid.UUID }
 
 // Store returns a store's facts, or ErrStoreNotFound (also for another
 // tenant's store). Inside a transaction each store is read once, however
@@ -167,6 +168,24 @@ func (s *Service) ChainLocation(ctx context.Context, tenantID uuid.UUID) (*time.
 		return err
 	})
 	return loc, err
+}
+
+// ChainCurrency is the ISO code every amount of the chain is in
+// (tenants.currency, fixed at signup).
+func (s *Service) ChainCurrency(ctx context.Context, tenantID uuid.UUID) (string, error) {
+	var code string
+	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		var err error
+		code, err = tenant.Memo(ctx, currencyKey{tenantID}, func() (string, error) {
+			var c string
+			if err := tenant.DB(ctx).Raw(`SELECT currency FROM tenants WHERE id = ?`, tenantID).Scan(&c).Error; err != nil {
+				return "", fmt.Errorf("org: chain currency: %w", err)
+			}
+			return c, nil
+		})
+		return err
+	})
+	return code, err
 }
 
 // BusinessDate is the day at t of the store, or of the chain when storeID

@@ -1278,9 +1278,10 @@ export interface paths {
         };
         /**
          * A store's stock
-         * @description Stock levels of the store by SKU id: on hand, in transit, value (fen), moving-average cost
-         *     (fen per unit) and thresholds. Quantities are thousandths of the unit. Needs `inventory:read`
-         *     in the store.
+         * @description Stock levels of the store by SKU id, each with the SKU's code, name and unit: on hand, in
+         *     transit, value (fen), moving-average cost (fen per unit) and thresholds. Quantities are
+         *     thousandths of the unit. `q` searches together with the other filters and the cursor. Needs
+         *     `inventory:read` in the store.
          */
         get: operations["listStock"];
         put?: never;
@@ -1870,8 +1871,8 @@ export interface paths {
         /**
          * List and search members
          * @description Active members (or `status`), ordered by registration, filtered by tier, tag,
-         *     registration store, total spend (fen), last visit, or exact phone (blind index).
-         *     Needs `members:read` for the whole chain. Name and phone are masked unless the
+         *     registration store, total spend (fen), last visit, exact phone (blind index) or card
+         *     number. Needs `members:read` for the whole chain. Name and phone are masked unless the
          *     caller holds `members:pii`; a full page is audited (`member.pii_view`).
          */
         get: operations["listMembers"];
@@ -1884,6 +1885,28 @@ export interface paths {
          *     `members.invalid` for a phone that is not one. Needs `members:write` for the chain.
          */
         post: operations["createMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/members/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Count the members a filter matches
+         * @description How many members the list's filters match (the same filters as `GET /members`), so
+         *     HQ sizes a segment before exporting it or sending it a campaign. Needs `members:read`
+         *     for the whole chain.
+         */
+        get: operations["countMembers"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2844,7 +2867,11 @@ export interface paths {
          *     store (`store_id`) or the consolidated chain (`consolidated=true`, which
          *     drops HQ↔franchisee internal lines), over `from`..`to` inclusive. Sums of
          *     the daily and monthly roll-ups, never of journal lines. `format=csv|xlsx`
-         *     downloads it. The consolidated chain and HQ's books need `finance:read`
+         *     downloads it as an accountant reads it: the statement's title, whose books
+         *     (编制单位), the period and the currency unit above Chinese headers (类别,
+         *     科目编码, 科目名称, then 期初借方 … 期末贷方, 本期金额 or 期初余额/期末余额),
+         *     amounts in yuan with two decimals (numeric cells shown as #,##0.00 in XLSX),
+         *     and the totals labelled (合计, 净利润, 资产合计 …). The consolidated chain and HQ's books need `finance:read`
          *     chain-wide; a franchisee's books `finance:read` in all its stores (404
          *     otherwise); a store's figures `finance:read` in the store (404 outside the
          *     caller's stores, 403 without the permission). Name at most one of
@@ -5427,21 +5454,34 @@ export interface components {
             /** Format: int64 */
             over_receipt_pct?: number;
         };
+        /**
+         * @description The unit the SKU's quantities count in (its product's, from the catalog's units). `weight`:
+         *     quantities are grams (thousandths of a kilogram); `count`: thousandths of a piece.
+         */
+        SkuUnit: {
+            code: string;
+            /** @description as the chain names it (瓶, 千克 …) */
+            name: string;
+            /** @enum {string} */
+            kind: "count" | "weight";
+        };
         StockLevel: {
             /** Format: uuid */
             store_id: string;
             /** Format: uuid */
             sku_id: string;
             sku_code: string;
+            /** @description the SKU's name as the till shows it */
             sku_name: string;
+            unit: components["schemas"]["SkuUnit"];
             /**
              * Format: int64
-             * @description thousandths of the unit
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
              */
             on_hand: number;
             /**
              * Format: int64
-             * @description shipped here, not yet received
+             * @description shipped here, not yet received; thousandths of the unit
              */
             in_transit: number;
             /**
@@ -5507,11 +5547,14 @@ export interface components {
             store_id: string;
             /** Format: uuid */
             sku_id: string;
+            sku_code: string;
+            /** @description the SKU's name as the till shows it */
+            sku_name: string;
             /** @enum {string} */
             kind: "receipt" | "sale" | "return" | "transfer_out" | "transfer_in" | "adjustment" | "stocktake" | "damage" | "expiry";
             /**
              * Format: int64
-             * @description signed, thousandths
+             * @description signed; thousandths of the unit (24000 = 24; grams for goods sold by weight)
              */
             qty: number;
             /**
@@ -5524,7 +5567,10 @@ export interface components {
              * @description fen per unit; null unless the caller sees cost in the store (inventory:write or finance:read)
              */
             unit_cost: number | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
+             */
             on_hand_after: number;
             source_type: string;
             /** Format: uuid */
@@ -5622,6 +5668,7 @@ export interface components {
             sku_id: string;
             sku_code: string;
             sku_name: string;
+            unit: components["schemas"]["SkuUnit"];
             /** Format: date */
             expiry_date: string;
             days_left: number;
@@ -5723,9 +5770,10 @@ export interface components {
             sku_id: string;
             sku_code: string;
             sku_name: string;
+            unit: components["schemas"]["SkuUnit"];
             /**
              * Format: int64
-             * @description frozen at open; null in a blind count
+             * @description frozen at open, thousandths of the unit; null in a blind count
              */
             book_qty: number | null;
             /**
@@ -5797,6 +5845,7 @@ export interface components {
             sku_id: string;
             sku_code: string;
             sku_name: string;
+            unit: components["schemas"]["SkuUnit"];
             /**
              * Format: int64
              * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
@@ -5853,6 +5902,7 @@ export interface components {
             sku_id: string;
             sku_code: string;
             sku_name: string;
+            unit: components["schemas"]["SkuUnit"];
             /**
              * Format: int64
              * @description thousandths of the unit (24000 = 24; grams for goods sold by weight)
@@ -5885,7 +5935,7 @@ export interface components {
             received_value: number | null;
             /**
              * Format: int64
-             * @description received - shipped
+             * @description received - shipped, thousandths of the unit
              */
             difference_qty: number | null;
             /**
@@ -6720,9 +6770,10 @@ export interface components {
             from: string;
             /** Format: date */
             to: string;
-            /** @description The keys of each row's amounts, in order */
+            /** @description The keys of each row's amounts, in order: the trial balance's opening_debit … closing_credit; the income statement's amount (from..to) and year_to_date (1 January of to's year to to, 本年累计); the balance sheet's opening and closing; the cash flow's amount */
             columns: string[];
             rows: components["schemas"]["FinStatementRow"][];
+            /** @description The statement's totals by key (the income statement's revenue … net_profit, and year_to_date_revenue … year_to_date_net_profit beside them) */
             totals: {
                 [key: string]: number;
             };
@@ -10821,6 +10872,14 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description The `next_cursor` of the previous page (opaque) */
                 cursor?: components["parameters"]["Cursor"];
+                /**
+                 * @description Finds SKUs whose code starts with it (any case), that carry it as a barcode (exactly; a
+                 *     12-digit UPC-A also in its stored EAN-13 form), or whose name or product name contains
+                 *     it (any case). Surrounding spaces are ignored. At most 64 characters of printable text:
+                 *     longer, or with control or bidi-override characters, is 400 `request.bad_query` with the
+                 *     field `q`.
+                 */
+                q?: string;
                 /** @description Only SKUs under this category (its subtree) */
                 category_id?: string;
                 /** @description Only SKUs below their minimum */
@@ -11728,6 +11787,8 @@ export interface operations {
                 /** @description Last visit before this time, or never */
                 visited_before?: string;
                 phone?: string;
+                /** @description A card number the member holds or held (a reissued card's old number still finds them) */
+                card?: string;
                 status?: "active" | "merged" | "erased";
             };
             header?: never;
@@ -11792,6 +11853,47 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    countMembers: {
+        parameters: {
+            query?: {
+                tier_id?: string;
+                tag?: string;
+                /** @description Registration store */
+                store_id?: string;
+                min_spend?: number;
+                max_spend?: number;
+                visited_after?: string;
+                /** @description Last visit before this time, or never */
+                visited_before?: string;
+                phone?: string;
+                /** @description A card number the member holds or held (a reissued card's old number still finds them) */
+                card?: string;
+                status?: "active" | "merged" | "erased";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The count */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: int64 */
+                        count: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Error"];
+        };
+    };
     exportMembers: {
         parameters: {
             query?: {
@@ -11806,6 +11908,8 @@ export interface operations {
                 /** @description Last visit before this time, or never */
                 visited_before?: string;
                 phone?: string;
+                /** @description A card number the member holds or held (a reissued card's old number still finds them) */
+                card?: string;
                 status?: "active" | "merged" | "erased";
             };
             header?: never;

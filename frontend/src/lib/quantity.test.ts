@@ -14,6 +14,24 @@ describe('formatQuantity', () => {
     expect(formatQuantity(milli, unit)).toBe(text);
   });
 
+  it.each([
+    [24000, { code: 'ping', name: '瓶', kind: 'count' }, '24 瓶'],
+    [1500, { code: 'kg', name: '千克', kind: 'weight' }, '1.5 千克'],
+    [1500, { code: 'kg', name: 'kg', kind: 'weight' }, '1.5 kg'],
+    [-250, { code: 'kg', name: 'kg', kind: 'weight' }, '-0.25 kg'],
+    [1234500, { code: 'xiang', name: '箱', kind: 'count' }, '1,234.5 箱'],
+    [24000, { code: 'x', name: '', kind: 'count' }, '24'],
+    [24000, null, '24'],
+  ])('%s thousandths with the unit %j → %s', (milli, unit, text) => {
+    expect(formatQuantity(milli, unit)).toBe(text);
+  });
+
+  it('takes digit strings and BigInts with a unit, and refuses fractions', () => {
+    expect(formatQuantity('9007199254740993', { name: '个' })).toBe('9,007,199,254,740.993 个');
+    expect(formatQuantity(1500n, { name: '千克' })).toBe('1.5 千克');
+    expect(() => formatQuantity(1.5, { name: '千克' })).toThrowError(RangeError);
+  });
+
   it('keeps every digit past 2^53', () => {
     expect(formatQuantity(9223372036854775807n)).toBe('9,223,372,036,854,775.807');
   });

@@ -17,18 +17,29 @@ function toBigInt(milli: Milli): bigint {
 }
 
 /**
+ * A unit as the API's stock rows carry it (`SkuUnit`): the chain's name for
+ * it (瓶, 千克 …) is what is shown. Only `name` is read, so the generated
+ * type fits as it is.
+ */
+export interface QuantityUnit {
+  name: string;
+}
+
+/**
  * formatQuantity renders thousandths with no trailing zeros and thousands
- * separators, then the unit if given: 24000 → "24", 1500, "kg" → "1.5 kg",
+ * separators, then the unit if given (a name, or a row's unit object):
+ * 24000 → "24", 1500, "kg" → "1.5 kg", 24000, {name: '瓶'} → "24 瓶",
  * 1234567 → "1,234.567".
  */
-export function formatQuantity(milli: Milli, unit?: string): string {
+export function formatQuantity(milli: Milli, unit?: string | QuantityUnit | null): string {
   const value = toBigInt(milli);
   const negative = value < 0n;
   const digits = (negative ? -value : value).toString().padStart(4, '0');
   const whole = digits.slice(0, -3).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   const frac = digits.slice(-3).replace(/0+$/, '');
   const text = `${negative ? '-' : ''}${whole}${frac ? `.${frac}` : ''}`;
-  return unit ? `${text} ${unit}` : text;
+  const name = typeof unit === 'string' ? unit : unit?.name;
+  return name ? `${text} ${name}` : text;
 }
 
 /** Why a quantity string was refused; i18n ids `common:quantity.<reason>`. */

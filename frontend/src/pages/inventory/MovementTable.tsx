@@ -1,6 +1,7 @@
 import type { ProColumns } from '@ant-design/pro-components';
 import { Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import type { StockMovement } from '../../api/types';
 import { useTimeZone } from '../../app/store-context';
 import { CursorTable } from '../../components/CursorTable';
@@ -12,7 +13,7 @@ import { fetchMovements } from './queries';
 const kinds = ['receipt', 'sale', 'return', 'transfer_out', 'transfer_in', 'adjustment', 'stocktake', 'damage', 'expiry'] as const;
 
 /** MovementTable: a store's immutable stock movements, newest first (one SKU's when skuId is given). */
-export function MovementTable({ storeId, skuId, skuNames }: { storeId: string; skuId?: string; skuNames?: Map<string, string> }) {
+export function MovementTable({ storeId, skuId }: { storeId: string; skuId?: string }) {
   const { t } = useTranslation('inventory');
   const timeZone = useTimeZone();
   const columns: ProColumns<StockMovement>[] = [
@@ -24,7 +25,20 @@ export function MovementTable({ storeId, skuId, skuNames }: { storeId: string; s
       valueEnum: Object.fromEntries(kinds.map((k) => [k, { text: t(`movements.kinds.${k}`) }])),
       render: (_, m) => <Tag color={m.qty >= 0 ? 'green' : 'volcano'}>{t(`movements.kinds.${m.kind}`)}</Tag>,
     },
-    ...(skuId ? [] : [{ title: t('movements.sku'), dataIndex: 'sku_id', search: false, render: (_: unknown, m: StockMovement) => skuNames?.get(m.sku_id) ?? m.sku_id }]),
+    ...(skuId
+      ? []
+      : [
+          {
+            title: t('movements.sku'),
+            dataIndex: 'sku_code',
+            search: false,
+            render: (_: unknown, m: StockMovement) => (
+              <Link to={`/inventory/stock/${m.store_id}/${m.sku_id}`}>
+                {m.sku_code} · {m.sku_name}
+              </Link>
+            ),
+          },
+        ]),
     {
       title: t('movements.qty'),
       dataIndex: 'qty',

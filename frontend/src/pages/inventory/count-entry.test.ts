@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StocktakeLine } from '../../api/types';
 import { addCount, matchLine, toBatch } from './count-entry';
 
-const line = (sku_id: string, sku_code: string): StocktakeLine => ({ sku_id, sku_code, sku_name: sku_code, book_qty: 10_000, counted_qty: null, unit_cost: 110 });
+const line = (sku_id: string, sku_code: string): StocktakeLine => ({ sku_id, sku_code, sku_name: sku_code, unit: { code: 'ping', name: '瓶', kind: 'count' }, book_qty: 10_000, counted_qty: null, unit_cost: 110 });
 const lines = [line('a', 'WATER-550'), line('b', 'COLA-330')];
 
 describe('count entry', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDraftLine, draftLine, lineErrorsFromApi, parseLines } from './lines';
+import { addDraftLine, draftLine, lineErrorsFromApi, parseLines, qty } from './lines';
 
 const item = (sku_id: string) => ({ sku_id, code: sku_id.toUpperCase(), name: sku_id, unit: '个' });
 
@@ -39,5 +39,13 @@ describe('stock document lines', () => {
         { field: 'reason', message: 'is required' },
       ]),
     ).toEqual({ byLine: { 1: 'must be positive' }, rest: [{ field: 'reason', message: 'is required' }] });
+  });
+
+  it('shows a quantity with the unit of its row, and a dash for none', () => {
+    expect(qty(24000, { name: '瓶' })).toBe('24 瓶');
+    expect(qty(1500, { name: '千克' })).toBe('1.5 千克');
+    expect(qty(1500)).toBe('1.5');
+    expect(qty(null, { name: '瓶' })).toBe('—');
+    expect(qty(undefined)).toBe('—');
   });
 });

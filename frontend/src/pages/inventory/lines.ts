@@ -1,9 +1,9 @@
 import type { CatalogItem, MovementInput } from '../../api/types';
 import { fenForApi, parseYuan } from '../../lib/money';
-import { QuantityParseError, formatQuantity, parseQuantity } from '../../lib/quantity';
+import { QuantityParseError, formatQuantity, parseQuantity, type QuantityUnit } from '../../lib/quantity';
 
-/** qty: thousandths as text, '—' for none. */
-export const qty = (v: number | null | undefined) => (v === null || v === undefined ? '—' : formatQuantity(v));
+/** qty: thousandths as text with the unit if given ("24 瓶"), '—' for none. */
+export const qty = (v: number | null | undefined, unit?: QuantityUnit) => (v === null || v === undefined ? '—' : formatQuantity(v, unit));
 
 // The lines a stock document is typed as (SKU, quantity text, unit cost
 // text, expiry day) and what the API takes: thousandths and fen, by

@@ -40,17 +40,6 @@ export const fetchStocktakes = ({ limit, cursor, filters }: PageArgs<StocktakeFi
 export const fetchTransfers = ({ limit, cursor, filters }: PageArgs<TransferFilters>) =>
   unwrap(api.GET('/api/v1/inventory/transfers', { params: { query: { ...filters, limit, cursor } } }));
 
-/** useStockNames: SKU code and name by id from the store's stock (the first 200 lines), for lists that carry only ids. */
-export function useStockNames(storeId: string | null) {
-  return useQuery({
-    queryKey: ['inventory', 'stock-names', storeId],
-    enabled: !!storeId,
-    staleTime: 60_000,
-    queryFn: () => unwrap(api.GET('/api/v1/inventory/stores/{store_id}/stock', { params: { path: { store_id: storeId ?? '' }, query: { limit: 200 } } })),
-    select: (page) => new Map(page.data.map((s) => [s.sku_id, `${s.sku_code} · ${s.sku_name}`])),
-  });
-}
-
 export function useStockLevel(storeId: string, skuId: string) {
   return useQuery({
     queryKey: inventoryKeys.level(storeId, skuId),

@@ -25,6 +25,11 @@ describe('member search filters', () => {
       visited_before: undefined,
     });
   });
+
+  it('sends a card number as the list’s card filter, trimmed', () => {
+    expect(toFilters({ card: ' C0042X ', tag: 'vip' }, 'Asia/Shanghai')).toMatchObject({ card: 'C0042X', tag: 'vip' });
+    expect(toFilters({ card: '  ' }, 'Asia/Shanghai')).not.toHaveProperty('card');
+  });
 });
 
 describe('download names', () => {

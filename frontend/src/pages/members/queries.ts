@@ -24,9 +24,8 @@ export const memberKeys = {
 export const fetchMembers = ({ limit, cursor, filters }: PageArgs<MemberFilters>) =>
   unwrap(api.GET('/api/v1/members', { params: { query: { ...filters, limit, cursor } } }));
 
-/** lookupMemberByCard: the list has no card filter (API-GAPS 9), so a card number is looked up as the tills do, in a store. */
-export const lookupMemberByCard = (storeId: string, card: string) =>
-  unwrap(api.GET('/api/v1/stores/{store_id}/pos/members/lookup', { params: { path: { store_id: storeId }, query: { card } } }));
+/** countMembers: how many members the list's filters match (the list itself is cursor-paged). */
+export const countMembers = (filters: MemberFilters) => unwrap(api.GET('/api/v1/members/count', { params: { query: filters } })).then((r) => r.count);
 
 export function useMember360(id: string) {
   return useQuery({ queryKey: memberKeys.detail(id), queryFn: () => unwrap(api.GET('/api/v1/members/{id}', { params: { path: { id } } })) });

@@ -200,6 +200,7 @@ export default {
   statementKinds: { 'income-statement': 'Income statement', 'balance-sheet': 'Balance sheet', 'trial-balance': 'Trial balance', 'cash-flow': 'Cash flow' },
   statementColumns: {
     amount: 'Amount',
+    year_to_date: 'Year to date',
     opening: 'Opening',
     closing: 'Closing',
     opening_debit: 'Opening debit',
@@ -210,6 +211,11 @@ export default {
     closing_credit: 'Closing credit',
   },
   statementTotals: {
+    year_to_date_revenue: 'Revenue, year to date',
+    year_to_date_cost: 'Cost of sales, year to date',
+    year_to_date_gross_profit: 'Gross profit, year to date',
+    year_to_date_expenses: 'Expenses, year to date',
+    year_to_date_net_profit: 'Net profit, year to date',
     revenue: 'Revenue',
     cost: 'Cost of sales',
     gross_profit: 'Gross profit',

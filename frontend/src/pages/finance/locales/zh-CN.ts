@@ -200,6 +200,7 @@ export default {
   statementKinds: { 'income-statement': '利润表', 'balance-sheet': '资产负债表', 'trial-balance': '试算平衡表', 'cash-flow': '现金流量表' },
   statementColumns: {
     amount: '本期金额',
+    year_to_date: '本年累计金额',
     opening: '期初余额',
     closing: '期末余额',
     opening_debit: '期初借方',
@@ -210,6 +211,11 @@ export default {
     closing_credit: '期末贷方',
   },
   statementTotals: {
+    year_to_date_revenue: '本年累计营业收入',
+    year_to_date_cost: '本年累计营业成本',
+    year_to_date_gross_profit: '本年累计毛利',
+    year_to_date_expenses: '本年累计费用',
+    year_to_date_net_profit: '本年累计净利润',
     revenue: '营业收入',
     cost: '营业成本',
     gross_profit: '毛利',

@@ -52,7 +52,7 @@ function NearExpiry({ storeId }: { storeId: string }) {
       align: 'right',
       render: (_, l) => <Typography.Text type={l.days_left < 0 ? 'danger' : l.days_left <= 3 ? 'warning' : undefined}>{l.days_left < 0 ? t('nearExpiry.expired') : l.days_left}</Typography.Text>,
     },
-    { title: t('nearExpiry.remaining'), dataIndex: 'remaining_qty', align: 'right', render: (_, l) => qty(l.remaining_qty) },
+    { title: t('nearExpiry.remaining'), dataIndex: 'remaining_qty', align: 'right', render: (_, l) => qty(l.remaining_qty, l.unit) },
     { title: t('nearExpiry.receivedAt'), dataIndex: 'received_at', render: (_, l) => formatDateTime(l.received_at, timeZone) },
   ];
   return (

@@ -30,8 +30,10 @@ export default {
     lastSale: 'Last sale',
     lastMovement: 'Last movement',
     receive: 'Receive stock',
-    find: 'Find a SKU: name, code or barcode',
+    keyword: 'Search',
+    keywordHint: 'SKU code, barcode or name',
     empty: 'No stock in this store yet: receive some.',
+    noMatch: 'No stock matches. Only SKUs this store has held are listed.',
   },
   stockDetail: {
     subtitle: 'Stock, thresholds and movements',

@@ -30,8 +30,10 @@ export default {
     lastSale: '最近销售',
     lastMovement: '最近变动',
     receive: '收货入库',
-    find: '查找 SKU 库存：名称、编码或条码',
+    keyword: '搜索',
+    keywordHint: 'SKU 编码、条码或名称',
     empty: '该门店还没有库存，先收货入库吧。',
+    noMatch: '没有符合条件的库存。这里只列出在本门店有过库存的 SKU。',
   },
   stockDetail: {
     subtitle: '库存、阈值与流水',

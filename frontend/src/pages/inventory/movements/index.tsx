@@ -7,14 +7,12 @@ import { Access } from '../../../app/session';
 import { StorePicker, useWorkingStore } from '../../../components/StorePicker';
 import { MovementForm } from '../MovementForm';
 import { MovementTable } from '../MovementTable';
-import { useStockNames } from '../queries';
 
 export default function MovementsPage() {
   const { t } = useTranslation('inventory');
   const [storeId, setStoreId] = useWorkingStore();
   const [moving, setMoving] = useState(false);
   const [version, setVersion] = useState(0);
-  const names = useStockNames(storeId);
   return (
     <PageContainer
       title={t('movements.title')}
@@ -30,7 +28,7 @@ export default function MovementsPage() {
         </Space>
       }
     >
-      {storeId ? <MovementTable key={version} storeId={storeId} skuNames={names.data} /> : <Empty description={t('stock.pickStore')} />}
+      {storeId ? <MovementTable key={version} storeId={storeId} /> : <Empty description={t('stock.pickStore')} />}
       <MovementForm open={moving} onClose={() => setMoving(false)} storeId={storeId} onDone={() => setVersion((n) => n + 1)} />
     </PageContainer>
   );

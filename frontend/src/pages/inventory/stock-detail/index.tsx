@@ -71,9 +71,9 @@ export default function StockDetailPage() {
       <Space direction="vertical" size="large" style={{ width: '100%' }}>
         <ProDescriptions column={3} bordered>
           <ProDescriptions.Item label={t('stock.onHand')}>
-            <span data-testid="detail-on-hand">{formatQuantity(s.on_hand)}</span>
+            <span data-testid="detail-on-hand">{formatQuantity(s.on_hand, s.unit)}</span>
           </ProDescriptions.Item>
-          <ProDescriptions.Item label={t('stock.inTransit')}>{formatQuantity(s.in_transit)}</ProDescriptions.Item>
+          <ProDescriptions.Item label={t('stock.inTransit')}>{formatQuantity(s.in_transit, s.unit)}</ProDescriptions.Item>
           <ProDescriptions.Item label={t('stock.avgCost')}>{s.avg_cost === null ? '—' : <Money fen={s.avg_cost} />}</ProDescriptions.Item>
           <ProDescriptions.Item label={t('stock.value')}>{s.stock_value === null ? '—' : <Money fen={s.stock_value} />}</ProDescriptions.Item>
           <ProDescriptions.Item label={t('stock.lastSale')}>{formatDateTime(s.last_sale_at, timeZone) || '—'}</ProDescriptions.Item>
@@ -122,7 +122,7 @@ export default function StockDetailPage() {
               </Button>
             </Form.Item>
           </Form>
-          <div style={{ marginTop: 8, color: 'rgba(0,0,0,.45)' }}>{t('thresholds.hint', { current: qty(s.on_hand) })}</div>
+          <div style={{ marginTop: 8, color: 'rgba(0,0,0,.45)' }}>{t('thresholds.hint', { current: qty(s.on_hand, s.unit) })}</div>
         </Card>
         <MovementTable key={version} storeId={storeId} skuId={skuId} />
       </Space>
@@ -132,7 +132,7 @@ export default function StockDetailPage() {
         storeId={storeId}
         kind={moving}
         onDone={() => setVersion((n) => n + 1)}
-        initialLines={[{ sku_id: s.sku_id, code: s.sku_code, name: s.sku_name, unit: '', qty: '' }]}
+        initialLines={[{ sku_id: s.sku_id, code: s.sku_code, name: s.sku_name, unit: s.unit.name, qty: '' }]}
       />
     </PageContainer>
   );

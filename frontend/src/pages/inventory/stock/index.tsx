@@ -1,6 +1,6 @@
 import { ImportOutlined } from '@ant-design/icons';
 import { PageContainer, type ActionType, type ProColumns } from '@ant-design/pro-components';
-import { Button, Empty, Space, Typography } from 'antd';
+import { Button, Empty, Typography } from 'antd';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
@@ -13,7 +13,6 @@ import { StorePicker, useWorkingStore } from '../../../components/StorePicker';
 import { formatDateTime } from '../../../lib/time';
 import { categoryTreeData } from '../../catalog/ProductForm';
 import { useCategoryTree } from '../../catalog/queries';
-import { SkuSelect } from '../../catalog/SkuSelect';
 import { qty } from '../lines';
 import { MovementForm } from '../MovementForm';
 import { fetchStock } from '../queries';
@@ -24,10 +23,13 @@ export default function StockPage() {
   const timeZone = useTimeZone();
   const [storeId, setStoreId] = useWorkingStore();
   const [receiving, setReceiving] = useState(false);
+  const [searching, setSearching] = useState(false);
   const tableRef = useRef<ActionType>();
   const tree = useCategoryTree();
 
   const columns: ProColumns<StockLevel>[] = [
+    // q: a SKU code's start, a barcode (scan into it) or part of a name; the API takes at most 64 characters.
+    { title: t('stock.keyword'), dataIndex: 'q', hideInTable: true, fieldProps: { placeholder: t('stock.keywordHint'), maxLength: 64, allowClear: true } },
     {
       title: t('stock.category'),
       dataIndex: 'category_id',
@@ -57,14 +59,14 @@ export default function StockPage() {
       align: 'right',
       render: (_, s) => (
         <Typography.Text type={s.on_hand <= 0 ? 'danger' : s.min_qty !== null && s.on_hand < s.min_qty ? 'warning' : undefined} data-testid={`on-hand-${s.sku_code}`}>
-          {qty(s.on_hand)}
+          {qty(s.on_hand, s.unit)}
         </Typography.Text>
       ),
     },
-    { title: t('stock.inTransit'), dataIndex: 'in_transit', search: false, align: 'right', render: (_, s) => qty(s.in_transit) },
+    { title: t('stock.inTransit'), dataIndex: 'in_transit', search: false, align: 'right', render: (_, s) => qty(s.in_transit, s.unit) },
     { title: t('stock.avgCost'), dataIndex: 'avg_cost', search: false, align: 'right', render: (_, s) => (s.avg_cost === null ? '—' : <Money fen={s.avg_cost} />) },
     { title: t('stock.value'), dataIndex: 'stock_value', search: false, align: 'right', render: (_, s) => (s.stock_value === null ? '—' : <Money fen={s.stock_value} />) },
-    { title: t('stock.minMax'), dataIndex: 'min_qty', search: false, render: (_, s) => `${qty(s.min_qty)} / ${qty(s.max_qty)}` },
+    { title: t('stock.minMax'), dataIndex: 'min_qty', search: false, render: (_, s) => `${qty(s.min_qty, s.unit)} / ${qty(s.max_qty, s.unit)}` },
     { title: t('stock.lastMovement'), dataIndex: 'last_movement_at', search: false, render: (_, s) => formatDateTime(s.last_movement_at, timeZone) || '—' },
   ];
 
@@ -72,13 +74,7 @@ export default function StockPage() {
     <PageContainer
       title={t('stock.title')}
       subTitle={t('stock.subtitle')}
-      extra={
-        <Space wrap>
-          {/* The stock list takes no SKU search (API-GAPS.md): find one SKU here and open its stock. */}
-          <SkuSelect disabled={!storeId} width={260} placeholder={t('stock.find')} onPick={(item) => storeId && navigate(`/inventory/stock/${storeId}/${item.sku_id}`)} />
-          <StorePicker value={storeId} onChange={setStoreId} aria-label={t('stock.store')} />
-        </Space>
-      }
+      extra={<StorePicker value={storeId} onChange={setStoreId} aria-label={t('stock.store')} />}
     >
       {!storeId ? (
         <Empty description={t('stock.pickStore')} />
@@ -91,7 +87,9 @@ export default function StockPage() {
           columns={columns}
           fetchPage={fetchStock(storeId)}
           onRow={(s) => ({ onDoubleClick: () => navigate(`/inventory/stock/${s.store_id}/${s.sku_id}`) })}
-          locale={{ emptyText: t('stock.empty') }}
+          onSubmit={(params) => setSearching(Object.values(params ?? {}).some((v) => v !== undefined && v !== ''))}
+          onReset={() => setSearching(false)}
+          locale={{ emptyText: searching ? t('stock.noMatch') : t('stock.empty') }}
           toolBarRender={() => [
             <Access key="receive" to="inventory.write">
               <Button type="primary" icon={<ImportOutlined />} onClick={() => setReceiving(true)}>

@@ -131,15 +131,15 @@ function Variances({ stocktake }: { stocktake: StocktakeDetail }) {
   const columns: ProColumns<StocktakeVariance>[] = [
     { title: t('stock.skuCode'), dataIndex: 'sku_code' },
     { title: t('stock.skuName'), dataIndex: 'sku_name', ellipsis: true },
-    { title: t('variances.book'), dataIndex: 'book_qty', align: 'right', render: (_, v) => qty(v.book_qty) },
-    { title: t('variances.counted'), dataIndex: 'counted_qty', align: 'right', render: (_, v) => qty(v.counted_qty) },
+    { title: t('variances.book'), dataIndex: 'book_qty', align: 'right', render: (_, v) => qty(v.book_qty, v.unit) },
+    { title: t('variances.counted'), dataIndex: 'counted_qty', align: 'right', render: (_, v) => qty(v.counted_qty, v.unit) },
     {
       title: t('variances.variance'),
       dataIndex: 'variance_qty',
       align: 'right',
       render: (_, v) => (
         <Typography.Text type={v.variance_qty < 0 ? 'danger' : v.variance_qty > 0 ? 'success' : undefined} data-testid={`variance-${v.sku_code}`}>
-          {`${v.variance_qty > 0 ? '+' : ''}${formatQuantity(v.variance_qty)}`}
+          {`${v.variance_qty > 0 ? '+' : ''}${formatQuantity(v.variance_qty, v.unit)}`}
         </Typography.Text>
       ),
     },
@@ -197,8 +197,8 @@ export default function StocktakeDetailPage() {
   const lineColumns: ProColumns<StocktakeLine>[] = [
     { title: t('stock.skuCode'), dataIndex: 'sku_code' },
     { title: t('stock.skuName'), dataIndex: 'sku_name', ellipsis: true },
-    { title: t('variances.book'), dataIndex: 'book_qty', align: 'right', render: (_, l) => (l.book_qty === null ? t('variances.hidden') : qty(l.book_qty)) },
-    { title: t('variances.counted'), dataIndex: 'counted_qty', align: 'right', render: (_, l) => qty(l.counted_qty) },
+    { title: t('variances.book'), dataIndex: 'book_qty', align: 'right', render: (_, l) => (l.book_qty === null ? t('variances.hidden') : qty(l.book_qty, l.unit)) },
+    { title: t('variances.counted'), dataIndex: 'counted_qty', align: 'right', render: (_, l) => qty(l.counted_qty, l.unit) },
   ];
 
   return (

@@ -77,14 +77,14 @@ export default function TransferDetailPage() {
   const columns: ProColumns<TransferLine>[] = [
     { title: t('stock.skuCode'), dataIndex: 'sku_code' },
     { title: t('stock.skuName'), dataIndex: 'sku_name', ellipsis: true },
-    { title: t('transfers.requested'), dataIndex: 'requested_qty', align: 'right', render: (_, l) => qty(l.requested_qty) },
-    { title: t('transfers.shipped'), dataIndex: 'shipped_qty', align: 'right', render: (_, l) => qty(l.shipped_qty) },
-    { title: t('transfers.received'), dataIndex: 'received_qty', align: 'right', render: (_, l) => qty(l.received_qty) },
+    { title: t('transfers.requested'), dataIndex: 'requested_qty', align: 'right', render: (_, l) => qty(l.requested_qty, l.unit) },
+    { title: t('transfers.shipped'), dataIndex: 'shipped_qty', align: 'right', render: (_, l) => qty(l.shipped_qty, l.unit) },
+    { title: t('transfers.received'), dataIndex: 'received_qty', align: 'right', render: (_, l) => qty(l.received_qty, l.unit) },
     {
       title: t('transfers.difference'),
       dataIndex: 'difference_qty',
       align: 'right',
-      render: (_, l) => <Typography.Text type={l.difference_qty && l.difference_qty < 0 ? 'danger' : undefined}>{qty(l.difference_qty)}</Typography.Text>,
+      render: (_, l) => <Typography.Text type={l.difference_qty && l.difference_qty < 0 ? 'danger' : undefined}>{qty(l.difference_qty, l.unit)}</Typography.Text>,
     },
     { title: t('transfers.shippedValue'), dataIndex: 'shipped_value', align: 'right', render: (_, l) => (l.shipped_value === null ? '—' : <Money fen={l.shipped_value} />) },
     { title: t('transfers.differenceValue'), dataIndex: 'difference_value', align: 'right', render: (_, l) => (l.difference_value === null ? '—' : <Money fen={l.difference_value} />) },
@@ -163,7 +163,7 @@ export default function TransferDetailPage() {
               <span>
                 {l.sku_code} · {l.sku_name}
               </span>
-              <Input style={{ width: 140 }} aria-label={`${t('lines.qty')} ${l.sku_code}`} value={qtys[l.sku_id] ?? ''} onChange={(e) => setQtys((q) => ({ ...q, [l.sku_id]: e.target.value }))} />
+              <Input style={{ width: 140 }} aria-label={`${t('lines.qty')} ${l.sku_code}`} suffix={l.unit.name} value={qtys[l.sku_id] ?? ''} onChange={(e) => setQtys((q) => ({ ...q, [l.sku_id]: e.target.value }))} />
             </Space>
           ))}
           {qtyProblem && <Typography.Text type="danger">{qtyProblem}</Typography.Text>}

@@ -88,6 +88,7 @@ export default {
     exported: 'Downloaded {{name}}',
     hq: 'HQ / online',
     empty: 'No members match.',
+    matched: '{{count}} in all',
   },
   form: { createTitle: 'New member', editTitle: 'Edit member profile' },
   detail: {

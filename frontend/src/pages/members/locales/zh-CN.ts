@@ -88,6 +88,7 @@ export default {
     exported: '已下载 {{name}}',
     hq: '总部/线上',
     empty: '没有符合条件的会员。',
+    matched: '共 {{count}} 位',
   },
   form: { createTitle: '新增会员', editTitle: '编辑会员资料' },
   detail: {

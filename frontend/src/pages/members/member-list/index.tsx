@@ -9,7 +9,7 @@ import type { PageArgs } from '../../../api/pagination';
 import { ApiError } from '../../../api/problem';
 import type { Member } from '../../../api/types';
 import { Access, useAccess } from '../../../app/session';
-import { useCurrentStore, useTimeZone } from '../../../app/store-context';
+import { useTimeZone } from '../../../app/store-context';
 import { CursorTable } from '../../../components/CursorTable';
 import { Money } from '../../../components/Money';
 import { useShowError } from '../../../components/useShowError';
@@ -17,7 +17,7 @@ import { MoneyParseError, parseYuan, fenForApi } from '../../../lib/money';
 import { dayjs, formatDateTime } from '../../../lib/time';
 import { useStoreOptions } from '../../org/queries';
 import { MemberForm } from '../MemberForm';
-import { downloadMembers, fetchMembers, lookupMemberByCard, useCreateMember, useTiers, type MemberFilters } from '../queries';
+import { countMembers, downloadMembers, fetchMembers, useCreateMember, useTiers, type MemberFilters } from '../queries';
 
 /** The search form's values: what the API takes, with spend in yuan, days as dates and a card number. */
 interface SearchValues extends Record<string, unknown> {
@@ -47,6 +47,7 @@ export function toFilters(v: SearchValues, timeZone: string): MemberFilters {
   const day = (d?: string) => (d ? dayjs.tz(d, timeZone).toISOString() : undefined);
   return {
     ...(v.phone?.trim() ? { phone: v.phone.trim() } : {}),
+    ...(v.card?.trim() ? { card: v.card.trim() } : {}),
     ...(v.tier_id ? { tier_id: v.tier_id } : {}),
     ...(v.tag?.trim() ? { tag: v.tag.trim() } : {}),
     ...(v.store_id ? { store_id: v.store_id } : {}),
@@ -65,11 +66,12 @@ export default function MemberListPage() {
   const showError = useShowError();
   const navigate = useNavigate();
   const timeZone = useTimeZone();
-  const { storeId } = useCurrentStore();
   const tableRef = useRef<ActionType>();
   const lastFilters = useRef<MemberFilters>({});
   const [creating, setCreating] = useState(false);
   const [exporting, setExporting] = useState(false);
+  const [matched, setMatched] = useState<number | null>(null);
+  const countAsked = useRef(0);
   const idempotency = useIdempotencyKey();
   const create = useCreateMember();
   const tiers = useTiers();
@@ -88,19 +90,18 @@ export default function MemberListPage() {
   };
 
   const fetchPage = async ({ limit, cursor, filters }: PageArgs<SearchValues>) => {
-    if (filters.card?.trim()) {
-      // A card number finds at most one member, through a store's look-up.
-      const store = storeId ?? stores.data?.[0]?.id;
-      if (!store) return { data: [], next_cursor: null };
-      try {
-        return { data: [await lookupMemberByCard(store, filters.card.trim())], next_cursor: null };
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 404) return { data: [], next_cursor: null };
-        throw e;
-      }
-    }
     const query = toFilters(filters, timeZone);
     lastFilters.current = query;
+    if (!cursor) {
+      // The first page of a search also asks how many match (the pages are cursors, without a total).
+      // A slower count of an earlier search must not overwrite the newer one.
+      const asked = ++countAsked.current;
+      setMatched(null);
+      countMembers(query).then(
+        (n) => asked === countAsked.current && setMatched(n),
+        () => undefined,
+      );
+    }
     return fetchMembers({ limit, cursor, filters: query });
   };
 
@@ -165,7 +166,12 @@ export default function MemberListPage() {
     <PageContainer title={t('list.title')} subTitle={t('list.subtitle')}>
       <CursorTable<Member, SearchValues>
         actionRef={tableRef}
-        headerTitle={t('list.title')}
+        headerTitle={
+          <Space>
+            {t('list.title')}
+            {matched !== null && <span data-testid="members-matched">{t('list.matched', { count: matched })}</span>}
+          </Space>
+        }
         columns={columns}
         fetchPage={fetchPage}
         search={{ labelWidth: 'auto', defaultCollapsed: true, span: 8 }}
