@@ -91,6 +91,7 @@ func routes(app *fiber.App, d Deps) {
 	v1.Get("/catalog/products/:id", authn, cat.GetProduct)
 	v1.Patch("/catalog/products/:id", authn, cat.UpdateProduct)
 	v1.Post("/catalog/products/:id/skus", authn, idem, cat.AddSKU)
+	v1.Get("/catalog/skus", authn, cat.SearchSKUs)
 	v1.Get("/catalog/skus/:id", authn, cat.GetSKU)
 	v1.Patch("/catalog/skus/:id", authn, cat.UpdateSKU)
 	v1.Post("/catalog/skus/:id/barcodes", authn, cat.AddBarcode)

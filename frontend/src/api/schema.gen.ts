@@ -842,7 +842,9 @@ export interface paths {
         };
         /**
          * List products
-         * @description Products without their SKUs, in creation order. `category_id` includes the whole subtree. Needs `catalog:read` (every role holds it in its stores).
+         * @description Products in creation order, without their SKUs unless `with=prices`. `category_id` includes the whole subtree. Needs `catalog:read` (every role holds it in its stores).
+         *
+         *     `with=prices` fills each product's `skus` (with barcodes), and gives each SKU `price`: HQ's list and member price in force now (fen; null when none is set), chosen as `GET /catalog/skus/{id}/price` without `store_id` chooses it, so a scheduled change shows once it is in force and a store's override never shows here. `price.cost` is HQ's cost for callers holding `prices:write` or `finance:read` chain-wide, else null (as `GET /catalog/skus/{id}/prices` hides cost). The page's SKUs and their prices are read in one statement each, whatever the page holds.
          */
         get: operations["listProducts"];
         put?: never;
@@ -921,6 +923,28 @@ export interface paths {
          * @description Needs `catalog:write` for the whole chain (HQ admin). Audited.
          */
         post: operations["addSku"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/skus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search the chain's SKUs
+         * @description HQ's SKU search for pickers, chain-wide: no store is needed, and discontinued SKUs are found too unless `status` says otherwise. `q` matches a SKU code by prefix (any case), a barcode exactly (as scanned; a 12-digit UPC-A also in its stored EAN-13 form), or a product or SKU name by substring; without `q` every SKU matches. Rows come in id order, a page at a time (one statement a page, barcodes included); no prices (see `GET /catalog/products?with=prices` or `GET /catalog/skus/{id}/price`).
+         *
+         *     Needs `catalog:read` (every role holds it in its stores). A bad `q`, `status`, `ids`, `limit` or `cursor` is 400 `request.bad_query` with every bad field in `errors`.
+         */
+        get: operations["searchSkus"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5118,6 +5142,40 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            /** @description Only in `GET /catalog/products?with=prices`: HQ's price in force now (`cost` null for callers who may not see costs) */
+            price?: components["schemas"]["Price"];
+        };
+        /** @description A SKU as HQ's pickers show it (no store, no prices) */
+        SkuMatch: {
+            /** Format: uuid */
+            sku_id: string;
+            /** Format: uuid */
+            product_id: string;
+            code: string;
+            name: string;
+            product_name: string;
+            specs: {
+                [key: string]: string;
+            };
+            /** @description The unit's code (as on CatalogItem) */
+            unit: string;
+            unit_name: string;
+            /** @enum {string} */
+            unit_kind: "count" | "weight";
+            barcodes: string[];
+            /**
+             * @description discontinued when the SKU or its product is
+             * @enum {string}
+             */
+            status: "active" | "discontinued";
+            /** Format: uuid */
+            category_id: string;
+            /** Format: uuid */
+            brand_id: string | null;
+        };
+        SkuMatchList: {
+            data: components["schemas"]["SkuMatch"][];
+            next_cursor: components["schemas"]["NextCursor"];
         };
         Product: {
             /** Format: uuid */
@@ -10029,6 +10087,8 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description The `next_cursor` of the previous page (opaque) */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description `prices`: embed each product's SKUs, each with HQ's price in force now. Anything else is 400 `request.bad_query` naming `with`. */
+                with?: "prices";
                 /** @description This category and everything under it */
                 category_id?: string;
                 brand_id?: string;
@@ -10232,6 +10292,41 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            default: components["responses"]["Error"];
+        };
+    };
+    searchSkus: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page (opaque) */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description SKU code prefix, barcode, or product or SKU name substring; at most 64 characters, no control characters (trimmed) */
+                q?: string;
+                /** @description `active`: the SKU and its product are active; `discontinued`: either is discontinued. Absent: both. */
+                status?: "active" | "discontinued";
+                /** @description At most 50 comma-separated SKU ids: only these SKUs (unknown ids and another chain's are simply absent), so a form can name the SKUs it holds. Combines with the other filters; page with `limit` as usual. */
+                ids?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkuMatchList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Error"];
         };
     };
