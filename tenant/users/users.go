@@ -181,6 +181,56 @@ func (s *Service) Get(ctx context.Context, tenantID uuid.UUID, scope authz.Store
 	return out, err
 }
 
+// Names returns the names of the users with the given ids, for rows that
+// record who did something (an entry's author, a shift's cashier): one
+// statement for all of them, inside the caller's tenant transaction when
+// ctx carries one. Disabled and invited users are named like active ones,
+// since the rows outlive their authors' accounts. Duplicates and uuid.Nil
+// are ignored; an id that is no user of the tenant is missing from the
+// map. With no id to look up it sends nothing. It answers whatever the
+// caller's scope: a name is what the row already shows by id.
+func (s *Service) Names(ctx context.Context, tenantID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]string, error) {
+	out := map[uuid.UUID]string{}
+	want := make([]uuid.UUID, 0, len(ids))
+	seen := map[uuid.UUID]bool{uuid.Nil: true}
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			want = append(want, id)
+		}
+	}
+	if len(want) == 0 {
+		return out, nil
+	}
+	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		var rows []struct {
+			ID   uuid.UUID
+			Name string
+		}
+		if err := tenant.DB(ctx).Raw(`SELECT id, name FROM users WHERE tenant_id = ? AND id = ANY(?)`, tenantID, postgres.UUIDs(want)).
+			Scan(&rows).Error; err != nil {
+			return fmt.Errorf("users: names: %w", err)
+		}
+		for _, r := range rows {
+			out[r.ID] = r.Name
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// NameOf is the name of the user id points at in names, "" when id is nil
+// or unknown: how a row's *_name field is filled from Names.
+func NameOf(names map[uuid.UUID]string, id *uuid.UUID) string {
+	if id == nil {
+		return ""
+	}
+	return names[*id]
+}
+
 // manageable loads a user the actor may change: visible in the actor's
 // users:write scope and, for store-scoped actors, holding no role outside it.
 func (s *Service) manageable(ctx context.Context, actor *tenant.Principal, id uuid.UUID) (Detail, error) {
