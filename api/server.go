@@ -102,10 +102,12 @@ func Wire(ctx context.Context, cfg *config.Config, ks *keys.Set, log *slog.Logge
 		AfterSignup: afterSignup(bill.StartTrial, cat.SeedDefaults), BillingFlags: bill.MeFlags,
 	})
 	au.Watch(watchCtx)
-	fin := finance.New(pool, az, clk, orgs)
+	// Staff: the modules name the people their rows record through it.
+	people := users.New(pool, az, au)
+	fin := finance.New(pool, az, clk, orgs, people)
 	s.Deps = Deps{
 		Config: cfg, Clock: clk, Pool: pool, Redis: rc, Authz: az, Auth: au,
-		Org: orgs, Users: users.New(pool, az, au), Log: log,
+		Org: orgs, Users: people, Log: log,
 		// Modules, one line each.
 		Catalog:   cat,
 		Inventory: inventory.New(pool, az, clk, orgs, fin),

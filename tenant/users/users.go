@@ -222,13 +222,38 @@ func (s *Service) Names(ctx context.Context, tenantID uuid.UUID, ids []uuid.UUID
 	return out, nil
 }
 
-// NameOf is the name of the user id points at in names, "" when id is nil
-// or unknown: how a row's *_name field is filled from Names.
-func NameOf(names map[uuid.UUID]string, id *uuid.UUID) string {
-	if id == nil {
-		return ""
+// NameField is a row's user id and the name field it fills.
+type NameField struct {
+	ID   *uuid.UUID
+	Name *string
+}
+
+// FillNames fills the name fields of every row with one Names call (none
+// when no row records a user): fields lists a row's ids and where their
+// names go. A nil id, or one that is no user, leaves its name "".
+func FillNames[T any](ctx context.Context, s *Service, tenantID uuid.UUID, rows []T, fields func(*T) []NameField) error {
+	var ids []uuid.UUID
+	for i := range rows {
+		for _, f := range fields(&rows[i]) {
+			if f.ID != nil {
+				ids = append(ids, *f.ID)
+			}
+		}
 	}
-	return names[*id]
+	names, err := s.Names(ctx, tenantID, ids)
+	if err != nil {
+		return err
+	}
+	for i := range rows {
+		for _, f := range fields(&rows[i]) {
+			if f.ID != nil {
+				*f.Name = names[*f.ID]
+			} else {
+				*f.Name = ""
+			}
+		}
+	}
+	return nil
 }
 
 // manageable loads a user the actor may change: visible in the actor's

@@ -6625,8 +6625,12 @@ export interface components {
             reversed_by: string | null;
             /** Format: uuid */
             created_by: string | null;
+            /** @description The author's name; empty when created_by is null (an entry a document posted) */
+            created_by_name: string;
             /** Format: uuid */
             approved_by: string | null;
+            /** @description The approver's name; empty when approved_by is null */
+            approved_by_name: string;
             /** Format: int64 */
             debit: number;
             /** Format: int64 */
@@ -6678,8 +6682,12 @@ export interface components {
             status: "pending" | "approved" | "rejected";
             /** Format: uuid */
             created_by: string;
+            /** @description The author's name (disabled users keep theirs) */
+            created_by_name: string;
             /** Format: uuid */
             decided_by: string | null;
+            /** @description Who approved or rejected it; empty while pending */
+            decided_by_name: string;
             /** Format: uuid */
             entry_id: string | null;
             /** Format: date-time */
@@ -6802,6 +6810,8 @@ export interface components {
             posted_at: string | null;
             /** Format: uuid */
             posted_by: string | null;
+            /** @description Who posted it; empty while a draft */
+            posted_by_name: string;
         };
         FinSettlementList: {
             data: components["schemas"]["FinSettlement"][];
