@@ -130,7 +130,7 @@ func Wire(ctx context.Context, cfg *config.Config, ks *keys.Set, log *slog.Logge
 		s.Close()
 		return nil, err
 	}
-	s.POS = pos.New(pos.Deps{Pool: pool, Authz: az, Auth: au, Redis: rc, Clock: clk, Org: s.Org, Catalog: s.Catalog,
+	s.POS = pos.New(pos.Deps{Pool: pool, Authz: az, Auth: au, Redis: rc, Clock: clk, Org: s.Org, Users: s.Users, Catalog: s.Catalog,
 		Inventory: s.Inventory, Members: s.Members, Finance: s.Finance, Promotions: s.Promotions,
 		Payments: payProvider, Invoices: invoiceProvider, InvoiceURL: cfg.InvoiceLinkURL})
 	s.POS.Watch(watchCtx)

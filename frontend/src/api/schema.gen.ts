@@ -7459,6 +7459,8 @@ export interface components {
             register_id: string;
             /** Format: uuid */
             cashier_id: string;
+            /** @description The cashier's name (disabled staff keep theirs) */
+            cashier_name: string;
             /** @enum {string} */
             status: "open" | "pending_approval" | "closed";
             /** Format: date */
@@ -7479,6 +7481,8 @@ export interface components {
             cash_variance: number | null;
             /** Format: uuid */
             approved_by: string | null;
+            /** @description The manager who approved the variance; empty when approved_by is null */
+            approved_by_name: string;
             /** Format: date-time */
             approved_at: string | null;
             note: string;
@@ -7885,6 +7889,12 @@ export interface components {
             shift_id: string;
             /** Format: uuid */
             cashier_id: string;
+            /**
+             * @description The cashier's name on the sale's reads (the history, the detail, the receipt look-up and
+             *     receipt). The till's own checkout answer (POST …/pos/sales, and its replay) leaves it empty:
+             *     the till shows its own cashier, and a checkout spends no statement on the name.
+             */
+            cashier_name: string;
             /** Format: uuid */
             member_id: string | null;
             /** @description `R` and six digits live, `F` and six digits offline */
@@ -8143,6 +8153,12 @@ export interface components {
             batch_id: string;
             /** Format: uuid */
             register_id: string;
+            /**
+             * Format: uuid
+             * @description Who made the sale at the till
+             */
+            cashier_id: string;
+            cashier_name: string;
             receipt_no: string;
             /** Format: date-time */
             sold_at: string;
@@ -8153,6 +8169,8 @@ export interface components {
             flags: string[];
             /** Format: uuid */
             reviewed_by: string | null;
+            /** @description The manager who reviewed it; empty until reviewed */
+            reviewed_by_name: string;
             /** Format: date-time */
             reviewed_at: string | null;
             /** Format: date-time */
