@@ -110,7 +110,7 @@ func Wire(ctx context.Context, cfg *config.Config, ks *keys.Set, log *slog.Logge
 		Org: orgs, Users: people, Log: log,
 		// Modules, one line each.
 		Catalog:   cat,
-		Inventory: inventory.New(pool, az, clk, orgs, fin),
+		Inventory: inventory.New(pool, az, clk, orgs, people, fin),
 		Members:   members.New(pool, az, rc, ks, clk, orgs, fin),
 		Finance:   fin,
 		Billing:   bill,

@@ -5692,10 +5692,14 @@ export interface components {
             note: string;
             /** Format: uuid */
             opened_by: string | null;
+            /** @description Who opened the count; empty when opened_by is null */
+            opened_by_name: string;
             /** Format: date-time */
             opened_at: string;
             /** Format: uuid */
             posted_by: string | null;
+            /** @description Who posted it; empty until posted */
+            posted_by_name: string;
             /** Format: date-time */
             posted_at: string | null;
             /** Format: date-time */
@@ -5743,10 +5747,14 @@ export interface components {
             note: string;
             /** Format: uuid */
             opened_by: string | null;
+            /** @description Who opened the count; empty when opened_by is null */
+            opened_by_name: string;
             /** Format: date-time */
             opened_at: string;
             /** Format: uuid */
             posted_by: string | null;
+            /** @description Who posted it; empty until posted */
+            posted_by_name: string;
             /** Format: date-time */
             posted_at: string | null;
             /** Format: date-time */
@@ -5901,12 +5909,20 @@ export interface components {
             note: string;
             /** Format: uuid */
             requested_by: string | null;
+            /** @description The name of requested_by; empty when it is null */
+            requested_by_name: string;
             /** Format: uuid */
             approved_by: string | null;
+            /** @description The name of approved_by; empty when it is null */
+            approved_by_name: string;
             /** Format: uuid */
             shipped_by: string | null;
+            /** @description The name of shipped_by; empty when it is null */
+            shipped_by_name: string;
             /** Format: uuid */
             received_by: string | null;
+            /** @description The name of received_by; empty when it is null */
+            received_by_name: string;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
