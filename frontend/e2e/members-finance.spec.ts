@@ -92,6 +92,9 @@ test('a manual entry: unbalanced cannot be submitted, balanced is drafted by the
 
   await expect(pageTitle(page, '手工凭证 ·')).toBeVisible();
   await expect(page.getByTestId('manual-status')).toHaveText('待审核');
+  // It names its author, and no decider yet.
+  await expect(page.getByTestId('manual-author')).toHaveText('周总 (HQ admin)');
+  await expect(page.getByTestId('manual-decider')).toHaveText('—');
   // Its author may not approve it.
   await expect(page.getByRole('button', { name: '审核通过' })).toBeDisabled();
   const url = page.url();
@@ -106,6 +109,8 @@ test('a manual entry: unbalanced cannot be submitted, balanced is drafted by the
   await finance.getByRole('button', { name: '审核通过' }).click();
   await finance.locator('.ant-popconfirm').getByRole('button', { name: /确\s*定|OK/ }).click();
   await expect(finance.getByTestId('manual-status')).toHaveText('已过账');
+  await expect(finance.getByTestId('manual-author')).toHaveText('周总 (HQ admin)');
+  await expect(finance.getByTestId('manual-decider')).toHaveText('王芳 (HQ finance)');
   await finance.getByTestId('posted-entry-link').click();
   await expect(pageTitle(finance, '凭证 ·')).toBeVisible();
   await expect(finance.locator('.ant-table-tbody')).toContainText('5602');

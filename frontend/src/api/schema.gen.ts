@@ -5780,10 +5780,14 @@ export interface components {
             note: string;
             /** Format: uuid */
             opened_by: string | null;
+            /** @description Who opened the count; empty when opened_by is null */
+            opened_by_name: string;
             /** Format: date-time */
             opened_at: string;
             /** Format: uuid */
             posted_by: string | null;
+            /** @description Who posted it; empty until posted */
+            posted_by_name: string;
             /** Format: date-time */
             posted_at: string | null;
             /** Format: date-time */
@@ -5831,10 +5835,14 @@ export interface components {
             note: string;
             /** Format: uuid */
             opened_by: string | null;
+            /** @description Who opened the count; empty when opened_by is null */
+            opened_by_name: string;
             /** Format: date-time */
             opened_at: string;
             /** Format: uuid */
             posted_by: string | null;
+            /** @description Who posted it; empty until posted */
+            posted_by_name: string;
             /** Format: date-time */
             posted_at: string | null;
             /** Format: date-time */
@@ -5989,12 +5997,20 @@ export interface components {
             note: string;
             /** Format: uuid */
             requested_by: string | null;
+            /** @description The name of requested_by; empty when it is null */
+            requested_by_name: string;
             /** Format: uuid */
             approved_by: string | null;
+            /** @description The name of approved_by; empty when it is null */
+            approved_by_name: string;
             /** Format: uuid */
             shipped_by: string | null;
+            /** @description The name of shipped_by; empty when it is null */
+            shipped_by_name: string;
             /** Format: uuid */
             received_by: string | null;
+            /** @description The name of received_by; empty when it is null */
+            received_by_name: string;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -6713,8 +6729,12 @@ export interface components {
             reversed_by: string | null;
             /** Format: uuid */
             created_by: string | null;
+            /** @description The author's name; empty when created_by is null (an entry a document posted) */
+            created_by_name: string;
             /** Format: uuid */
             approved_by: string | null;
+            /** @description The approver's name; empty when approved_by is null */
+            approved_by_name: string;
             /** Format: int64 */
             debit: number;
             /** Format: int64 */
@@ -6766,8 +6786,12 @@ export interface components {
             status: "pending" | "approved" | "rejected";
             /** Format: uuid */
             created_by: string;
+            /** @description The author's name (disabled users keep theirs) */
+            created_by_name: string;
             /** Format: uuid */
             decided_by: string | null;
+            /** @description Who approved or rejected it; empty while pending */
+            decided_by_name: string;
             /** Format: uuid */
             entry_id: string | null;
             /** Format: date-time */
@@ -6890,6 +6914,8 @@ export interface components {
             posted_at: string | null;
             /** Format: uuid */
             posted_by: string | null;
+            /** @description Who posted it; empty while a draft */
+            posted_by_name: string;
         };
         FinSettlementList: {
             data: components["schemas"]["FinSettlement"][];
@@ -7537,6 +7563,8 @@ export interface components {
             register_id: string;
             /** Format: uuid */
             cashier_id: string;
+            /** @description The cashier's name (disabled staff keep theirs) */
+            cashier_name: string;
             /** @enum {string} */
             status: "open" | "pending_approval" | "closed";
             /** Format: date */
@@ -7557,6 +7585,8 @@ export interface components {
             cash_variance: number | null;
             /** Format: uuid */
             approved_by: string | null;
+            /** @description The manager who approved the variance; empty when approved_by is null */
+            approved_by_name: string;
             /** Format: date-time */
             approved_at: string | null;
             note: string;
@@ -7963,6 +7993,12 @@ export interface components {
             shift_id: string;
             /** Format: uuid */
             cashier_id: string;
+            /**
+             * @description The cashier's name on the sale's reads (the history, the detail, the receipt look-up and
+             *     receipt). The till's own checkout answer (POST …/pos/sales, and its replay) leaves it empty:
+             *     the till shows its own cashier, and a checkout spends no statement on the name.
+             */
+            cashier_name: string;
             /** Format: uuid */
             member_id: string | null;
             /** @description `R` and six digits live, `F` and six digits offline */
@@ -8221,6 +8257,12 @@ export interface components {
             batch_id: string;
             /** Format: uuid */
             register_id: string;
+            /**
+             * Format: uuid
+             * @description Who made the sale at the till
+             */
+            cashier_id: string;
+            cashier_name: string;
             receipt_no: string;
             /** Format: date-time */
             sold_at: string;
@@ -8231,6 +8273,8 @@ export interface components {
             flags: string[];
             /** Format: uuid */
             reviewed_by: string | null;
+            /** @description The manager who reviewed it; empty until reviewed */
+            reviewed_by_name: string;
             /** Format: date-time */
             reviewed_at: string | null;
             /** Format: date-time */

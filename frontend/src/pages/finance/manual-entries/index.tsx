@@ -5,7 +5,7 @@ import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import type { FinManualEntry } from '../../../api/types';
-import { Access, useSession } from '../../../app/session';
+import { Access } from '../../../app/session';
 import { useTimeZone } from '../../../app/store-context';
 import { CursorTable } from '../../../components/CursorTable';
 import { Money } from '../../../components/Money';
@@ -16,7 +16,6 @@ import { fetchManualEntries, useEntities } from '../queries';
 /** Manual journal entries: drafts awaiting approval, and the decided ones. */
 export default function ManualEntryListPage() {
   const { t } = useTranslation('finance');
-  const { me } = useSession();
   const navigate = useNavigate();
   const timeZone = useTimeZone();
   const tableRef = useRef<ActionType>();
@@ -41,7 +40,8 @@ export default function ManualEntryListPage() {
       },
       render: (_, e) => <Tag color={manualStatusColor[e.status]}>{t(`manualStatuses.${e.status}`)}</Tag>,
     },
-    { title: t('manual.author'), dataIndex: 'created_by', search: false, render: (_, e) => (e.created_by === me.user.id ? t('manual.me') : t('manual.someoneElse')) },
+    { title: t('manual.author'), dataIndex: 'created_by_name', search: false, render: (_, e) => e.created_by_name || '—' },
+    { title: t('manual.decidedBy'), dataIndex: 'decided_by_name', search: false, render: (_, e) => e.decided_by_name || '—' },
     { title: t('manual.createdAt'), dataIndex: 'created_at', search: false, render: (_, e) => formatDateTime(e.created_at, timeZone) },
     {
       title: t('fields.actions'),

@@ -2,22 +2,19 @@ import { PageContainer, type ProColumns } from '@ant-design/pro-components';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import type { PosShift } from '../../../api/types';
-import { useAccess } from '../../../app/session';
 import { useTimeZone } from '../../../app/store-context';
 import { CursorTable } from '../../../components/CursorTable';
 import { Money } from '../../../components/Money';
 import { formatDateTime } from '../../../lib/time';
 import { ShiftStatus } from '../ShiftStatus';
 import { StoreRequired } from '../StoreRequired';
-import { fetchShifts, useRegisters, useStaffNames } from '../queries';
+import { fetchShifts, useRegisters } from '../queries';
 
 function Shifts({ storeId }: { storeId: string }) {
   const { t } = useTranslation('pos');
   const zone = useTimeZone();
   const navigate = useNavigate();
-  const { can } = useAccess();
   const registers = useRegisters(storeId);
-  const staff = useStaffNames(can('users.read'));
   const registerCode = new Map((registers.data ?? []).map((r) => [r.id, `${r.code} ${r.name}`]));
   const detail = (s: PosShift) => `/pos-admin/stores/${storeId}/shifts/${s.id}`;
 
@@ -35,7 +32,7 @@ function Shifts({ storeId }: { storeId: string }) {
     },
     { title: t('shifts.businessDate'), dataIndex: 'business_date', search: false, render: (_, s) => <Link to={detail(s)}>{s.business_date}</Link> },
     { title: t('shifts.register'), dataIndex: 'register_id', search: false, render: (_, s) => registerCode.get(s.register_id) ?? '—' },
-    { title: t('shifts.cashier'), dataIndex: 'cashier_id', search: false, render: (_, s) => staff.data?.get(s.cashier_id) ?? '—' },
+    { title: t('shifts.cashier'), dataIndex: 'cashier_id', search: false, render: (_, s) => s.cashier_name || '—' },
     { title: t('shifts.openedAt'), dataIndex: 'opened_at', search: false, render: (_, s) => formatDateTime(s.opened_at, zone) },
     { title: t('shifts.closedAt'), dataIndex: 'closed_at', search: false, render: (_, s) => formatDateTime(s.closed_at, zone) || '—' },
     { title: t('shifts.float'), dataIndex: 'opening_float', search: false, align: 'right', render: (_, s) => <Money fen={s.opening_float} /> },
