@@ -102,13 +102,15 @@ func Wire(ctx context.Context, cfg *config.Config, ks *keys.Set, log *slog.Logge
 		AfterSignup: afterSignup(bill.StartTrial, cat.SeedDefaults), BillingFlags: bill.MeFlags,
 	})
 	au.Watch(watchCtx)
-	fin := finance.New(pool, az, clk, orgs)
+	// Staff: the modules name the people their rows record through it.
+	people := users.New(pool, az, au)
+	fin := finance.New(pool, az, clk, orgs, people)
 	s.Deps = Deps{
 		Config: cfg, Clock: clk, Pool: pool, Redis: rc, Authz: az, Auth: au,
-		Org: orgs, Users: users.New(pool, az, au), Log: log,
+		Org: orgs, Users: people, Log: log,
 		// Modules, one line each.
 		Catalog:   cat,
-		Inventory: inventory.New(pool, az, clk, orgs, fin),
+		Inventory: inventory.New(pool, az, clk, orgs, people, fin),
 		Members:   members.New(pool, az, rc, ks, clk, orgs, fin),
 		Finance:   fin,
 		Billing:   bill,
@@ -128,7 +130,7 @@ func Wire(ctx context.Context, cfg *config.Config, ks *keys.Set, log *slog.Logge
 		s.Close()
 		return nil, err
 	}
-	s.POS = pos.New(pos.Deps{Pool: pool, Authz: az, Auth: au, Redis: rc, Clock: clk, Org: s.Org, Catalog: s.Catalog,
+	s.POS = pos.New(pos.Deps{Pool: pool, Authz: az, Auth: au, Redis: rc, Clock: clk, Org: s.Org, Users: s.Users, Catalog: s.Catalog,
 		Inventory: s.Inventory, Members: s.Members, Finance: s.Finance, Promotions: s.Promotions,
 		Payments: payProvider, Invoices: invoiceProvider, InvoiceURL: cfg.InvoiceLinkURL})
 	s.POS.Watch(watchCtx)

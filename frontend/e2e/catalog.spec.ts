@@ -44,6 +44,9 @@ test('the HQ admin creates a product with a SKU, barcode and price and finds it 
   await expect(row).toContainText(`端到端矿泉水 ${stamp}`);
   await expect(row).toContainText('食品 / 饮料');
   await expect(row).toContainText('在售');
+  // The list shows HQ's list and member price in force (GET /catalog/products?with=prices).
+  await expect(row).toContainText('¥2.50');
+  await expect(row).toContainText('¥2.20');
 
   // The detail page shows the SKU with its barcode and HQ's price in force.
   await row.getByRole('link', { name: productCode }).click();

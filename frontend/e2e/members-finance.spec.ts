@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { menuItem, pageTitle, shot, signIn } from './helpers';
+import { apiToken, menuItem, pageTitle, shot, signIn, uuidv7 } from './helpers';
 
 // Members and finance as the demo chain's HQ: a member's 360 view, a
 // manual journal entry from draft to posting, and a statement's export.
@@ -93,6 +93,9 @@ test('a manual entry: unbalanced cannot be submitted, balanced is drafted by the
 
   await expect(pageTitle(page, '手工凭证 ·')).toBeVisible();
   await expect(page.getByTestId('manual-status')).toHaveText('待审核');
+  // It names its author, and no decider yet.
+  await expect(page.getByTestId('manual-author')).toHaveText('周总 (HQ admin)');
+  await expect(page.getByTestId('manual-decider')).toHaveText('—');
   // Its author may not approve it.
   await expect(page.getByRole('button', { name: '审核通过' })).toBeDisabled();
   const url = page.url();
@@ -107,6 +110,8 @@ test('a manual entry: unbalanced cannot be submitted, balanced is drafted by the
   await finance.getByRole('button', { name: '审核通过' }).click();
   await finance.locator('.ant-popconfirm').getByRole('button', { name: /确\s*定|OK/ }).click();
   await expect(finance.getByTestId('manual-status')).toHaveText('已过账');
+  await expect(finance.getByTestId('manual-author')).toHaveText('周总 (HQ admin)');
+  await expect(finance.getByTestId('manual-decider')).toHaveText('王芳 (HQ finance)');
   await finance.getByTestId('posted-entry-link').click();
   await expect(pageTitle(finance, '凭证 ·')).toBeVisible();
   await expect(finance.locator('.ant-table-tbody')).toContainText('5602');
@@ -163,7 +168,8 @@ test('the HQ admin opens the income statement and downloads it as XLSX', async (
   expect(readFileSync(path).subarray(0, 2).toString('latin1')).toBe('PK');
 });
 
-test('the HQ admin registers a member and works the 360 view: points, gift, reversal, card, QR, export, erase', async ({ page }) => {
+test('the HQ admin registers a member and works the 360 view: points, gift, reversal, card, QR, export, cash-out, erase', async ({ page, request }) => {
+  test.setTimeout(120_000);
   await signIn(page, ADMIN);
   await page.goto('/members/list');
   const phone = `139${String(Date.now()).slice(-8)}`;
@@ -206,7 +212,26 @@ test('the HQ admin registers a member and works the 360 view: points, gift, reve
   await expect(page.getByRole('dialog').locator('canvas')).toBeVisible();
   await page.getByRole('dialog').getByRole('button', { name: /close|关闭/i }).click();
 
-  // Privacy: export everything held, then erase.
+  // ¥50 topped up at a store (through the till's route), then cashed out at HQ by bank transfer.
+  const memberId = new URL(page.url()).pathname.split('/').pop() ?? '';
+  const auth = { Authorization: `Bearer ${await apiToken(request, ADMIN)}` };
+  const stores = (await (await request.get('/api/v1/stores?limit=1', { headers: auth })).json()) as { data: { id: string }[] };
+  const topUp = await request.post(`/api/v1/stores/${stores.data[0]?.id}/pos/members/${memberId}/topup`, {
+    headers: auth,
+    data: { amount: 5000, payment_method: 'cash', source_type: 'test_topup', source_id: uuidv7() },
+  });
+  expect(topUp.ok(), await topUp.text()).toBeTruthy();
+  await page.reload();
+  await expect(page.getByTestId('member-balance')).not.toHaveText('¥0.00');
+  await page.getByRole('button', { name: /更多/ }).hover();
+  await page.getByRole('menuitem', { name: '退卡（退还储值）' }).click();
+  await expect(page.getByTestId('cashout-summary')).toContainText('将以银行转账退还本金 ¥50.00');
+  await page.getByRole('dialog').getByRole('button', { name: /确认退卡/ }).click();
+  await expect(page.getByTestId('member-balance')).toHaveText('¥0.00');
+
+  // Privacy: export everything held, then erase. (The pointer leaves the 更多 button first: the
+  // cash-out's dialog closed under it, and a hover where it already is opens nothing.)
+  await page.mouse.move(0, 0);
   await page.getByRole('button', { name: /更多/ }).hover();
   const downloading = page.waitForEvent('download');
   await page.getByRole('menuitem', { name: '导出个人信息' }).click();

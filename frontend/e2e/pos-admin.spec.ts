@@ -99,6 +99,21 @@ test.describe('the HQ admin', () => {
     await expect(page.getByRole('row').filter({ hasText: name })).toContainText('进行中');
   });
 
+  test("finds a promotion's SKU with no store chosen (the chain's SKU search)", async ({ page }) => {
+    await signIn(page, ADMIN, '经营概况');
+    await menuItem(page, '促销活动').click();
+    await expect(pageTitle(page, '促销活动')).toBeVisible();
+    await page.getByRole('button', { name: '新建促销' }).click();
+    const drawer = page.locator('.ant-drawer-content');
+    const skus = drawer.getByLabel('商品', { exact: true });
+    await skus.scrollIntoViewIfNeeded();
+    await skus.click();
+    await skus.pressSequentially('cola-3');
+    const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: 'COLA-330' });
+    await option.click();
+    await expect(drawer.locator('.ant-select-selection-item', { hasText: '可口可乐 330ml 罐装（COLA-330）' })).toBeVisible();
+  });
+
   test('registers a till and sees its token once', async ({ page }) => {
     await signIn(page, ADMIN, '经营概况');
     await menuItem(page, '收银机').click();

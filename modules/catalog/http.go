@@ -3,9 +3,11 @@ package catalog
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
@@ -267,15 +269,79 @@ func (h *HTTP) ListProducts(c *fiber.Ctx) error {
 	if len(f.Query) > 100 || !web.IsText(f.Query) {
 		bad = append(bad, problem.FieldError{Field: "q", Message: "must be printable text of at most 100 characters"})
 	}
+	var with ProductWith
+	switch c.Query("with") {
+	case "":
+	case "prices":
+		with.Prices = true
+	default:
+		bad = append(bad, problem.FieldError{Field: "with", Message: "must be prices"})
+	}
 	if len(bad) > 0 {
 		return problem.ErrBadQuery.WithFields(bad...)
 	}
-	rows, err := h.svc.ListProducts(ctx, p.TenantID, f, page)
+	// Cost is shown as GET /skus/{id}/prices shows it: to HQ's price
+	// setters and finance.
+	with.Cost = with.Prices && h.seesCost(ctx, p, nil)
+	rows, err := h.svc.ListProducts(ctx, p.TenantID, f, with, page)
 	if err != nil {
 		return err
 	}
 	return c.JSON(web.NewList(rows, page.Limit, func(x Product) uuid.UUID { return x.ID }))
 }
+
+// SearchSKUs: GET /catalog/skus?q=&status=&ids= — HQ's SKU search, chain-wide
+// (no store needed; catalog:read anywhere), for pickers.
+func (h *HTTP) SearchSKUs(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p, err := h.reader(ctx)
+	if err != nil {
+		return err
+	}
+	var bad []problem.FieldError
+	page, err := web.ParsePage(c)
+	if err != nil {
+		pe, ok := problem.As(err)
+		if !ok {
+			return err
+		}
+		bad = append(bad, pe.Fields...)
+	}
+	f := SKUFilter{Query: strings.TrimSpace(c.Query("q")), Status: c.Query("status")}
+	if utf8.RuneCountInString(f.Query) > maxSKUQuery || !web.IsText(f.Query) {
+		bad = append(bad, problem.FieldError{Field: "q", Message: fmt.Sprintf("must be printable text of at most %d characters", maxSKUQuery)})
+	}
+	if f.Status != "" && f.Status != "active" && f.Status != "discontinued" {
+		bad = append(bad, problem.FieldError{Field: "status", Message: "must be active or discontinued"})
+	}
+	if raw := c.Query("ids"); raw != "" {
+		parts := strings.Split(raw, ",")
+		for _, s := range parts {
+			id, err := uuid.Parse(s)
+			if err != nil || len(parts) > maxSKUIDs {
+				bad = append(bad, problem.FieldError{Field: "ids", Message: fmt.Sprintf("must be at most %d comma-separated SKU ids", maxSKUIDs)})
+				break
+			}
+			f.IDs = append(f.IDs, id)
+		}
+	}
+	if len(bad) > 0 {
+		return problem.ErrBadQuery.WithFields(bad...)
+	}
+	rows, err := h.svc.SearchSKUs(ctx, p.TenantID, f, page)
+	if err != nil {
+		return err
+	}
+	return c.JSON(web.NewList(rows, page.Limit, func(x SKUMatch) uuid.UUID { return x.SKUID }))
+}
+
+// maxSKUQuery is the longest q of the SKU search, in characters: longer
+// than any code, barcode or name fragment anyone types or scans.
+const maxSKUQuery = 64
+
+// maxSKUIDs is the most SKU ids one search names (?ids=): 50 ids and
+// a token fit the server's 4 KB request head.
+const maxSKUIDs = 50
 
 // CreateProduct: POST /catalog/products — with SKUs, barcodes and opening prices.
 func (h *HTTP) CreateProduct(c *fiber.Ctx) error { return create(c, h.writer, h.svc.CreateProduct) }

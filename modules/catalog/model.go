@@ -124,6 +124,9 @@ type SKU struct {
 	Barcodes  []Barcode `json:"barcodes" gorm:"-"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// Price is HQ's price in force now, only in a product list asked
+	// with=prices (Cost nil for callers who may not see costs).
+	Price *Price `json:"price,omitempty" gorm:"-"`
 }
 
 const skuColumns = `id, product_id, code, name, specs, status, plu, created_at, updated_at`
@@ -202,6 +205,48 @@ type ProductFilter struct {
 	BrandID    *uuid.UUID
 	Status     string
 	Query      string // name or code substring
+}
+
+// ProductWith is what the product list embeds beyond the products.
+type ProductWith struct {
+	// Prices: each product's SKUs (with barcodes), each with HQ's price in
+	// force now, read for the whole page at once.
+	Prices bool
+	// Cost: HQ's cost among those prices (callers who may see costs).
+	Cost bool
+}
+
+// SKUFilter narrows HQ's SKU search (SearchSKUs).
+type SKUFilter struct {
+	// Query matches a SKU code by prefix (any case), a barcode exactly (as
+	// scanned or in its stored EAN-13 form), or a product or SKU name by
+	// substring; empty matches every SKU.
+	Query string
+	// Status is "" (any), active or discontinued, as SKUMatch.Status.
+	Status string
+	// IDs, when set, narrows to these SKUs (ids of another chain are
+	// simply not found), so a form can name the SKUs it holds.
+	IDs []uuid.UUID
+}
+
+// SKUMatch is a SKU as HQ's pickers show it: the SKU with its product's
+// name, category and brand, its unit and its barcodes, chain-wide (no
+// store, no prices). Status is discontinued when the SKU or its product is,
+// as a till sees it.
+type SKUMatch struct {
+	SKUID       uuid.UUID  `json:"sku_id" gorm:"column:sku_id"`
+	ProductID   uuid.UUID  `json:"product_id"`
+	Code        string     `json:"code"`
+	Name        string     `json:"name"`
+	ProductName string     `json:"product_name"`
+	Specs       Specs      `json:"specs"`
+	Unit        string     `json:"unit"` // the unit's code, as on Item
+	UnitName    string     `json:"unit_name"`
+	UnitKind    string     `json:"unit_kind"`
+	Barcodes    []string   `json:"barcodes" gorm:"-"`
+	Status      string     `json:"status"`
+	CategoryID  uuid.UUID  `json:"category_id"`
+	BrandID     *uuid.UUID `json:"brand_id"`
 }
 
 // Price kinds.

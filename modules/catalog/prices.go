@@ -76,20 +76,36 @@ func (s *Service) PriceAt(ctx context.Context, tenantID uuid.UUID, store *uuid.U
 		return out, nil
 	}
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
-		var rows []priceRow
-		args := append(priceArgs(store, at, true), tenantID, skuIDs)
-		err := tenant.DB(ctx).Raw(`SELECT s.id, p.tax_rate_bp, `+priceCols+costCols+`
-			FROM skus s JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
-			WHERE s.tenant_id = ? AND s.id IN ?`, args...).Scan(&rows).Error
-		if err != nil {
-			return fmt.Errorf("catalog: price at: %w", err)
-		}
-		for _, r := range rows {
-			out[r.ID] = r.price()
-		}
-		return nil
+		var err error
+		out, err = pricesAt(tenant.DB(ctx), tenantID, store, skuIDs, at, true)
+		return err
 	})
 	return out, err
+}
+
+// pricesAt is PriceAt's one statement, inside the caller's transaction;
+// withCost false does not read cost (Cost stays nil).
+func pricesAt(db *gorm.DB, tenantID uuid.UUID, store *uuid.UUID, skuIDs []uuid.UUID, at time.Time, withCost bool) (map[uuid.UUID]Price, error) {
+	out := make(map[uuid.UUID]Price, len(skuIDs))
+	if len(skuIDs) == 0 {
+		return out, nil
+	}
+	cols := priceCols
+	if withCost {
+		cols += costCols
+	}
+	var rows []priceRow
+	args := append(priceArgs(store, at, withCost), tenantID, skuIDs)
+	err := db.Raw(`SELECT s.id, p.tax_rate_bp, `+cols+`
+		FROM skus s JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
+		WHERE s.tenant_id = ? AND s.id IN ?`, args...).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("catalog: price at: %w", err)
+	}
+	for _, r := range rows {
+		out[r.ID] = r.price()
+	}
+	return out, nil
 }
 
 // SetPrice records a price version (audited). HQ prices (no store) need

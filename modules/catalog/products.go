@@ -16,8 +16,11 @@ import (
 	"chainstore/tenant/audit"
 )
 
-// ListProducts returns products in id order (without their SKUs).
-func (s *Service) ListProducts(ctx context.Context, tenantID uuid.UUID, f ProductFilter, page web.Page) ([]Product, error) {
+// ListProducts returns products in id order, without their SKUs unless
+// with.Prices asks for them with HQ's prices in force now (see
+// ProductWith): three statements a page however many products and SKUs it
+// holds, the prices chosen by PriceAt's rule.
+func (s *Service) ListProducts(ctx context.Context, tenantID uuid.UUID, f ProductFilter, with ProductWith, page web.Page) ([]Product, error) {
 	var out []Product
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		q := tenant.DB(ctx).Table("products p").Select("p."+strings.ReplaceAll(productColumns, ", ", ", p.")).Where("p.tenant_id = ?", tenantID)
@@ -43,9 +46,45 @@ func (s *Service) ListProducts(ctx context.Context, tenantID uuid.UUID, f Produc
 		for i := range out {
 			out[i].SKUs = []SKU{}
 		}
+		if with.Prices {
+			return s.embedPrices(ctx, tenantID, out, with.Cost)
+		}
 		return nil
 	})
 	return out, err
+}
+
+// embedPrices fills the products' SKUs, each with HQ's price in force now:
+// one statement for the SKUs, one for their prices.
+func (s *Service) embedPrices(ctx context.Context, tenantID uuid.UUID, products []Product, withCost bool) error {
+	if len(products) == 0 {
+		return nil
+	}
+	db := tenant.DB(ctx)
+	at := make(map[uuid.UUID]int, len(products))
+	ids := make([]uuid.UUID, len(products))
+	for i, p := range products {
+		at[p.ID], ids[i] = i, p.ID
+	}
+	skus, err := listSKUs(db, tenantID, "product_id IN ?", ids)
+	if err != nil {
+		return err
+	}
+	skuIDs := make([]uuid.UUID, len(skus))
+	for i, k := range skus {
+		skuIDs[i] = k.ID
+	}
+	prices, err := pricesAt(db, tenantID, nil, skuIDs, s.clock.Now(), withCost)
+	if err != nil {
+		return err
+	}
+	for _, k := range skus {
+		p := prices[k.ID]
+		k.Price = &p
+		i := at[k.ProductID]
+		products[i].SKUs = append(products[i].SKUs, k)
+	}
+	return nil
 }
 
 // GetProduct returns a product with its SKUs and their barcodes.

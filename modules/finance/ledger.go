@@ -16,6 +16,7 @@ import (
 	"chainstore/infra/web"
 	"chainstore/tenant"
 	"chainstore/tenant/audit"
+	"chainstore/tenant/users"
 )
 
 // ListEntities returns the books in scope (every entity when all), HQ first.
@@ -325,9 +326,27 @@ func (s *Service) ListEntries(ctx context.Context, tenantID uuid.UUID, f EntryFi
 		if page.Cursor != uuid.Nil {
 			q = q.Where("e.id > ?", page.Cursor)
 		}
-		return q.Order("e.id").Limit(page.Limit + 1).Scan(&out).Error
+		if err := q.Order("e.id").Limit(page.Limit + 1).Scan(&out).Error; err != nil {
+			return err
+		}
+		return s.nameEntries(ctx, tenantID, out)
 	})
 	return out, err
+}
+
+// nameEntries fills the entries' author and approver names (one statement).
+func (s *Service) nameEntries(ctx context.Context, tenantID uuid.UUID, es []JournalEntry) error {
+	return users.FillNames(ctx, s.users, tenantID, es, func(e *JournalEntry) []users.NameField {
+		return []users.NameField{{ID: e.CreatedBy, Name: &e.CreatedByName}, {ID: e.ApprovedBy, Name: &e.ApprovedByName}}
+	})
+}
+
+// nameEntry is nameEntries for one entry.
+func (s *Service) nameEntry(ctx context.Context, tenantID uuid.UUID, e *JournalEntry) error {
+	one := []JournalEntry{*e}
+	err := s.nameEntries(ctx, tenantID, one)
+	*e = one[0]
+	return err
 }
 
 // GetEntry returns an entry with its lines, or ErrEntryNotFound.
@@ -335,8 +354,10 @@ func (s *Service) GetEntry(ctx context.Context, tenantID, id uuid.UUID) (Journal
 	var out JournalEntry
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		var err error
-		out, err = getEntry(tenant.DB(ctx), tenantID, id)
-		return err
+		if out, err = getEntry(tenant.DB(ctx), tenantID, id); err != nil {
+			return err
+		}
+		return s.nameEntry(ctx, tenantID, &out)
 	})
 	return out, err
 }
@@ -412,6 +433,9 @@ func (s *Service) Reverse(ctx context.Context, actor *tenant.Principal, id uuid.
 			return ErrAlreadyReversed
 		}
 		if out, err = getEntry(db, actor.TenantID, p.EntryID); err != nil {
+			return err
+		}
+		if err := s.nameEntry(ctx, actor.TenantID, &out); err != nil {
 			return err
 		}
 		return audit.Record(ctx, audit.Entry{Action: "finance.entry.reverse", ObjectType: "fin_entry", ObjectID: orig.ID.String(),
@@ -507,6 +531,9 @@ func (s *Service) CreateManual(ctx context.Context, actor *tenant.Principal, in 
 			return fmt.Errorf("finance: create manual entry: %w", err)
 		}
 		out = row.view()
+		if err := s.nameManualOne(ctx, actor.TenantID, &out); err != nil {
+			return err
+		}
 		return audit.Record(ctx, audit.Entry{Action: "finance.manual.create", ObjectType: "fin_manual_entry", ObjectID: out.ID.String(),
 			Detail: map[string]any{"entity_id": in.EntityID, "business_date": in.BusinessDate, "lines": len(in.Lines)}})
 	})
@@ -543,9 +570,24 @@ func (s *Service) ListManual(ctx context.Context, tenantID uuid.UUID, f ManualFi
 		for _, r := range rows {
 			out = append(out, r.view())
 		}
-		return nil
+		return s.nameManual(ctx, tenantID, out)
 	})
 	return out, err
+}
+
+// nameManual fills the entries' author and decider names (one statement).
+func (s *Service) nameManual(ctx context.Context, tenantID uuid.UUID, ms []ManualEntry) error {
+	return users.FillNames(ctx, s.users, tenantID, ms, func(m *ManualEntry) []users.NameField {
+		return []users.NameField{{ID: &m.CreatedBy, Name: &m.CreatedByName}, {ID: m.DecidedBy, Name: &m.DecidedByName}}
+	})
+}
+
+// nameManualOne is nameManual for one entry.
+func (s *Service) nameManualOne(ctx context.Context, tenantID uuid.UUID, m *ManualEntry) error {
+	one := []ManualEntry{*m}
+	err := s.nameManual(ctx, tenantID, one)
+	*m = one[0]
+	return err
 }
 
 // GetManual returns one manual entry, or ErrManualNotFound.
@@ -553,8 +595,11 @@ func (s *Service) GetManual(ctx context.Context, tenantID, id uuid.UUID) (Manual
 	var out ManualEntry
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		r, err := getManual(tenant.DB(ctx), tenantID, id, false)
+		if err != nil {
+			return err
+		}
 		out = r.view()
-		return err
+		return s.nameManualOne(ctx, tenantID, &out)
 	})
 	return out, err
 }
@@ -604,6 +649,9 @@ func (s *Service) DecideManual(ctx context.Context, actor *tenant.Principal, id 
 			return err
 		}
 		out = r.view()
+		if err := s.nameManualOne(ctx, actor.TenantID, &out); err != nil {
+			return err
+		}
 		return audit.Record(ctx, audit.Entry{Action: "finance.manual." + status, ObjectType: "fin_manual_entry", ObjectID: id.String(),
 			Detail: map[string]any{"entry_id": entryID}})
 	})

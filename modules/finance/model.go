@@ -138,7 +138,9 @@ type JournalEntry struct {
 	ReversesEntryID *uuid.UUID    `json:"reverses_entry_id"`
 	ReversedBy      *uuid.UUID    `json:"reversed_by"`
 	CreatedBy       *uuid.UUID    `json:"created_by"`
+	CreatedByName   string        `json:"created_by_name" gorm:"-"`
 	ApprovedBy      *uuid.UUID    `json:"approved_by"`
+	ApprovedByName  string        `json:"approved_by_name" gorm:"-"`
 	Debit           int64         `json:"debit"`
 	Credit          int64         `json:"credit"`
 	Lines           []JournalLine `json:"lines,omitempty" gorm:"-"`
@@ -208,17 +210,19 @@ type ManualEntryInput struct {
 
 // ManualEntry is a drafted manual entry and its decision.
 type ManualEntry struct {
-	ID           uuid.UUID         `json:"id"`
-	EntityID     uuid.UUID         `json:"entity_id"`
-	BusinessDate string            `json:"business_date"`
-	Memo         string            `json:"memo"`
-	Lines        []ManualLineInput `json:"lines"`
-	Status       string            `json:"status"`
-	CreatedBy    uuid.UUID         `json:"created_by"`
-	DecidedBy    *uuid.UUID        `json:"decided_by"`
-	EntryID      *uuid.UUID        `json:"entry_id"`
-	CreatedAt    time.Time         `json:"created_at"`
-	DecidedAt    *time.Time        `json:"decided_at"`
+	ID            uuid.UUID         `json:"id"`
+	EntityID      uuid.UUID         `json:"entity_id"`
+	BusinessDate  string            `json:"business_date"`
+	Memo          string            `json:"memo"`
+	Lines         []ManualLineInput `json:"lines"`
+	Status        string            `json:"status"`
+	CreatedBy     uuid.UUID         `json:"created_by"`
+	CreatedByName string            `json:"created_by_name"`
+	DecidedBy     *uuid.UUID        `json:"decided_by"`
+	DecidedByName string            `json:"decided_by_name"`
+	EntryID       *uuid.UUID        `json:"entry_id"`
+	CreatedAt     time.Time         `json:"created_at"`
+	DecidedAt     *time.Time        `json:"decided_at"`
 }
 
 // ReverseInput reverses a posted entry.
@@ -295,4 +299,5 @@ type Settlement struct {
 	CreatedAt    time.Time         `json:"created_at"`
 	PostedAt     *time.Time        `json:"posted_at"`
 	PostedBy     *uuid.UUID        `json:"posted_by"`
+	PostedByName string            `json:"posted_by_name"`
 }

@@ -11,6 +11,7 @@ import (
 	"chainstore/tenant"
 	"chainstore/tenant/authz"
 	"chainstore/tenant/org"
+	"chainstore/tenant/users"
 )
 
 // Service keeps the chain's books.
@@ -19,6 +20,7 @@ type Service struct {
 	authz *authz.Authorizer
 	clock *clock.Clock
 	org   *org.Service
+	users *users.Service
 	// charts caches each tenant's chart (code → account). Accounts are
 	// never changed or deleted, only added; the cache is filled after
 	// commit and dropped when an account is added.
@@ -30,9 +32,10 @@ type Service struct {
 }
 
 // New builds the service. Store facts (who owns a store, its time zone)
-// come from orgs; business times from clk.
-func New(pool *tenant.Pool, az *authz.Authorizer, clk *clock.Clock, orgs *org.Service) *Service {
-	return &Service{pool: pool, authz: az, clock: clk, org: orgs}
+// come from orgs; the names of the people who wrote and approved entries
+// from people; business times from clk.
+func New(pool *tenant.Pool, az *authz.Authorizer, clk *clock.Clock, orgs *org.Service, people *users.Service) *Service {
+	return &Service{pool: pool, authz: az, clock: clk, org: orgs, users: people}
 }
 
 // today is the chain's business date now (org.BusinessDate for HQ work,

@@ -14,6 +14,7 @@ import (
 	"chainstore/infra/web"
 	"chainstore/tenant"
 	"chainstore/tenant/audit"
+	"chainstore/tenant/users"
 )
 
 type clearingKey struct{ tenantID uuid.UUID }
@@ -283,6 +284,9 @@ func (s *Service) GenerateSettlement(ctx context.Context, actor *tenant.Principa
 			return ErrSettlementPosted
 		}
 		out = row.view()
+		if err := s.nameSettlement(ctx, actor.TenantID, &out); err != nil {
+			return err
+		}
 		return audit.Record(ctx, audit.Entry{Action: "finance.settlement.generate", ObjectType: "fin_settlement", ObjectID: out.ID.String(),
 			Detail: map[string]any{"franchisee_id": in.FranchiseeID, "year": in.Year, "month": in.Month, "royalty": out.Royalty}})
 	})
@@ -313,9 +317,24 @@ func (s *Service) ListSettlements(ctx context.Context, tenantID uuid.UUID, f Set
 		for _, r := range rows {
 			out = append(out, r.view())
 		}
-		return nil
+		return s.nameSettlements(ctx, tenantID, out)
 	})
 	return out, err
+}
+
+// nameSettlements fills who posted each settlement (one statement).
+func (s *Service) nameSettlements(ctx context.Context, tenantID uuid.UUID, sts []Settlement) error {
+	return users.FillNames(ctx, s.users, tenantID, sts, func(st *Settlement) []users.NameField {
+		return []users.NameField{{ID: st.PostedBy, Name: &st.PostedByName}}
+	})
+}
+
+// nameSettlement is nameSettlements for one settlement.
+func (s *Service) nameSettlement(ctx context.Context, tenantID uuid.UUID, st *Settlement) error {
+	one := []Settlement{*st}
+	err := s.nameSettlements(ctx, tenantID, one)
+	*st = one[0]
+	return err
 }
 
 // GetSettlement returns one settlement, or ErrSettlementNotFound.
@@ -323,8 +342,11 @@ func (s *Service) GetSettlement(ctx context.Context, tenantID, id uuid.UUID) (Se
 	var out Settlement
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		r, err := getSettlement(tenant.DB(ctx), tenantID, id, false)
+		if err != nil {
+			return err
+		}
 		out = r.view()
-		return err
+		return s.nameSettlement(ctx, tenantID, &out)
 	})
 	return out, err
 }
@@ -369,6 +391,9 @@ func (s *Service) PostSettlement(ctx context.Context, actor *tenant.Principal, i
 			return err
 		}
 		out = r.view()
+		if err := s.nameSettlement(ctx, actor.TenantID, &out); err != nil {
+			return err
+		}
 		return audit.Record(ctx, audit.Entry{Action: "finance.settlement.post", ObjectType: "fin_settlement", ObjectID: id.String(),
 			Detail: map[string]any{"royalty": out.Royalty, "balance_due": out.BalanceDue}})
 	})

@@ -410,8 +410,8 @@ func TestOldChartGetsInventoryAccounts(t *testing.T) {
 	}
 	exec(t, `DELETE FROM fin_accounts WHERE tenant_id = $1 AND code IN ($2, $3)`, tn.ID, finance.AcctInTransit, finance.AcctPayableAccrued)
 	// A fresh service: its chart cache starts empty, as after a deploy.
-	f := finance.New(env.Server.Pool, env.Server.Authz, env.Server.Clock, env.Server.Org)
-	inv := inventory.New(env.Server.Pool, env.Server.Authz, env.Server.Clock, env.Server.Org, f)
+	f := finance.New(env.Server.Pool, env.Server.Authz, env.Server.Clock, env.Server.Org, env.Server.Users)
+	inv := inventory.New(env.Server.Pool, env.Server.Authz, env.Server.Clock, env.Server.Org, env.Server.Users, f)
 	if _, err := inv.ApplyManual(ctx, admin(tn), inventory.ManualMovementInput{StoreID: store, Kind: "receipt",
 		Lines: []inventory.ManualMovementLine{{SKUID: skus[0], Qty: 1000, UnitCost: ptr(int64(100))}}}); err != nil {
 		t.Fatal(err)

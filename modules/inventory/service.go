@@ -27,6 +27,7 @@ import (
 	"chainstore/tenant"
 	"chainstore/tenant/authz"
 	"chainstore/tenant/org"
+	"chainstore/tenant/users"
 )
 
 // Limits of one movement document.
@@ -53,17 +54,19 @@ type Service struct {
 	authz   *authz.Authorizer
 	clock   *clock.Clock
 	org     *org.Service
+	users   *users.Service
 	fin     *finance.Service
 	onOrder []OnOrderFunc
 }
 
 // New builds the service. clk is the one clock (movement times, business
 // dates, report windows); orgs answers for stores (existence, franchisee,
-// business date); fin (required) posts the ledger entries of the documents
+// business date); people names who opened, posted and moved documents;
+// fin (required) posts the ledger entries of the documents
 // inventory owns — console receipts, returns, adjustments and write-offs,
 // stocktakes, transfers — in the same transaction as their movements.
-func New(pool *tenant.Pool, az *authz.Authorizer, clk *clock.Clock, orgs *org.Service, fin *finance.Service) *Service {
-	return &Service{pool: pool, authz: az, clock: clk, org: orgs, fin: fin}
+func New(pool *tenant.Pool, az *authz.Authorizer, clk *clock.Clock, orgs *org.Service, people *users.Service, fin *finance.Service) *Service {
+	return &Service{pool: pool, authz: az, clock: clk, org: orgs, users: people, fin: fin}
 }
 
 // RegisterOnOrder adds a source of on-order quantities (the hook for

@@ -23,6 +23,7 @@ import (
 	"chainstore/tenant"
 	"chainstore/tenant/audit"
 	"chainstore/tenant/authz"
+	"chainstore/tenant/users"
 )
 
 // Stocktake is a count of a store's stock (盘点).
@@ -35,8 +36,10 @@ type Stocktake struct {
 	Blind        bool        `json:"blind"`
 	Note         string      `json:"note"`
 	OpenedBy     *uuid.UUID  `json:"opened_by"`
+	OpenedByName string      `json:"opened_by_name" gorm:"-"`
 	OpenedAt     time.Time   `json:"opened_at"`
 	PostedBy     *uuid.UUID  `json:"posted_by"`
+	PostedByName string      `json:"posted_by_name" gorm:"-"`
 	PostedAt     *time.Time  `json:"posted_at"`
 	CancelledAt  *time.Time  `json:"cancelled_at"`
 	LineCount    int         `json:"line_count"`
@@ -185,8 +188,10 @@ func (s *Service) OpenStocktake(ctx context.Context, actor *tenant.Principal, in
 			return err
 		}
 		var err error
-		out, err = s.stocktakeDetail(db, actor.TenantID, id, true)
-		return err
+		if out, err = s.stocktakeDetail(db, actor.TenantID, id, true); err != nil {
+			return err
+		}
+		return s.nameStocktake(ctx, actor.TenantID, &out.Stocktake)
 	})
 	return out, err
 }
@@ -209,8 +214,10 @@ func (s *Service) StocktakeDetail(ctx context.Context, tenantID, id uuid.UUID, s
 	var out StocktakeDetail
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		var err error
-		out, err = s.stocktakeDetail(tenant.DB(ctx), tenantID, id, showBook)
-		return err
+		if out, err = s.stocktakeDetail(tenant.DB(ctx), tenantID, id, showBook); err != nil {
+			return err
+		}
+		return s.nameStocktake(ctx, tenantID, &out.Stocktake)
 	})
 	return out, err
 }
@@ -280,9 +287,24 @@ func (s *Service) ListStocktakes(ctx context.Context, tenantID uuid.UUID, scope 
 		for i := range out {
 			out[i].fill()
 		}
-		return nil
+		return s.nameStocktakes(ctx, tenantID, out)
 	})
 	return out, err
+}
+
+// nameStocktakes fills who opened and posted each stocktake (one statement).
+func (s *Service) nameStocktakes(ctx context.Context, tenantID uuid.UUID, sts []Stocktake) error {
+	return users.FillNames(ctx, s.users, tenantID, sts, func(st *Stocktake) []users.NameField {
+		return []users.NameField{{ID: st.OpenedBy, Name: &st.OpenedByName}, {ID: st.PostedBy, Name: &st.PostedByName}}
+	})
+}
+
+// nameStocktake is nameStocktakes for one stocktake.
+func (s *Service) nameStocktake(ctx context.Context, tenantID uuid.UUID, st *Stocktake) error {
+	one := []Stocktake{*st}
+	err := s.nameStocktakes(ctx, tenantID, one)
+	*st = one[0]
+	return err
 }
 
 // AddCounts adds a scanner batch to a counting stocktake. Idempotent per
@@ -507,8 +529,10 @@ func (s *Service) CancelStocktake(ctx context.Context, actor *tenant.Principal, 
 		if err := audit.Record(ctx, audit.Entry{Action: "stocktake.cancel", ObjectType: "stocktake", ObjectID: id.String(), StoreID: &st.StoreID}); err != nil {
 			return err
 		}
-		out, err = getStocktake(db, actor.TenantID, id, "")
-		return err
+		if out, err = getStocktake(db, actor.TenantID, id, ""); err != nil {
+			return err
+		}
+		return s.nameStocktake(ctx, actor.TenantID, &out)
 	})
 	return out, err
 }

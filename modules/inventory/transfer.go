@@ -19,6 +19,7 @@ import (
 	"chainstore/tenant/audit"
 	"chainstore/tenant/authz"
 	"chainstore/tenant/org"
+	"chainstore/tenant/users"
 )
 
 // Transfer moves stock between two stores of the chain: requested,
@@ -34,9 +35,13 @@ type Transfer struct {
 	SettlementStatus *string        `json:"settlement_status"`
 	Note             string         `json:"note"`
 	RequestedBy      *uuid.UUID     `json:"requested_by"`
+	RequestedByName  string         `json:"requested_by_name" gorm:"-"`
 	ApprovedBy       *uuid.UUID     `json:"approved_by"`
+	ApprovedByName   string         `json:"approved_by_name" gorm:"-"`
 	ShippedBy        *uuid.UUID     `json:"shipped_by"`
+	ShippedByName    string         `json:"shipped_by_name" gorm:"-"`
 	ReceivedBy       *uuid.UUID     `json:"received_by"`
+	ReceivedByName   string         `json:"received_by_name" gorm:"-"`
 	CreatedAt        time.Time      `json:"created_at"`
 	ApprovedAt       *time.Time     `json:"approved_at"`
 	ShippedAt        *time.Time     `json:"shipped_at"`
@@ -173,8 +178,10 @@ func (s *Service) CreateTransfer(ctx context.Context, actor *tenant.Principal, i
 			return err
 		}
 		var err error
-		out, err = getTransfer(db, actor.TenantID, id, "")
-		return err
+		if out, err = getTransfer(db, actor.TenantID, id, ""); err != nil {
+			return err
+		}
+		return s.nameTransfer(ctx, actor.TenantID, &out)
 	})
 	return out, err
 }
@@ -185,8 +192,10 @@ func (s *Service) GetTransfer(ctx context.Context, tenantID, id uuid.UUID) (Tran
 	var out Transfer
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		var err error
-		out, err = getTransfer(tenant.DB(ctx), tenantID, id, "")
-		return err
+		if out, err = getTransfer(tenant.DB(ctx), tenantID, id, ""); err != nil {
+			return err
+		}
+		return s.nameTransfer(ctx, tenantID, &out)
 	})
 	return out, err
 }
@@ -230,9 +239,26 @@ func (s *Service) ListTransfers(ctx context.Context, tenantID uuid.UUID, scope a
 		for i := range out {
 			out[i].Lines = []TransferLine{}
 		}
-		return nil
+		return s.nameTransfers(ctx, tenantID, out)
 	})
 	return out, err
+}
+
+// nameTransfers fills who requested, approved, shipped and received each
+// transfer (one statement).
+func (s *Service) nameTransfers(ctx context.Context, tenantID uuid.UUID, ts []Transfer) error {
+	return users.FillNames(ctx, s.users, tenantID, ts, func(t *Transfer) []users.NameField {
+		return []users.NameField{{ID: t.RequestedBy, Name: &t.RequestedByName}, {ID: t.ApprovedBy, Name: &t.ApprovedByName},
+			{ID: t.ShippedBy, Name: &t.ShippedByName}, {ID: t.ReceivedBy, Name: &t.ReceivedByName}}
+	})
+}
+
+// nameTransfer is nameTransfers for one transfer.
+func (s *Service) nameTransfer(ctx context.Context, tenantID uuid.UUID, t *Transfer) error {
+	one := []Transfer{*t}
+	err := s.nameTransfers(ctx, tenantID, one)
+	*t = one[0]
+	return err
 }
 
 // ApproveTransfer approves a requested transfer (transfers:approve in the
@@ -446,8 +472,10 @@ func (s *Service) transition(ctx context.Context, actor *tenant.Principal, id uu
 		if err := audit.Record(ctx, audit.Entry{Action: action, ObjectType: "transfer", ObjectID: id.String(), StoreID: &t.FromStoreID}); err != nil {
 			return err
 		}
-		out, err = getTransfer(db, actor.TenantID, id, "")
-		return err
+		if out, err = getTransfer(db, actor.TenantID, id, ""); err != nil {
+			return err
+		}
+		return s.nameTransfer(ctx, actor.TenantID, &out)
 	})
 	return out, err
 }

@@ -82,6 +82,35 @@ func (h *HTTP) ListMembers(c *fiber.Ctx) error {
 	return c.JSON(web.NewList(rows, page.Limit, func(m Member) uuid.UUID { return m.ID }))
 }
 
+// CashOut: POST /members/{id}/cash-out — 退卡 at HQ, for a member who
+// closes the card without a store (online, by letter): the principal is
+// paid back by payment_method (a customer tender, or bank for a bank
+// transfer), the bonus forfeited, in HQ's books. members:write and
+// pos:refund for the whole chain, as paying money back is at a till.
+func (h *HTTP) CashOut(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	id, err := memberID(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.authz.RequireChain(ctx, authz.MembersWrite)
+	if err != nil {
+		return err
+	}
+	if _, err := h.authz.RequireChain(ctx, authz.PosRefund); err != nil {
+		return err
+	}
+	var in cashOutInput
+	if err := web.Decode(c, &in); err != nil {
+		return err
+	}
+	e, err := h.svc.CashOut(ctx, p.TenantID, id, nil, in.PaymentMethod, sourceOf(in.SourceType, in.SourceID))
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(e)
+}
+
 // CountMembers: GET /members/count?<the list's filters> — how many members
 // match, so HQ sizes a segment before exporting it.
 func (h *HTTP) CountMembers(c *fiber.Ctx) error {

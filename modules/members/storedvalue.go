@@ -376,7 +376,11 @@ func (s *Service) refund(ctx context.Context, tenantID uuid.UUID, amount int64, 
 // audited.
 func (s *Service) CashOut(ctx context.Context, tenantID, memberID uuid.UUID, storeID *uuid.UUID, method string, src doc.Source) (ValueEntry, error) {
 	var out ValueEntry
-	if err := errors.Join(checkMethod(method), checkSource(src)); err != nil {
+	payBack := checkMethod(method)
+	if storeID == nil && method == "bank" {
+		payBack = nil // HQ pays a member back by bank transfer; a till cannot
+	}
+	if err := errors.Join(payBack, checkSource(src)); err != nil {
 		return out, invalid(err)
 	}
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {

@@ -18,6 +18,11 @@ func TestTheDashboardSumsTodaysSales(t *testing.T) {
 	s.open(t, 0)
 	a := s.sell(t, map[string]any{"lines": lines(s.items, 2, 1)}) // 2 × 10 + 20 + 30
 	s.sell(t, map[string]any{"lines": lines(s.items[2:])})        // 30 more
+	// A 20 sale moved to the same weekday last week: the comparison's figures.
+	before := s.sell(t, map[string]any{"lines": lines(s.items[1:2])})
+	if _, err := s.e.Owner.Exec(`UPDATE pos_sales SET business_date = business_date - 7, sold_at = sold_at - interval '7 days' WHERE id = $1`, before.ID); err != nil {
+		t.Fatal(err)
+	}
 	want(t, s.giveBack(t, s.cashier.Token, map[string]any{"sale_id": a.ID, "lines": []any{map[string]any{"line_no": 1, "qty": 1000}}}), 201, "")
 
 	var d pos.Dashboard
@@ -30,14 +35,26 @@ func TestTheDashboardSumsTodaysSales(t *testing.T) {
 	if len(d.TopProducts) != 3 || d.TopProducts[0].SKUID != s.items[2].sku {
 		t.Errorf("top products %+v, want the ¥30 item (¥60 sold) first", d.TopProducts)
 	}
-	var mine int64
+	if d.LastWeek != 2_000 || d.LastWeekCount != 1 {
+		t.Errorf("same day last week: %d in %d orders, want 2000 in 1", d.LastWeek, d.LastWeekCount)
+	}
+	var mine pos.StoreSales
 	for _, st := range d.ByStore {
 		if st.StoreID == s.store {
-			mine = st.Sales
+			mine = st
 		}
 	}
-	if mine != 9_000 {
+	if mine.Sales != 9_000 || mine.LastWeek != 2_000 || mine.LastWeekOrders != 1 {
 		t.Errorf("by store %+v", d.ByStore)
+	}
+	// By hour: today's takings and last week's add up to the day's, each in its hour.
+	var today, lastWeek int64
+	for _, h := range d.ByHour {
+		today += h.Sales
+		lastWeek += h.LastWeek
+	}
+	if today != 9_000 || lastWeek != 2_000 {
+		t.Errorf("by hour %+v: today %d, last week %d", d.ByHour, today, lastWeek)
 	}
 	r = s.e.Do(t, apitest.Req{Method: http.MethodGet, Path: "/api/v1/dashboard?store_id=" + quiet.String(), Token: s.AdminToken})
 	want(t, r, 200, "")

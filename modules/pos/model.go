@@ -88,20 +88,22 @@ type Till struct {
 
 // Shift is a cashier's turn at one register.
 type Shift struct {
-	ID           uuid.UUID    `json:"id"`
-	StoreID      uuid.UUID    `json:"store_id"`
-	RegisterID   uuid.UUID    `json:"register_id"`
-	CashierID    uuid.UUID    `json:"cashier_id"`
-	Status       string       `json:"status"`
-	BusinessDate string       `json:"business_date"`
-	OpeningFloat int64        `json:"opening_float"`
-	OpenedAt     time.Time    `json:"opened_at"`
-	ClosedAt     *time.Time   `json:"closed_at"`
-	CashVariance *int64       `json:"cash_variance"`
-	ApprovedBy   *uuid.UUID   `json:"approved_by"`
-	ApprovedAt   *time.Time   `json:"approved_at"`
-	Note         string       `json:"note"`
-	Counts       []ShiftCount `json:"counts,omitempty" gorm:"-"`
+	ID             uuid.UUID    `json:"id"`
+	StoreID        uuid.UUID    `json:"store_id"`
+	RegisterID     uuid.UUID    `json:"register_id"`
+	CashierID      uuid.UUID    `json:"cashier_id"`
+	CashierName    string       `json:"cashier_name" gorm:"-"`
+	Status         string       `json:"status"`
+	BusinessDate   string       `json:"business_date"`
+	OpeningFloat   int64        `json:"opening_float"`
+	OpenedAt       time.Time    `json:"opened_at"`
+	ClosedAt       *time.Time   `json:"closed_at"`
+	CashVariance   *int64       `json:"cash_variance"`
+	ApprovedBy     *uuid.UUID   `json:"approved_by"`
+	ApprovedByName string       `json:"approved_by_name" gorm:"-"`
+	ApprovedAt     *time.Time   `json:"approved_at"`
+	Note           string       `json:"note"`
+	Counts         []ShiftCount `json:"counts,omitempty" gorm:"-"`
 }
 
 const shiftColumns = `id, store_id, register_id, cashier_id, status, to_char(business_date, 'YYYY-MM-DD') AS business_date,

@@ -14,6 +14,7 @@ import (
 	"chainstore/infra/postgres"
 	"chainstore/infra/problem"
 	"chainstore/tenant"
+	"chainstore/tenant/users"
 )
 
 // BatchInput is a register's upload of sales it made while offline. ID is
@@ -187,18 +188,21 @@ func (s *Service) uploadOne(ctx context.Context, actor *tenant.Principal, till T
 
 // QueueEntry is an uploaded offline sale as the manager sees it.
 type QueueEntry struct {
-	SaleID     uuid.UUID  `json:"sale_id"`
-	BatchID    uuid.UUID  `json:"batch_id"`
-	RegisterID uuid.UUID  `json:"register_id"`
-	ReceiptNo  string     `json:"receipt_no"`
-	SoldAt     time.Time  `json:"sold_at"`
-	Total      int64      `json:"total"`
-	Status     string     `json:"status"`
-	Flags      []string   `json:"flags" gorm:"-"`
-	FlagsJSON  string     `json:"-"`
-	ReviewedBy *uuid.UUID `json:"reviewed_by"`
-	ReviewedAt *time.Time `json:"reviewed_at"`
-	UploadedAt time.Time  `json:"uploaded_at"`
+	SaleID         uuid.UUID  `json:"sale_id"`
+	BatchID        uuid.UUID  `json:"batch_id"`
+	RegisterID     uuid.UUID  `json:"register_id"`
+	CashierID      uuid.UUID  `json:"cashier_id"`
+	CashierName    string     `json:"cashier_name" gorm:"-"`
+	ReceiptNo      string     `json:"receipt_no"`
+	SoldAt         time.Time  `json:"sold_at"`
+	Total          int64      `json:"total"`
+	Status         string     `json:"status"`
+	Flags          []string   `json:"flags" gorm:"-"`
+	FlagsJSON      string     `json:"-"`
+	ReviewedBy     *uuid.UUID `json:"reviewed_by"`
+	ReviewedByName string     `json:"reviewed_by_name" gorm:"-"`
+	ReviewedAt     *time.Time `json:"reviewed_at"`
+	UploadedAt     time.Time  `json:"uploaded_at"`
 }
 
 // OfflineQueue lists a store's uploaded offline sales, newest first:
@@ -206,7 +210,7 @@ type QueueEntry struct {
 func (s *Service) OfflineQueue(ctx context.Context, tenantID, storeID uuid.UUID, registerID *uuid.UUID, status string, limit int) ([]QueueEntry, error) {
 	var out []QueueEntry
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
-		q := `SELECT o.sale_id, o.batch_id, o.register_id, s.receipt_no, s.sold_at, s.total, o.status, to_json(o.flags)::text AS flags_json,
+		q := `SELECT o.sale_id, o.batch_id, o.register_id, s.cashier_id, s.receipt_no, s.sold_at, s.total, o.status, to_json(o.flags)::text AS flags_json,
 				o.reviewed_by, o.reviewed_at, b.uploaded_at
 			FROM pos_offline_sales o
 			JOIN pos_sales s ON s.tenant_id = o.tenant_id AND s.id = o.sale_id
@@ -222,7 +226,12 @@ func (s *Service) OfflineQueue(ctx context.Context, tenantID, storeID uuid.UUID,
 			args = append(args, status)
 		}
 		q += ` ORDER BY s.sold_at DESC LIMIT ?`
-		return tenant.DB(ctx).Raw(q, append(args, limit)...).Scan(&out).Error
+		if err := tenant.DB(ctx).Raw(q, append(args, limit)...).Scan(&out).Error; err != nil {
+			return err
+		}
+		return users.FillNames(ctx, s.users, tenantID, out, func(e *QueueEntry) []users.NameField {
+			return []users.NameField{{ID: &e.CashierID, Name: &e.CashierName}, {ID: e.ReviewedBy, Name: &e.ReviewedByName}}
+		})
 	})
 	for i := range out {
 		out[i].Flags = []string{}

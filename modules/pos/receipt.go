@@ -208,7 +208,7 @@ type Receipt struct {
 func (s *Service) Receipt(ctx context.Context, tenantID, storeID, saleID uuid.UUID) (Receipt, error) {
 	var out Receipt
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
-		sale, err := s.getSale(ctx, tenantID, storeID, saleID)
+		sale, err := s.namedSale(ctx, tenantID, storeID, saleID)
 		if err != nil {
 			return err
 		}
@@ -224,13 +224,12 @@ func (s *Service) Receipt(ctx context.Context, tenantID, storeID, saleID uuid.UU
 		if err != nil {
 			return err
 		}
-		var who struct{ Code, Name string }
-		if err := tenant.DB(ctx).Raw(`SELECT r.code, (SELECT u.name FROM users u WHERE u.tenant_id = r.tenant_id AND u.id = ?) AS name
-			FROM pos_registers r WHERE r.tenant_id = ? AND r.id = ?`, sale.CashierID, tenantID, sale.RegisterID).Scan(&who).Error; err != nil {
+		var register string
+		if err := tenant.DB(ctx).Raw(`SELECT code FROM pos_registers WHERE tenant_id = ? AND id = ?`, tenantID, sale.RegisterID).Scan(&register).Error; err != nil {
 			return err
 		}
-		h := ReceiptHeader{StoreName: store.Name, StoreAddress: store.Address, StorePhone: store.Phone, RegisterCode: who.Code,
-			CashierName: who.Name, Location: facts.Location, Footer: settings.ReceiptFooter}
+		h := ReceiptHeader{StoreName: store.Name, StoreAddress: store.Address, StorePhone: store.Phone, RegisterCode: register,
+			CashierName: sale.CashierName, Location: facts.Location, Footer: settings.ReceiptFooter}
 		if sale.MemberID != nil {
 			m, err := s.members.Get(ctx, tenantID, *sale.MemberID, false)
 			if err == nil {

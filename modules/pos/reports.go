@@ -180,13 +180,16 @@ type Dashboard struct {
 	ByHour        []HourlySales `json:"sales_by_hour"`
 }
 
-// StoreSales is one store's sales of the day.
+// StoreSales is one store's sales of the day, and of the same weekday a
+// week before.
 type StoreSales struct {
-	StoreID uuid.UUID `json:"store_id"`
-	Code    string    `json:"code"`
-	Name    string    `json:"name"`
-	Sales   int64     `json:"sales"`
-	Orders  int64     `json:"orders"`
+	StoreID        uuid.UUID `json:"store_id"`
+	Code           string    `json:"code"`
+	Name           string    `json:"name"`
+	Sales          int64     `json:"sales"`
+	Orders         int64     `json:"orders"`
+	LastWeek       int64     `json:"same_day_last_week"`
+	LastWeekOrders int64     `json:"same_day_last_week_orders"`
 }
 
 // TopProduct is one of the day's best sellers by takings.
@@ -197,10 +200,12 @@ type TopProduct struct {
 	Sales int64     `json:"sales"`
 }
 
-// HourlySales are the day's takings in one hour of the stores' clocks.
+// HourlySales are the day's takings in one hour of the chain's clock, and
+// that hour's a week before (the chart's comparison line).
 type HourlySales struct {
-	Hour  int   `json:"hour"`
-	Sales int64 `json:"sales"`
+	Hour     int   `json:"hour"`
+	Sales    int64 `json:"sales"`
+	LastWeek int64 `json:"same_day_last_week"`
 }
 
 // Dashboard sums today's sales (each store's business day) against the
@@ -268,7 +273,7 @@ func (s *Service) Dashboard(ctx context.Context, tenantID uuid.UUID, scope authz
 		}
 		for _, r := range rows {
 			st := &out.ByStore[by[r.StoreID]]
-			st.Sales, st.Orders = r.Sales, r.Orders
+			st.Sales, st.Orders, st.LastWeek, st.LastWeekOrders = r.Sales, r.Orders, r.LastSales, r.LastOrders
 			out.Sales += r.Sales
 			out.Orders += r.Orders
 			out.LastWeek += r.LastSales
@@ -281,10 +286,12 @@ func (s *Service) Dashboard(ctx context.Context, tenantID uuid.UUID, scope authz
 			GROUP BY l.sku_id ORDER BY sales DESC, l.sku_id LIMIT 10`, postgres.UUIDs(ids), postgres.Texts(days), tenantID).Scan(&out.TopProducts).Error; err != nil {
 			return err
 		}
-		if err := db.Raw(`SELECT extract(hour FROM s.sold_at AT TIME ZONE ?)::int AS hour, sum(s.total - s.returned_total)::bigint AS sales
-			FROM unnest(?::uuid[], ?::date[]) AS d(store_id, day)
-			JOIN pos_sales s ON s.tenant_id = ? AND s.store_id = d.store_id AND s.business_date = d.day AND s.status = 'completed'
-			GROUP BY 1 ORDER BY 1`, loc.String(), postgres.UUIDs(ids), postgres.Texts(days), tenantID).Scan(&out.ByHour).Error; err != nil {
+		if err := db.Raw(`SELECT extract(hour FROM s.sold_at AT TIME ZONE ?)::int AS hour,
+				coalesce(sum(s.total - s.returned_total) FILTER (WHERE s.business_date = d.day), 0)::bigint AS sales,
+				coalesce(sum(s.total - s.returned_total) FILTER (WHERE s.business_date = d.week_ago), 0)::bigint AS last_week
+			FROM unnest(?::uuid[], ?::date[], ?::date[]) AS d(store_id, day, week_ago)
+			JOIN pos_sales s ON s.tenant_id = ? AND s.store_id = d.store_id AND s.business_date IN (d.day, d.week_ago) AND s.status = 'completed'
+			GROUP BY 1 ORDER BY 1`, loc.String(), postgres.UUIDs(ids), postgres.Texts(days), postgres.Texts(weekAgo), tenantID).Scan(&out.ByHour).Error; err != nil {
 			return err
 		}
 		// A scan of no rows leaves nil: the lists are [] on a day without sales.

@@ -168,11 +168,15 @@ type CartMember struct {
 
 // Sale is a recorded sale with its lines, tenders and receipt.
 type Sale struct {
-	ID            uuid.UUID      `json:"id"`
-	StoreID       uuid.UUID      `json:"store_id"`
-	RegisterID    uuid.UUID      `json:"register_id"`
-	ShiftID       uuid.UUID      `json:"shift_id"`
-	CashierID     uuid.UUID      `json:"cashier_id"`
+	ID         uuid.UUID `json:"id"`
+	StoreID    uuid.UUID `json:"store_id"`
+	RegisterID uuid.UUID `json:"register_id"`
+	ShiftID    uuid.UUID `json:"shift_id"`
+	CashierID  uuid.UUID `json:"cashier_id"`
+	// CashierName is filled on the sale's reads (lists, detail, receipt);
+	// the till's own checkout and upload answers leave it "", so a
+	// checkout spends no statement on a name its till already shows.
+	CashierName   string         `json:"cashier_name"`
 	MemberID      *uuid.UUID     `json:"member_id"`
 	ReceiptNo     string         `json:"receipt_no"`
 	Status        string         `json:"status"`

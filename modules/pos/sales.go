@@ -11,6 +11,7 @@ import (
 	"chainstore/infra/postgres"
 	"chainstore/tenant"
 	"chainstore/tenant/authz"
+	"chainstore/tenant/users"
 )
 
 const saleColumns = `s.tenant_id, s.id, s.store_id, s.register_id, s.shift_id, s.cashier_id, s.member_id, s.receipt_no, s.status, s.offline,
@@ -149,12 +150,30 @@ func (s *Service) linked(sale Sale) Sale {
 	return sale
 }
 
-// GetSale returns a sale of a store with its lines and tenders.
+// nameSales fills the sales' cashier names (one statement).
+func (s *Service) nameSales(ctx context.Context, tenantID uuid.UUID, sales []Sale) error {
+	return users.FillNames(ctx, s.users, tenantID, sales, func(sale *Sale) []users.NameField {
+		return []users.NameField{{ID: &sale.CashierID, Name: &sale.CashierName}}
+	})
+}
+
+// namedSale is getSale with the cashier's name.
+func (s *Service) namedSale(ctx context.Context, tenantID, storeID, id uuid.UUID) (Sale, error) {
+	sale, err := s.getSale(ctx, tenantID, storeID, id)
+	if err != nil {
+		return sale, err
+	}
+	one := []Sale{sale}
+	err = s.nameSales(ctx, tenantID, one)
+	return one[0], err
+}
+
+// GetSale returns a sale of a store with its lines, tenders and cashier's name.
 func (s *Service) GetSale(ctx context.Context, tenantID, storeID, id uuid.UUID) (Sale, error) {
 	var out Sale
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		var err error
-		out, err = s.getSale(ctx, tenantID, storeID, id)
+		out, err = s.namedSale(ctx, tenantID, storeID, id)
 		return err
 	})
 	return out, err
@@ -172,8 +191,10 @@ func (s *Service) SaleByReceipt(ctx context.Context, tenantID, storeID uuid.UUID
 		if len(sales) == 0 {
 			return ErrSaleNotFound
 		}
-		out = s.linked(sales[0])
-		return nil
+		one := []Sale{s.linked(sales[0])}
+		err = s.nameSales(ctx, tenantID, one)
+		out = one[0]
+		return err
 	})
 	return out, err
 }
@@ -237,10 +258,13 @@ func (s *Service) ListSales(ctx context.Context, tenantID uuid.UUID, f SaleFilte
 		}
 		add("true ORDER BY s.id DESC LIMIT ?", limit+1)
 		sales, _, err := loadSales(ctx, tenantID, where, args...)
+		if err != nil {
+			return err
+		}
 		for _, sale := range sales {
 			out = append(out, s.linked(sale))
 		}
-		return err
+		return s.nameSales(ctx, tenantID, out)
 	})
 	if out == nil {
 		out = []Sale{}

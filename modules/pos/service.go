@@ -31,6 +31,7 @@ import (
 	"chainstore/tenant/auth"
 	"chainstore/tenant/authz"
 	"chainstore/tenant/org"
+	"chainstore/tenant/users"
 )
 
 // Deps are what the POS calls. Payments and Invoices may be nil (not
@@ -42,6 +43,7 @@ type Deps struct {
 	Redis      *redisx.Client
 	Clock      *clock.Clock
 	Org        *org.Service
+	Users      *users.Service // the names of cashiers and approvers in rows
 	Catalog    *catalog.Service
 	Inventory  *inventory.Service
 	Members    *members.Service
@@ -61,6 +63,7 @@ type Service struct {
 	auth       *auth.Service
 	clock      *clock.Clock
 	org        *org.Service
+	users      *users.Service
 	catalog    *catalog.Service
 	inventory  *inventory.Service
 	members    *members.Service
@@ -76,7 +79,7 @@ type Service struct {
 
 // New builds the POS.
 func New(d Deps) *Service {
-	return &Service{pool: d.Pool, authz: d.Authz, auth: d.Auth, clock: d.Clock, org: d.Org, catalog: d.Catalog,
+	return &Service{pool: d.Pool, authz: d.Authz, auth: d.Auth, clock: d.Clock, org: d.Org, users: d.Users, catalog: d.Catalog,
 		inventory: d.Inventory, members: d.Members, fin: d.Finance, promos: d.Promotions, payments: d.Payments,
 		invoices: d.Invoices, invoiceURL: d.InvoiceURL, tills: newTillCache(d.Redis),
 		settings: cache.NewLocal[uuid.UUID, Settings](10_000), redis: d.Redis}

@@ -14,6 +14,7 @@ import (
 	"chainstore/modules/finance"
 	"chainstore/tenant"
 	"chainstore/tenant/audit"
+	"chainstore/tenant/users"
 )
 
 // OpenShift opens the cashier's shift at the till with a cash float. Its
@@ -37,7 +38,7 @@ func (s *Service) OpenShift(ctx context.Context, actor *tenant.Principal, till T
 		if err != nil {
 			return fmt.Errorf("pos: open shift: %w", err)
 		}
-		return nil
+		return s.nameShift(ctx, actor.TenantID, &out)
 	})
 	return out, err
 }
@@ -47,9 +48,11 @@ func (s *Service) CurrentShift(ctx context.Context, tenantID uuid.UUID, till Til
 	var out Shift
 	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
 		var err error
-		out, err = postgres.One[Shift](tenant.DB(ctx), ErrNoShift,
-			`SELECT `+shiftColumns+` FROM pos_shifts WHERE tenant_id = ? AND register_id = ? AND status = 'open'`, tenantID, till.RegisterID)
-		return err
+		if out, err = postgres.One[Shift](tenant.DB(ctx), ErrNoShift,
+			`SELECT `+shiftColumns+` FROM pos_shifts WHERE tenant_id = ? AND register_id = ? AND status = 'open'`, tenantID, till.RegisterID); err != nil {
+			return err
+		}
+		return s.nameShift(ctx, tenantID, &out)
 	})
 	return out, err
 }
@@ -62,10 +65,27 @@ func (s *Service) GetShift(ctx context.Context, tenantID, storeID, id uuid.UUID)
 		if out, err = getShift(ctx, tenantID, storeID, id, false); err != nil {
 			return err
 		}
-		out.Counts, err = shiftCounts(ctx, tenantID, id)
-		return err
+		if out.Counts, err = shiftCounts(ctx, tenantID, id); err != nil {
+			return err
+		}
+		return s.nameShift(ctx, tenantID, &out)
 	})
 	return out, err
+}
+
+// nameShifts fills the shifts' cashier and approver names (one statement).
+func (s *Service) nameShifts(ctx context.Context, tenantID uuid.UUID, shifts []Shift) error {
+	return users.FillNames(ctx, s.users, tenantID, shifts, func(sh *Shift) []users.NameField {
+		return []users.NameField{{ID: &sh.CashierID, Name: &sh.CashierName}, {ID: sh.ApprovedBy, Name: &sh.ApprovedByName}}
+	})
+}
+
+// nameShift is nameShifts for one shift.
+func (s *Service) nameShift(ctx context.Context, tenantID uuid.UUID, sh *Shift) error {
+	one := []Shift{*sh}
+	err := s.nameShifts(ctx, tenantID, one)
+	*sh = one[0]
+	return err
 }
 
 func getShift(ctx context.Context, tenantID, storeID, id uuid.UUID, lock bool) (Shift, error) {
@@ -114,7 +134,10 @@ func (s *Service) ListShifts(ctx context.Context, tenantID, storeID uuid.UUID, f
 		if before != uuid.Nil {
 			q = q.Where("id < ?", before)
 		}
-		return q.Order("id DESC").Limit(limit + 1).Scan(&out).Error
+		if err := q.Order("id DESC").Limit(limit + 1).Scan(&out).Error; err != nil {
+			return err
+		}
+		return s.nameShifts(ctx, tenantID, out)
 	})
 	return out, err
 }
@@ -235,8 +258,10 @@ func (s *Service) CloseShift(ctx context.Context, actor *tenant.Principal, till 
 		if out, err = getShift(ctx, actor.TenantID, sh.StoreID, sh.ID, false); err != nil {
 			return err
 		}
-		out.Counts, err = shiftCounts(ctx, actor.TenantID, sh.ID)
-		return err
+		if out.Counts, err = shiftCounts(ctx, actor.TenantID, sh.ID); err != nil {
+			return err
+		}
+		return s.nameShift(ctx, actor.TenantID, &out)
 	})
 	return out, err
 }
@@ -286,8 +311,10 @@ func (s *Service) ApproveShift(ctx context.Context, actor *tenant.Principal, sto
 		if out, err = getShift(ctx, actor.TenantID, storeID, id, false); err != nil {
 			return err
 		}
-		out.Counts, err = shiftCounts(ctx, actor.TenantID, id)
-		return err
+		if out.Counts, err = shiftCounts(ctx, actor.TenantID, id); err != nil {
+			return err
+		}
+		return s.nameShift(ctx, actor.TenantID, &out)
 	})
 	return out, err
 }

@@ -181,6 +181,81 @@ func (s *Service) Get(ctx context.Context, tenantID uuid.UUID, scope authz.Store
 	return out, err
 }
 
+// Names returns the names of the users with the given ids, for rows that
+// record who did something (an entry's author, a shift's cashier): one
+// statement for all of them, inside the caller's tenant transaction when
+// ctx carries one. Disabled and invited users are named like active ones,
+// since the rows outlive their authors' accounts. Duplicates and uuid.Nil
+// are ignored; an id that is no user of the tenant is missing from the
+// map. With no id to look up it sends nothing. It answers whatever the
+// caller's scope: a name is what the row already shows by id.
+func (s *Service) Names(ctx context.Context, tenantID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]string, error) {
+	out := map[uuid.UUID]string{}
+	want := make([]uuid.UUID, 0, len(ids))
+	seen := map[uuid.UUID]bool{uuid.Nil: true}
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			want = append(want, id)
+		}
+	}
+	if len(want) == 0 {
+		return out, nil
+	}
+	err := s.pool.WithTx(ctx, tenantID, func(ctx context.Context) error {
+		var rows []struct {
+			ID   uuid.UUID
+			Name string
+		}
+		if err := tenant.DB(ctx).Raw(`SELECT id, name FROM users WHERE tenant_id = ? AND id = ANY(?)`, tenantID, postgres.UUIDs(want)).
+			Scan(&rows).Error; err != nil {
+			return fmt.Errorf("users: names: %w", err)
+		}
+		for _, r := range rows {
+			out[r.ID] = r.Name
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// NameField is a row's user id and the name field it fills.
+type NameField struct {
+	ID   *uuid.UUID
+	Name *string
+}
+
+// FillNames fills the name fields of every row with one Names call (none
+// when no row records a user): fields lists a row's ids and where their
+// names go. A nil id, or one that is no user, leaves its name "".
+func FillNames[T any](ctx context.Context, s *Service, tenantID uuid.UUID, rows []T, fields func(*T) []NameField) error {
+	var ids []uuid.UUID
+	for i := range rows {
+		for _, f := range fields(&rows[i]) {
+			if f.ID != nil {
+				ids = append(ids, *f.ID)
+			}
+		}
+	}
+	names, err := s.Names(ctx, tenantID, ids)
+	if err != nil {
+		return err
+	}
+	for i := range rows {
+		for _, f := range fields(&rows[i]) {
+			if f.ID != nil {
+				*f.Name = names[*f.ID]
+			} else {
+				*f.Name = ""
+			}
+		}
+	}
+	return nil
+}
+
 // manageable loads a user the actor may change: visible in the actor's
 // users:write scope and, for store-scoped actors, holding no role outside it.
 func (s *Service) manageable(ctx context.Context, actor *tenant.Principal, id uuid.UUID) (Detail, error) {

@@ -842,7 +842,9 @@ export interface paths {
         };
         /**
          * List products
-         * @description Products without their SKUs, in creation order. `category_id` includes the whole subtree. Needs `catalog:read` (every role holds it in its stores).
+         * @description Products in creation order, without their SKUs unless `with=prices`. `category_id` includes the whole subtree. Needs `catalog:read` (every role holds it in its stores).
+         *
+         *     `with=prices` fills each product's `skus` (with barcodes), and gives each SKU `price`: HQ's list and member price in force now (fen; null when none is set), chosen as `GET /catalog/skus/{id}/price` without `store_id` chooses it, so a scheduled change shows once it is in force and a store's override never shows here. `price.cost` is HQ's cost for callers holding `prices:write` or `finance:read` chain-wide, else null (as `GET /catalog/skus/{id}/prices` hides cost). The page's SKUs and their prices are read in one statement each, whatever the page holds.
          */
         get: operations["listProducts"];
         put?: never;
@@ -921,6 +923,28 @@ export interface paths {
          * @description Needs `catalog:write` for the whole chain (HQ admin). Audited.
          */
         post: operations["addSku"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/skus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search the chain's SKUs
+         * @description HQ's SKU search for pickers, chain-wide: no store is needed, and discontinued SKUs are found too unless `status` says otherwise. `q` matches a SKU code by prefix (any case), a barcode exactly (as scanned; a 12-digit UPC-A also in its stored EAN-13 form), or a product or SKU name by substring; without `q` every SKU matches. Rows come in id order, a page at a time (one statement a page, barcodes included); no prices (see `GET /catalog/products?with=prices` or `GET /catalog/skus/{id}/price`).
+         *
+         *     Needs `catalog:read` (every role holds it in its stores). A bad `q`, `status`, `ids`, `limit` or `cursor` is 400 `request.bad_query` with every bad field in `errors`.
+         */
+        get: operations["searchSkus"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2023,6 +2047,36 @@ export interface paths {
          *     `members.qr_expired`. The member needs an active card (409 `members.card_state`).
          */
         post: operations["issueMemberQRToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/members/{id}/cash-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cash out a member's stored value at HQ (退卡)
+         * @description For a member who closes the card without a store (online, by letter, before an
+         *     erasure): the whole principal is paid back by `payment_method` (a customer tender,
+         *     or `bank` for a bank transfer, which only HQ pays) and the bonus is forfeited. In the
+         *     same transaction finance posts it in HQ's books (source type `sv_cash_out`, source id
+         *     = the entry's id): principal liability against the money paid back, bonus liability
+         *     against the selling expense its top-up booked. 409 `members.insufficient_balance`
+         *     when there is nothing to cash out. Needs `members:write` and `pos:refund` for the
+         *     whole chain. Idempotent per source; audited (`member.stored_value_cash_out`).
+         */
+        post: operations["cashOutMember"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5097,6 +5151,40 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            /** @description Only in `GET /catalog/products?with=prices`: HQ's price in force now (`cost` null for callers who may not see costs) */
+            price?: components["schemas"]["Price"];
+        };
+        /** @description A SKU as HQ's pickers show it (no store, no prices) */
+        SkuMatch: {
+            /** Format: uuid */
+            sku_id: string;
+            /** Format: uuid */
+            product_id: string;
+            code: string;
+            name: string;
+            product_name: string;
+            specs: {
+                [key: string]: string;
+            };
+            /** @description The unit's code (as on CatalogItem) */
+            unit: string;
+            unit_name: string;
+            /** @enum {string} */
+            unit_kind: "count" | "weight";
+            barcodes: string[];
+            /**
+             * @description discontinued when the SKU or its product is
+             * @enum {string}
+             */
+            status: "active" | "discontinued";
+            /** Format: uuid */
+            category_id: string;
+            /** Format: uuid */
+            brand_id: string | null;
+        };
+        SkuMatchList: {
+            data: components["schemas"]["SkuMatch"][];
+            next_cursor: components["schemas"]["NextCursor"];
         };
         Product: {
             /** Format: uuid */
@@ -5701,10 +5789,14 @@ export interface components {
             note: string;
             /** Format: uuid */
             opened_by: string | null;
+            /** @description Who opened the count; empty when opened_by is null */
+            opened_by_name: string;
             /** Format: date-time */
             opened_at: string;
             /** Format: uuid */
             posted_by: string | null;
+            /** @description Who posted it; empty until posted */
+            posted_by_name: string;
             /** Format: date-time */
             posted_at: string | null;
             /** Format: date-time */
@@ -5752,10 +5844,14 @@ export interface components {
             note: string;
             /** Format: uuid */
             opened_by: string | null;
+            /** @description Who opened the count; empty when opened_by is null */
+            opened_by_name: string;
             /** Format: date-time */
             opened_at: string;
             /** Format: uuid */
             posted_by: string | null;
+            /** @description Who posted it; empty until posted */
+            posted_by_name: string;
             /** Format: date-time */
             posted_at: string | null;
             /** Format: date-time */
@@ -5910,12 +6006,20 @@ export interface components {
             note: string;
             /** Format: uuid */
             requested_by: string | null;
+            /** @description The name of requested_by; empty when it is null */
+            requested_by_name: string;
             /** Format: uuid */
             approved_by: string | null;
+            /** @description The name of approved_by; empty when it is null */
+            approved_by_name: string;
             /** Format: uuid */
             shipped_by: string | null;
+            /** @description The name of shipped_by; empty when it is null */
+            shipped_by_name: string;
             /** Format: uuid */
             received_by: string | null;
+            /** @description The name of received_by; empty when it is null */
+            received_by_name: string;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -6483,10 +6587,10 @@ export interface components {
         };
         CashOutInput: {
             /**
-             * @description How the principal is paid back: a customer tender of finance
+             * @description How the principal is paid back: a customer tender of finance, or bank (a bank transfer) at HQ only (a till's bank is 422)
              * @enum {string}
              */
-            payment_method: "cash" | "card" | "unionpay" | "wechat" | "alipay";
+            payment_method: "cash" | "card" | "unionpay" | "wechat" | "alipay" | "bank";
             /** @example cash_out */
             source_type: string;
             /**
@@ -6634,8 +6738,12 @@ export interface components {
             reversed_by: string | null;
             /** Format: uuid */
             created_by: string | null;
+            /** @description The author's name; empty when created_by is null (an entry a document posted) */
+            created_by_name: string;
             /** Format: uuid */
             approved_by: string | null;
+            /** @description The approver's name; empty when approved_by is null */
+            approved_by_name: string;
             /** Format: int64 */
             debit: number;
             /** Format: int64 */
@@ -6687,8 +6795,12 @@ export interface components {
             status: "pending" | "approved" | "rejected";
             /** Format: uuid */
             created_by: string;
+            /** @description The author's name (disabled users keep theirs) */
+            created_by_name: string;
             /** Format: uuid */
             decided_by: string | null;
+            /** @description Who approved or rejected it; empty while pending */
+            decided_by_name: string;
             /** Format: uuid */
             entry_id: string | null;
             /** Format: date-time */
@@ -6811,6 +6923,8 @@ export interface components {
             posted_at: string | null;
             /** Format: uuid */
             posted_by: string | null;
+            /** @description Who posted it; empty while a draft */
+            posted_by_name: string;
         };
         FinSettlementList: {
             data: components["schemas"]["FinSettlement"][];
@@ -7458,6 +7572,8 @@ export interface components {
             register_id: string;
             /** Format: uuid */
             cashier_id: string;
+            /** @description The cashier's name (disabled staff keep theirs) */
+            cashier_name: string;
             /** @enum {string} */
             status: "open" | "pending_approval" | "closed";
             /** Format: date */
@@ -7478,6 +7594,8 @@ export interface components {
             cash_variance: number | null;
             /** Format: uuid */
             approved_by: string | null;
+            /** @description The manager who approved the variance; empty when approved_by is null */
+            approved_by_name: string;
             /** Format: date-time */
             approved_at: string | null;
             note: string;
@@ -7884,6 +8002,12 @@ export interface components {
             shift_id: string;
             /** Format: uuid */
             cashier_id: string;
+            /**
+             * @description The cashier's name on the sale's reads (the history, the detail, the receipt look-up and
+             *     receipt). The till's own checkout answer (POST …/pos/sales, and its replay) leaves it empty:
+             *     the till shows its own cashier, and a checkout spends no statement on the name.
+             */
+            cashier_name: string;
             /** Format: uuid */
             member_id: string | null;
             /** @description `R` and six digits live, `F` and six digits offline */
@@ -8142,6 +8266,12 @@ export interface components {
             batch_id: string;
             /** Format: uuid */
             register_id: string;
+            /**
+             * Format: uuid
+             * @description Who made the sale at the till
+             */
+            cashier_id: string;
+            cashier_name: string;
             receipt_no: string;
             /** Format: date-time */
             sold_at: string;
@@ -8152,6 +8282,8 @@ export interface components {
             flags: string[];
             /** Format: uuid */
             reviewed_by: string | null;
+            /** @description The manager who reviewed it; empty until reviewed */
+            reviewed_by_name: string;
             /** Format: date-time */
             reviewed_at: string | null;
             /** Format: date-time */
@@ -8252,6 +8384,13 @@ export interface components {
             sales: number;
             /** Format: int64 */
             orders: number;
+            /**
+             * Format: int64
+             * @description The store's takings on the same weekday a week before (its own business day)
+             */
+            same_day_last_week: number;
+            /** Format: int64 */
+            same_day_last_week_orders: number;
         };
         PosTopProduct: {
             /** Format: uuid */
@@ -8266,9 +8405,15 @@ export interface components {
             sales: number;
         };
         PosHourlySales: {
+            /** @description The hour of the chain's clock */
             hour: number;
             /** Format: int64 */
             sales: number;
+            /**
+             * Format: int64
+             * @description Takings in that hour on the same weekday a week before
+             */
+            same_day_last_week: number;
         };
     };
     responses: {
@@ -9995,6 +10140,8 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description The `next_cursor` of the previous page (opaque) */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description `prices`: embed each product's SKUs, each with HQ's price in force now. Anything else is 400 `request.bad_query` naming `with`. */
+                with?: "prices";
                 /** @description This category and everything under it */
                 category_id?: string;
                 brand_id?: string;
@@ -10198,6 +10345,41 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            default: components["responses"]["Error"];
+        };
+    };
+    searchSkus: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page (opaque) */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description SKU code prefix, barcode, or product or SKU name substring; at most 64 characters, no control characters (trimmed) */
+                q?: string;
+                /** @description `active`: the SKU and its product are active; `discontinued`: either is discontinued. Absent: both. */
+                status?: "active" | "discontinued";
+                /** @description At most 50 comma-separated SKU ids: only these SKUs (unknown ids and another chain's are simply absent), so a form can name the SKUs it holds. Combines with the other filters; page with `limit` as usual. */
+                ids?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkuMatchList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Error"];
         };
     };
@@ -12006,6 +12188,50 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            default: components["responses"]["Error"];
+        };
+    };
+    cashOutMember: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Stripe's semantics, scoped to the calling user and kept 24 hours: a retry
+                 *     with the same key, method, path and body replays the first response
+                 *     (header `Idempotent-Replayed: true`); the same key with another request is
+                 *     409 `idempotency.key_reused`. A request that failed (4xx/5xx) stores
+                 *     nothing, so its retry runs again. 400 `idempotency.key_invalid` for a key
+                 *     over 255 characters or with control characters.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's id. A malformed id answers 404, like an unknown one. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CashOutInput"];
+            };
+        };
+        responses: {
+            /** @description The ledger entry */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredValueEntry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
             default: components["responses"]["Error"];
         };
     };

@@ -44,6 +44,7 @@ export type ScaleLayouts = Schemas['ScaleLayouts'];
 export type CatalogImport = Schemas['Import'];
 export type RowError = Schemas['RowError'];
 export type CatalogItem = Schemas['CatalogItem'];
+export type SkuMatch = Schemas['SkuMatch'];
 export type Promotion = Schemas['Promotion'];
 
 // inventory

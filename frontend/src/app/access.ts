@@ -57,6 +57,8 @@ export const accessRules = {
   'members.export': (me: Me) => chainWide(me, 'members:export') && chainWide(me, 'members:pii'),
   'members.exportOne': (me: Me) => chainWide(me, 'members:export'),
   'members.erase': (me: Me) => writable(me) && chainWide(me, 'members:pii'),
+  // 退卡 at HQ pays money back, as at a till: pos:refund too, chain-wide.
+  'members.cashOut': (me: Me) => writable(me) && chainWide(me, 'members:write') && chainWide(me, 'pos:refund'),
   // Finance: statements for whoever holds finance:read somewhere (a store's figures); manual entries
   // and rules chain-wide; approvals need finance:approve chain-wide.
   'finance.read': (me: Me) => holds(me, 'finance:read'),

@@ -1,25 +1,28 @@
 import { Select } from 'antd';
 import { useDeferredValue, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CatalogItem } from '../../api/types';
-import { useSkuSearch } from './queries';
+import type { SkuMatch } from '../../api/types';
+import { useSkuSearch, type SkuStatus } from './queries';
 
 export interface SkuSelectProps {
-  storeId: string | null | undefined;
-  /** Called with the item picked; the select clears itself for the next one. */
-  onPick: (item: CatalogItem) => void;
+  /** Called with the SKU picked; the select clears itself for the next one. */
+  onPick: (sku: SkuMatch) => void;
+  /** 'active' finds SKUs on sale only; by default discontinued ones are found too (tagged). */
+  status?: SkuStatus;
+  disabled?: boolean;
   placeholder?: string;
   width?: number | string;
   'aria-label'?: string;
 }
 
-/** SkuSelect finds a SKU of a store by name, SKU or product code, or barcode (scan into it and press Enter). */
-export function SkuSelect({ storeId, onPick, placeholder, width = '100%', ...rest }: SkuSelectProps) {
+/** SkuSelect finds a SKU of the chain (no store needed) by name, SKU code prefix, or barcode (scan into it and press Enter). */
+export function SkuSelect({ onPick, status, disabled, placeholder, width = '100%', ...rest }: SkuSelectProps) {
   const { t } = useTranslation('catalog');
   const [text, setText] = useState('');
   const q = useDeferredValue(text);
-  const search = useSkuSearch(storeId, q);
+  const search = useSkuSearch(q, status);
   const items = search.data ?? [];
+  const label = (i: SkuMatch) => `${i.code} · ${i.name}${i.status === 'discontinued' ? ` (${t('skuSelect.discontinued')})` : ''}`;
   return (
     <Select<string>
       aria-label={rest['aria-label'] ?? t('skuSelect.label')}
@@ -29,11 +32,11 @@ export function SkuSelect({ storeId, onPick, placeholder, width = '100%', ...res
       searchValue={text}
       filterOption={false}
       style={{ width }}
-      disabled={!storeId}
+      disabled={disabled}
       placeholder={placeholder ?? t('skuSelect.placeholder')}
-      notFoundContent={q.trim() ? (search.isFetching ? t('skuSelect.searching') : t('skuSelect.none')) : null}
+      notFoundContent={q.trim() ? (search.isFetching ? t('skuSelect.searching') : t(status === 'active' ? 'skuSelect.noneActive' : 'skuSelect.none')) : null}
       onSearch={setText}
-      options={items.map((i) => ({ value: i.sku_id, label: `${i.code} · ${i.name}` }))}
+      options={items.map((i) => ({ value: i.sku_id, label: label(i) }))}
       onSelect={(id: string) => {
         const item = items.find((i) => i.sku_id === id);
         if (item) onPick(item);

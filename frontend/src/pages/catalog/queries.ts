@@ -34,8 +34,9 @@ export const catalogKeys = {
   importJob: (id: string) => ['catalog', 'imports', id] as const,
 };
 
+/** fetchProducts: a page of products, each with its SKUs and HQ's prices in force now (cost only for price setters and finance). */
 export const fetchProducts = ({ limit, cursor, filters }: PageArgs<ProductFilters>) =>
-  unwrap(api.GET('/api/v1/catalog/products', { params: { query: { ...filters, limit, cursor } } }));
+  unwrap(api.GET('/api/v1/catalog/products', { params: { query: { ...filters, with: 'prices', limit, cursor } } }));
 
 export const fetchBrands = ({ limit, cursor, filters }: PageArgs<BrandFilters>) =>
   unwrap(api.GET('/api/v1/catalog/brands', { params: { query: { ...filters, limit, cursor } } }));
@@ -94,18 +95,33 @@ export function useImportJob(id: string | undefined) {
   });
 }
 
-/** useSkuSearch: active SKUs of a store matching a name, or the SKU/product code or barcode exactly (the till's look-up). */
-export function useSkuSearch(storeId: string | null | undefined, text: string) {
+/** SkuStatus narrows the chain's SKU search: active only, or (undefined) discontinued SKUs too. */
+export type SkuStatus = NonNullable<NonNullable<operations['searchSkus']['parameters']['query']>['status']>;
+
+/** searchSkus: the chain's SKUs (no store needed) whose code starts with q, whose barcode is q, or whose product or SKU name holds q. */
+export const searchSkus = async (q: string, status?: SkuStatus, limit = 20) =>
+  (await unwrap(api.GET('/api/v1/catalog/skus', { params: { query: { q, status, limit } } }))).data;
+
+/** skusByIds: the chain's SKUs with these ids, any status (unknown ids are absent), 50 ids a request. */
+export async function skusByIds(ids: readonly string[]) {
+  const batches: string[][] = [];
+  for (let i = 0; i < ids.length; i += 50) batches.push(ids.slice(i, i + 50));
+  const pages = await Promise.all(batches.map((b) => unwrap(api.GET('/api/v1/catalog/skus', { params: { query: { ids: b.join(','), limit: 50 } } }))));
+  return pages.flatMap((p) => p.data);
+}
+
+/** useSkuSearch: the chain-wide SKU search as you type (HQ's pickers: no store needed). */
+export function useSkuSearch(text: string, status?: SkuStatus) {
   const q = text.trim();
   return useQuery({
-    queryKey: ['catalog', 'lookup', storeId, q],
-    enabled: !!storeId && q.length > 0,
+    queryKey: ['catalog', 'skus', 'search', status ?? 'any', q],
+    enabled: q.length > 0,
     placeholderData: keepPreviousData,
-    queryFn: () => lookupSkus(storeId ?? '', q),
+    queryFn: () => searchSkus(q, status),
   });
 }
 
-/** lookupSkus: by barcode when the text is all digits, else by code, then by name. */
+/** lookupSkus: a store's active items as its till finds them: by barcode when the text is all digits, else by code, then by name. */
 export async function lookupSkus(storeId: string, q: string) {
   const path = { store_id: storeId };
   const byKey = async (query: { barcode: string } | { code: string }) => {

@@ -12,18 +12,19 @@ const dashboard = (over: Partial<PosDashboard> = {}): PosDashboard => ({
   low_stock: 2,
   near_expiry: 1,
   sales_by_store: [
-    { store_id: 'a', code: 'SH002', name: '徐家汇店', sales: 23456, orders: 10 },
-    { store_id: 'b', code: 'SH001', name: '人民广场店', sales: 100000, orders: 30 },
+    { store_id: 'a', code: 'SH002', name: '徐家汇店', sales: 23456, orders: 10, same_day_last_week: 40000, same_day_last_week_orders: 20 },
+    { store_id: 'b', code: 'SH001', name: '人民广场店', sales: 100000, orders: 30, same_day_last_week: 60000, same_day_last_week_orders: 30 },
   ],
   top_products: Array.from({ length: 12 }, (_, i) => ({ sku_id: `s${i}`, name: `商品${i}`, qty: (i + 1) * 1000, sales: (i + 1) * 100 })),
   sales_by_hour: [
-    { hour: 9, sales: 23456 },
-    { hour: 18, sales: 100000 },
+    { hour: 9, sales: 23456, same_day_last_week: 0 },
+    { hour: 10, sales: 0, same_day_last_week: 100000 },
+    { hour: 18, sales: 100000, same_day_last_week: 0 },
   ],
   ...over,
 });
 
-const labels = { sales: '销售额', orders: '订单数', qty: '销量', currency: 'CNY' };
+const labels = { sales: '销售额', lastWeek: '上周同日', orders: '订单数', qty: '销量', currency: 'CNY' };
 
 describe('the dashboard figures', () => {
   it('compares today with the same day last week in exact integers', () => {
@@ -50,6 +51,8 @@ describe('the dashboard figures', () => {
     expect(h[9]).toBe(23456);
     expect(h[18]).toBe(100000);
     expect(h[0]).toBe(0);
+    expect(h[10]).toBe(0);
+    expect(hourly(dashboard(), true)[10]).toBe(100000);
     expect(byStore(dashboard()).map((s) => s.code)).toEqual(['SH001', 'SH002']);
   });
 });
@@ -59,7 +62,11 @@ describe('the chart options', () => {
     const option = byStoreOption(dashboard(), labels);
     expect(option.xAxis.data).toEqual(['人民广场店', '徐家汇店']);
     expect(option.series[0]?.data).toEqual([100000, 23456]);
-    expect(option.series[1]?.data).toEqual([30, 10]);
+    // Last week's bars beside today's, in the same store order; the orders line after them.
+    expect(option.series[1]?.data).toEqual([60000, 40000]);
+    expect(option.series[2]?.data).toEqual([30, 10]);
+    expect(hourlyOption(dashboard(), labels).series[1]?.data[10]).toBe(100000);
+    expect(hourlyOption(dashboard(), labels).tooltip.formatter([{ seriesName: '上周同日', value: 100000, axisValueLabel: '10:00', marker: '' }])).toBe('10:00<br/>上周同日：¥1,000.00');
     expect(hourlyOption(dashboard(), labels).yAxis.axisLabel.formatter(123400)).toBe('¥1,234');
     expect(option.tooltip.formatter([{ seriesName: '销售额', value: 23456, axisValueLabel: '徐家汇店', marker: '' }])).toBe('徐家汇店<br/>销售额：¥234.56');
     expect(hourlyOption(dashboard(), labels).series[0]?.data[18]).toBe(100000);

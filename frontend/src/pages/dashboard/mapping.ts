@@ -58,10 +58,10 @@ export function figures(d: PosDashboard): DashboardFigures {
   };
 }
 
-/** hourly: takings for each hour 0–23 (hours without sales are 0). */
-export function hourly(d: PosDashboard): number[] {
+/** hourly: takings for each hour 0–23 (hours without sales are 0), today's or (lastWeek) the same weekday's a week before. */
+export function hourly(d: PosDashboard, lastWeek = false): number[] {
   const out = Array.from({ length: 24 }, () => 0);
-  for (const h of d.sales_by_hour) if (h.hour >= 0 && h.hour < 24) out[h.hour] = (out[h.hour] ?? 0) + h.sales;
+  for (const h of d.sales_by_hour) if (h.hour >= 0 && h.hour < 24) out[h.hour] = (out[h.hour] ?? 0) + (lastWeek ? h.same_day_last_week : h.sales);
   return out;
 }
 
@@ -72,6 +72,8 @@ export function byStore(d: PosDashboard) {
 
 interface Labels {
   sales: string;
+  /** The same weekday a week before, as a series' name. */
+  lastWeek: string;
   orders: string;
   qty: string;
   currency: string;
@@ -94,24 +96,29 @@ const tooltip = (currency: string, moneySeries: string[]) => ({
 
 export function hourlyOption(d: PosDashboard, l: Labels) {
   return {
-    tooltip: tooltip(l.currency, [l.sales]),
-    grid: { left: 64, right: 16, top: 24, bottom: 32 },
+    tooltip: tooltip(l.currency, [l.sales, l.lastWeek]),
+    legend: { data: [l.sales, l.lastWeek] },
+    grid: { left: 64, right: 16, top: 32, bottom: 32 },
     xAxis: { type: 'category', data: Array.from({ length: 24 }, (_, h) => `${String(h).padStart(2, '0')}:00`) },
     yAxis: moneyAxis(l.currency),
-    series: [{ name: l.sales, type: 'line', smooth: true, areaStyle: { opacity: 0.15 }, data: hourly(d) }],
+    series: [
+      { name: l.sales, type: 'line', smooth: true, areaStyle: { opacity: 0.15 }, data: hourly(d) },
+      { name: l.lastWeek, type: 'line', smooth: true, lineStyle: { type: 'dashed' }, symbol: 'none', data: hourly(d, true) },
+    ],
   };
 }
 
 export function byStoreOption(d: PosDashboard, l: Labels) {
   const stores = byStore(d);
   return {
-    tooltip: tooltip(l.currency, [l.sales]),
-    legend: { data: [l.sales, l.orders] },
+    tooltip: tooltip(l.currency, [l.sales, l.lastWeek]),
+    legend: { data: [l.sales, l.lastWeek, l.orders] },
     grid: { left: 64, right: 48, top: 32, bottom: 48 },
     xAxis: { type: 'category', data: stores.map((s) => s.name), axisLabel: { interval: 0, width: 80, overflow: 'truncate' } },
     yAxis: [moneyAxis(l.currency), { type: 'value', minInterval: 1 }],
     series: [
       { name: l.sales, type: 'bar', data: stores.map((s) => s.sales), barMaxWidth: 36 },
+      { name: l.lastWeek, type: 'bar', data: stores.map((s) => s.same_day_last_week), barMaxWidth: 36, itemStyle: { opacity: 0.45 } },
       { name: l.orders, type: 'line', yAxisIndex: 1, data: stores.map((s) => s.orders) },
     ],
   };

@@ -22,7 +22,7 @@ export function LinesEditor({ storeId, lines, onChange, errors = {}, withCost, w
   const set = (i: number, patch: Partial<DraftLine>) => onChange(lines.map((l, j) => (j === i ? { ...l, ...patch } : l)));
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
-      <SkuSelect storeId={storeId} onPick={(item) => onChange(addDraftLine(lines, draftLine(item)))} />
+      <SkuSelect disabled={!storeId} onPick={(item) => onChange(addDraftLine(lines, draftLine(item)))} />
       <Table<DraftLine>
         rowKey="sku_id"
         size="small"

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import type { PageArgs } from '../../api/pagination';
 import type { operations } from '../../api/schema.gen';
-import type { CreateMemberInput, MemberGiftInput, MemberTierInput, TopupRuleInput, MemberTierUpdate, PointsRuleInput, UpdateMemberInput } from '../../api/types';
+import type { CashOutInput, CreateMemberInput, MemberGiftInput, MemberTierInput, TopupRuleInput, MemberTierUpdate, PointsRuleInput, UpdateMemberInput } from '../../api/types';
 import { saveDownload } from '../../components/download';
 
 // Server state of the members module (members, tiers, points rule, gifts):
@@ -79,6 +79,12 @@ export const useCardAction = (id: string) =>
         body: cardNumber ? { card_number: cardNumber } : {},
       }),
     ),
+  );
+
+/** useCashOutMember: 退卡 at HQ, one document (source_id) and Idempotency-Key per attempt. */
+export const useCashOutMember = (id: string) =>
+  useMemberMutation(id, ({ body, idempotencyKey }: { body: CashOutInput; idempotencyKey: string }) =>
+    unwrap(api.POST('/api/v1/members/{id}/cash-out', { params: { path: { id }, header: { 'Idempotency-Key': idempotencyKey } }, body })),
   );
 
 export const issueQrToken = (id: string) => unwrap(api.POST('/api/v1/members/{id}/qr-token', { params: { path: { id } } }));

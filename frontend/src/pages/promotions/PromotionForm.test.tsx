@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { App } from 'antd';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../api/problem';
-import type { PromotionInput } from '../../api/types';
+import type { Promotion, PromotionInput } from '../../api/types';
 import { PromotionForm, type PromotionPickers } from './PromotionForm';
 
 const pickers: PromotionPickers = {
@@ -12,6 +12,7 @@ const pickers: PromotionPickers = {
   brands: [],
   tiers: [{ value: 'gold', label: '金卡' }],
   searchSkus: async () => [],
+  nameSkus: async () => [],
 };
 
 /** fill types a value by pasting it (the form is big: typing key by key is slow in jsdom). */
@@ -95,5 +96,51 @@ describe('PromotionForm', () => {
     expect(input?.kind).toBe('nth_item');
     expect(input?.rule).toEqual({ n: 2, off_bp: 5000 });
     expect(input).not.toHaveProperty('forced');
+  }, 120_000);
+
+  it("names a stored promotion's SKUs by id, keeping an id it cannot name", async () => {
+    const stored: Promotion = {
+      id: 'p1',
+      name: '可乐特价',
+      name_en: '',
+      kind: 'percent_off',
+      owner: 'hq',
+      franchisee_id: null,
+      status: 'draft',
+      priority: 10,
+      exclusive: false,
+      group: 'item',
+      forced: false,
+      stores: { scope: 'all' },
+      items: { skus: ['sku-cola', 'sku-gone'], exclude_skus: ['sku-tea'] },
+      audience: {},
+      window: { starts: null, ends: null, times: [] },
+      rule: { off_bp: 1000 },
+      budget: null,
+      spent: 0,
+      per_member_limit: null,
+      opted_out: [],
+      created_by: null,
+      created_at: '2026-01-01T00:00:00Z',
+      updated_at: '2026-01-01T00:00:00Z',
+    };
+    const nameSkus = vi.fn(async (ids: string[]) =>
+      [
+        { value: 'sku-cola', label: '可口可乐 330ml（COLA-330）' },
+        { value: 'sku-tea', label: '绿茶 500ml（TEA-500）' },
+      ].filter((o) => ids.includes(o.value)),
+    );
+    render(
+      <App>
+        <PromotionForm hq promotion={stored} pickers={{ ...pickers, nameSkus }} open onOpenChange={() => undefined} onUpdate={async () => undefined} />
+      </App>,
+    );
+    const drawer = within(document.querySelector('.ant-drawer-content') as HTMLElement);
+    expect(await drawer.findByText('可口可乐 330ml（COLA-330）')).toBeTruthy();
+    expect(await drawer.findByText('绿茶 500ml（TEA-500）')).toBeTruthy();
+    expect(drawer.getByText('sku-gone')).toBeTruthy();
+    expect(nameSkus).toHaveBeenCalledWith(['sku-cola', 'sku-gone']);
+    expect(nameSkus).toHaveBeenCalledWith(['sku-tea']);
+    expect(nameSkus).toHaveBeenCalledTimes(2);
   }, 120_000);
 });

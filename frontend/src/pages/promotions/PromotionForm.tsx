@@ -12,7 +12,7 @@ import {
   ProFormText,
 } from '@ant-design/pro-components';
 import { App, Divider, Form, Select, Typography } from 'antd';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { applyFieldErrors } from '../../api/form-errors';
 import { asApiError } from '../../api/problem';
@@ -46,13 +46,43 @@ export interface PromotionPickers {
   tiers: Option[];
   /** searchSkus: SKUs by name or code for the SKU pickers. */
   searchSkus: (q: string) => Promise<Option[]>;
+  /** nameSkus: the labels of SKUs a stored promotion already holds (by id). */
+  nameSkus: (ids: string[]) => Promise<Option[]>;
 }
 
-/** SkuSelect: a multiple select of SKUs searched on the server, keeping the labels it has seen. */
-function SkuSelect({ value, onChange, search, id }: { value?: string[]; onChange?: (v: string[]) => void; search: PromotionPickers['searchSkus']; id?: string }) {
+/** SkuSelect: a multiple select of SKUs searched on the server, keeping the labels it has seen and naming the ones it was given. */
+function SkuSelect({
+  value,
+  onChange,
+  search,
+  name,
+  id,
+}: {
+  value?: string[];
+  onChange?: (v: string[]) => void;
+  search: PromotionPickers['searchSkus'];
+  name: PromotionPickers['nameSkus'];
+  id?: string;
+}) {
   const { t } = useTranslation('promotions');
   const [options, setOptions] = useState<Option[]>([]);
   const seen = useRef(new Map<string, string>());
+  const asked = useRef(new Set<string>());
+  const [, setNamed] = useState(0);
+  // A stored promotion's SKUs arrive as ids: ask for their names once (an id not found stays an id).
+  const unnamed = (value ?? []).filter((v) => !seen.current.has(v) && !asked.current.has(v)).join(',');
+  useEffect(() => {
+    if (!unnamed) return;
+    const ids = unnamed.split(',');
+    ids.forEach((v) => asked.current.add(v));
+    // Kept even if the value has moved on meanwhile: a name learnt is a name learnt.
+    name(ids)
+      .then((found) => {
+        found.forEach((o) => seen.current.set(o.value, o.label));
+        setNamed((n) => n + 1);
+      })
+      .catch(() => undefined); // only labels: a failed look-up leaves the ids showing, as before
+  }, [unnamed, name]);
   const merged = [...options, ...(value ?? []).filter((v) => !options.some((o) => o.value === v)).map((v) => ({ value: v, label: seen.current.get(v) ?? v }))];
   return (
     <Select
@@ -209,7 +239,7 @@ export function PromotionForm({ promotion, hq, pickers, open, onOpenChange, onCr
                 >
                   <ProFormGroup>
                     <Form.Item name="skus" label={t('form.componentSkus')} rules={[{ required: true, message: t('form.required') }]} style={{ minWidth: 280 }}>
-                      <SkuSelect search={pickers.searchSkus} />
+                      <SkuSelect search={pickers.searchSkus} name={pickers.nameSkus} />
                     </Form.Item>
                     <ProFormDigit name="units" label={t('form.units')} width="xs" min={1} max={1000} fieldProps={{ precision: 0 }} />
                   </ProFormGroup>
@@ -259,12 +289,12 @@ export function PromotionForm({ promotion, hq, pickers, open, onOpenChange, onCr
       <ProFormSelect name="categories" label={t('form.categories')} mode="multiple" showSearch options={pickers.categories} />
       <ProFormSelect name="brands" label={t('form.brands')} mode="multiple" showSearch options={pickers.brands} />
       <Form.Item name="skus" label={t('form.skus')}>
-        <SkuSelect search={pickers.searchSkus} />
+        <SkuSelect search={pickers.searchSkus} name={pickers.nameSkus} />
       </Form.Item>
       <ProFormSelect name="exclude_categories" label={t('form.excludeCategories')} mode="multiple" showSearch options={pickers.categories} />
       <ProFormSelect name="exclude_brands" label={t('form.excludeBrands')} mode="multiple" showSearch options={pickers.brands} />
       <Form.Item name="exclude_skus" label={t('form.excludeSkus')}>
-        <SkuSelect search={pickers.searchSkus} />
+        <SkuSelect search={pickers.searchSkus} name={pickers.nameSkus} />
       </Form.Item>
 
       <Divider orientation="left">{t('form.who')}</Divider>

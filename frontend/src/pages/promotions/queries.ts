@@ -228,13 +228,3 @@ export function useTierOptions() {
     retry: false,
   });
 }
-
-/** useSkuSearch: SKUs by name or code, through a store's till look-up (there is no chain-wide SKU search: API-GAPS). */
-export function useSkuSearch(storeId: string | undefined, q: string) {
-  return useQuery({
-    queryKey: ['catalog', 'sku-search', storeId, q],
-    queryFn: () => unwrap(api.GET('/api/v1/stores/{store_id}/pos/lookup', { params: { path: { store_id: storeId ?? '' }, query: { q, limit: 50 } } })),
-    enabled: !!storeId && q.length > 0,
-    select: (r) => r.data,
-  });
-}

@@ -1,7 +1,7 @@
 import { useCallback, useMemo } from 'react';
-import { api, unwrap } from '../../api/client';
 import { useAccess } from '../../app/session';
-import { useCurrentStore } from '../../app/store-context';
+import type { SkuMatch } from '../../api/types';
+import { searchSkus as searchChainSkus, skusByIds } from '../catalog/queries';
 import { useStoreOptions } from '../org/queries';
 import type { PromotionPickers } from './PromotionForm';
 import { useBrandOptions, useCategoryOptions, useTierOptions } from './queries';
@@ -9,21 +9,14 @@ import { useBrandOptions, useCategoryOptions, useTierOptions } from './queries';
 /** usePromotionPickers: the option lists the promotion and coupon forms pick from. */
 export function usePromotionPickers(): PromotionPickers {
   const { can } = useAccess();
-  const { storeId } = useCurrentStore();
   const stores = useStoreOptions(can('stores.read'));
   const categories = useCategoryOptions();
   const brands = useBrandOptions();
   const tiers = useTierOptions();
-  // SKUs are searched through a store's till look-up (no chain-wide SKU search yet).
-  const lookupStore = storeId ?? stores.data?.find((s) => s.status === 'active')?.id;
-  const searchSkus = useCallback(
-    async (q: string) => {
-      if (!lookupStore) return [];
-      const found = await unwrap(api.GET('/api/v1/stores/{store_id}/pos/lookup', { params: { path: { store_id: lookupStore }, query: { q, limit: 50 } } }));
-      return found.data.map((i) => ({ value: i.sku_id, label: `${i.name}（${i.code}）` }));
-    },
-    [lookupStore],
-  );
+  // SKUs come from the chain's SKU search: no store needed, SKUs on sale only;
+  // a stored promotion's SKUs are named by id whatever their status.
+  const searchSkus = useCallback(async (q: string) => (await searchChainSkus(q, 'active', 50)).map(skuOption), []);
+  const nameSkus = useCallback(async (ids: string[]) => (await skusByIds(ids)).map(skuOption), []);
   return useMemo(
     () => ({
       stores: (stores.data ?? []).map((s) => ({ value: s.id, label: `${s.name}（${s.code}）` })),
@@ -31,7 +24,10 @@ export function usePromotionPickers(): PromotionPickers {
       brands: (brands.data ?? []).map((b) => ({ value: b.id, label: b.name })),
       tiers: (tiers.data ?? []).map((x) => ({ value: x.id, label: x.name })),
       searchSkus,
+      nameSkus,
     }),
-    [stores.data, categories.data, brands.data, tiers.data, searchSkus],
+    [stores.data, categories.data, brands.data, tiers.data, searchSkus, nameSkus],
   );
 }
+
+const skuOption = (i: SkuMatch) => ({ value: i.sku_id, label: `${i.name}（${i.code}）` });

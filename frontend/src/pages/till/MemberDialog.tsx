@@ -20,7 +20,8 @@ import { cashOutMember, lookupMember, registerMember, topUpMember } from './memb
 // through the members module's refund call (409 members.refund_by_return).
 
 export type MemberTab = 'register' | 'topup' | 'cashout';
-type Method = CashOutInput['payment_method'];
+// The tenders a till takes and pays back (bank transfers are HQ's).
+type Method = Exclude<CashOutInput['payment_method'], 'bank'>;
 const methods: Method[] = ['cash', 'wechat', 'alipay', 'card', 'unionpay'];
 
 /** TillMember: the cart's member as the dialog needs it (from the priced cart or the look-up). */

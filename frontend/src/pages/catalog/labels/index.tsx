@@ -5,7 +5,7 @@ import { Alert, Button, Card, Empty, InputNumber, Space, Table, Typography } fro
 import { useState } from 'react';
 import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
-import type { CatalogItem } from '../../../api/types';
+import type { CatalogItem, SkuMatch } from '../../../api/types';
 import { useAccess, useSession } from '../../../app/session';
 import { Ean13Barcode } from '../../../components/Ean13Barcode';
 import { ErrorResult } from '../../../components/ErrorResult';
@@ -69,7 +69,7 @@ export default function PriceLabelsPage() {
   const promo = promoPrices(promotions.data ?? [], loaded.map((i) => i.sku_id));
   const failed = items.find((q) => q.error)?.error;
 
-  const add = (item: CatalogItem) => setPicked((list) => (list.some((p) => p.code === item.code) ? list : [...list, { code: item.code, copies: 1 }]));
+  const add = (item: Pick<SkuMatch, 'code'>) => setPicked((list) => (list.some((p) => p.code === item.code) ? list : [...list, { code: item.code, copies: 1 }]));
   const sheet = picked.flatMap((p, i) => {
     const item = items[i]?.data;
     return item ? Array.from({ length: p.copies }, (_, n) => ({ key: `${p.code}-${n}`, item })) : [];
@@ -94,7 +94,7 @@ export default function PriceLabelsPage() {
         <Card>
           <Space wrap>
             <StorePicker value={storeId} onChange={setStoreId} aria-label={t('labels.store')} />
-            <SkuSelect storeId={storeId} onPick={add} width={360} />
+            <SkuSelect status="active" disabled={!storeId} onPick={add} width={360} />
           </Space>
           <Table<Picked>
             style={{ marginTop: 16 }}

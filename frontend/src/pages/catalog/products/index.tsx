@@ -9,8 +9,30 @@ import type { Product } from '../../../api/types';
 import { Access, useAccess } from '../../../app/session';
 import { CursorTable } from '../../../components/CursorTable';
 import { useShowError } from '../../../components/useShowError';
+import { Money } from '../../../components/Money';
 import { ProductForm, categoryTreeData } from '../ProductForm';
 import { downloadExport, fetchProducts, flattenTree, useBrandOptions, useCategoryTree, useCreateProduct, useUnits } from '../queries';
+import { priceSpan, type PriceSpan } from './price-span';
+
+/** PriceCell: HQ's price in force of a product's SKUs, one price or a range ("—" when none is set). */
+function PriceCell({ span }: { span: PriceSpan | null }) {
+  const { t } = useTranslation('catalog');
+  if (!span) return <>—</>;
+  const unpriced = span.unpriced > 0 ? <Tag style={{ marginInlineStart: 4 }}>{t('products.unpricedSkus', { count: span.unpriced })}</Tag> : null;
+  if (span.min === span.max)
+    return (
+      <>
+        <Money fen={span.min} />
+        {unpriced}
+      </>
+    );
+  return (
+    <>
+      <Money fen={span.min} /> – <Money fen={span.max} />
+      {unpriced}
+    </>
+  );
+}
 
 export default function ProductListPage() {
   const { t } = useTranslation('catalog');
@@ -56,6 +78,8 @@ export default function ProductListPage() {
       render: (_, p) => (p.brand_id ? (brandName.get(p.brand_id) ?? '—') : '—'),
     },
     { title: t('products.unit'), dataIndex: 'unit_id', search: false, render: (_, p) => unitName.get(p.unit_id) ?? '—' },
+    { title: t('products.listPrice'), key: 'list_price', search: false, align: 'right', render: (_, p) => <PriceCell span={priceSpan(p.skus, 'list')} /> },
+    { title: t('products.memberPrice'), key: 'member_price', search: false, align: 'right', render: (_, p) => <PriceCell span={priceSpan(p.skus, 'member')} /> },
     { title: t('products.weighed'), dataIndex: 'weighed', search: false, render: (_, p) => (p.weighed ? <Tag color="blue">{t('products.weighedTag')}</Tag> : '—') },
     {
       title: t('products.status'),

@@ -17,6 +17,7 @@ export default {
   },
   charts: {
     sales: 'Takings',
+    lastWeek: 'Same day last week',
     orders: 'Orders',
     qty: 'Quantity',
     byHour: "Today's takings by hour",

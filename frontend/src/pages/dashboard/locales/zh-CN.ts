@@ -17,6 +17,7 @@ export default {
   },
   charts: {
     sales: '销售额',
+    lastWeek: '上周同日',
     orders: '订单数',
     qty: '销量',
     byHour: '今日分时销售',

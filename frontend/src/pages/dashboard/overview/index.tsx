@@ -31,7 +31,10 @@ export default function DashboardPage() {
   const { storeId, store } = useCurrentStore();
   const dashboard = useDashboard(storeId);
   const currency = me.tenant.currency;
-  const labels = useMemo(() => ({ sales: t('charts.sales'), orders: t('charts.orders'), qty: t('charts.qty'), currency }), [t, currency]);
+  const labels = useMemo(
+    () => ({ sales: t('charts.sales'), lastWeek: t('charts.lastWeek'), orders: t('charts.orders'), qty: t('charts.qty'), currency }),
+    [t, currency],
+  );
   const options = useMemo(
     () =>
       dashboard.data && {

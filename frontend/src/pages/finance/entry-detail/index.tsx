@@ -57,6 +57,8 @@ export default function EntryDetailPage() {
           <ProDescriptions.Item label={t('entry.rule')}>{e.rule || '—'}</ProDescriptions.Item>
           <ProDescriptions.Item label={t('fields.memo')}>{e.memo || '—'}</ProDescriptions.Item>
           <ProDescriptions.Item label={t('fields.postedAt')}>{formatDateTime(e.posted_at, timeZone)}</ProDescriptions.Item>
+          <ProDescriptions.Item label={t('entry.createdBy')}>{e.created_by_name || '—'}</ProDescriptions.Item>
+          <ProDescriptions.Item label={t('entry.approvedBy')}>{e.approved_by_name || '—'}</ProDescriptions.Item>
           {e.reverses_entry_id && (
             <ProDescriptions.Item label={t('entry.reverses')}>
               <Link to={`/finance/journal/${e.reverses_entry_id}`}>{t('common:actions.view')}</Link>

@@ -58,7 +58,8 @@ export default function ManualEntryListPage() {
       },
       render: (_, e) => <Tag color={manualStatusColor[e.status]}>{t(`manualStatuses.${e.status}`)}</Tag>,
     },
-    { title: t('manual.author'), dataIndex: 'created_by', search: false, render: (_, e) => (e.created_by === me.user.id ? t('manual.me') : t('manual.someoneElse')) },
+    { title: t('manual.author'), dataIndex: 'created_by_name', search: false, render: (_, e) => e.created_by_name || '—' },
+    { title: t('manual.decidedBy'), dataIndex: 'decided_by_name', search: false, render: (_, e) => e.decided_by_name || '—' },
     { title: t('manual.createdAt'), dataIndex: 'created_at', search: false, render: (_, e) => formatDateTime(e.created_at, timeZone) },
     {
       title: t('fields.actions'),

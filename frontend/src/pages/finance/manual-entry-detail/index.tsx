@@ -3,7 +3,7 @@ import { Card, Space, Spin, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { FinManualLine } from '../../../api/types';
-import { useAccess, useSession } from '../../../app/session';
+import { useAccess } from '../../../app/session';
 import { useTimeZone } from '../../../app/store-context';
 import { ErrorResult } from '../../../components/ErrorResult';
 import { Money } from '../../../components/Money';
@@ -15,7 +15,6 @@ import { useAccounts, useEntities, useManualEntry } from '../queries';
 export default function ManualEntryDetailPage() {
   const { t } = useTranslation('finance');
   const { id = '' } = useParams();
-  const { me } = useSession();
   const { can } = useAccess();
   const navigate = useNavigate();
   const timeZone = useTimeZone();
@@ -44,7 +43,12 @@ export default function ManualEntryDetailPage() {
           <ProDescriptions.Item label={t('fields.entity')}>{entities.data?.find((x) => x.id === e.entity_id)?.name ?? '—'}</ProDescriptions.Item>
           <ProDescriptions.Item label={t('fields.businessDate')}>{e.business_date}</ProDescriptions.Item>
           <ProDescriptions.Item label={t('fields.memo')}>{e.memo || '—'}</ProDescriptions.Item>
-          <ProDescriptions.Item label={t('manual.author')}>{e.created_by === me.user.id ? t('manual.me') : t('manual.someoneElse')}</ProDescriptions.Item>
+          <ProDescriptions.Item label={t('manual.author')}>
+            <span data-testid="manual-author">{e.created_by_name || '—'}</span>
+          </ProDescriptions.Item>
+          <ProDescriptions.Item label={t('manual.decidedBy')}>
+            <span data-testid="manual-decider">{e.decided_by_name || '—'}</span>
+          </ProDescriptions.Item>
           <ProDescriptions.Item label={t('manual.createdAt')}>{formatDateTime(e.created_at, timeZone)}</ProDescriptions.Item>
           <ProDescriptions.Item label={t('manual.decidedAt')}>{formatDateTime(e.decided_at, timeZone) || '—'}</ProDescriptions.Item>
           {e.entry_id && (

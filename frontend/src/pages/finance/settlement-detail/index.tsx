@@ -68,6 +68,7 @@ export default function SettlementDetailPage() {
           <ProDescriptions.Item label={t('settlements.balanceDue')}><Money fen={s.balance_due} /></ProDescriptions.Item>
           <ProDescriptions.Item label={t('settlements.createdAt')}>{formatDateTime(s.created_at, timeZone)}</ProDescriptions.Item>
           <ProDescriptions.Item label={t('settlements.postedAt')}>{formatDateTime(s.posted_at, timeZone) || '—'}</ProDescriptions.Item>
+          <ProDescriptions.Item label={t('settlements.postedBy')}>{s.posted_by_name || '—'}</ProDescriptions.Item>
         </ProDescriptions>
         <Card size="small" title={t('settlements.stores')}>
           <Table<FinSettlement['stores'][number]>

@@ -244,6 +244,8 @@ export default function StocktakeDetailPage() {
           </ProDescriptions.Item>
           <ProDescriptions.Item label={t('stocktakes.openedAt')}>{formatDateTime(s.opened_at, timeZone)}</ProDescriptions.Item>
           <ProDescriptions.Item label={t('stocktakes.postedAt')}>{formatDateTime(s.posted_at, timeZone) || '—'}</ProDescriptions.Item>
+          <ProDescriptions.Item label={t('stocktakes.openedBy')}>{s.opened_by_name || '—'}</ProDescriptions.Item>
+          <ProDescriptions.Item label={t('stocktakes.postedBy')}>{s.posted_by_name || '—'}</ProDescriptions.Item>
           <ProDescriptions.Item label={t('stocktakes.note')}>{s.note || '—'}</ProDescriptions.Item>
         </ProDescriptions>
         <Card>

@@ -58,6 +58,7 @@ export default function StocktakesPage() {
     { title: t('stocktakes.scope'), dataIndex: 'scope', search: false, render: (_, s) => t(`stocktakes.scopes.${s.scope}`) + (s.blind ? ` · ${t('stocktakes.blind')}` : '') },
     { title: t('stocktakes.progress'), dataIndex: 'counted_lines', search: false, render: (_, s) => `${s.counted_lines} / ${s.line_count}` },
     { title: t('stocktakes.openedAt'), dataIndex: 'opened_at', search: false, render: (_, s) => formatDateTime(s.opened_at, timeZone) },
+    { title: t('stocktakes.openedBy'), dataIndex: 'opened_by_name', search: false, render: (_, s) => s.opened_by_name || '—' },
     { title: t('stocktakes.postedAt'), dataIndex: 'posted_at', search: false, render: (_, s) => formatDateTime(s.posted_at, timeZone) || '—' },
     { title: t('stocktakes.note'), dataIndex: 'note', search: false, ellipsis: true, render: (_, s) => s.note || '—' },
   ];

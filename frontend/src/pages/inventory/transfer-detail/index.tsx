@@ -131,7 +131,12 @@ export default function TransferDetailPage() {
           status={x.status === 'cancelled' ? 'error' : undefined}
           items={steps.map((s) => ({
             title: t(`transfers.statuses.${s}`),
-            description: formatDateTime(s === 'requested' ? x.created_at : s === 'approved' ? x.approved_at : s === 'shipped' ? x.shipped_at : x.received_at, timeZone),
+            description: [
+              formatDateTime(s === 'requested' ? x.created_at : s === 'approved' ? x.approved_at : s === 'shipped' ? x.shipped_at : x.received_at, timeZone),
+              s === 'requested' ? x.requested_by_name : s === 'approved' ? x.approved_by_name : s === 'shipped' ? x.shipped_by_name : x.received_by_name,
+            ]
+              .filter(Boolean)
+              .join(' · '),
           }))}
         />
         <ProDescriptions column={3} bordered>

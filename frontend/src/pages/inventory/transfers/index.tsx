@@ -119,6 +119,7 @@ export default function TransfersPage() {
     },
     { title: t('transfers.crossEntity'), dataIndex: 'cross_entity', search: false, render: (_, x) => (x.cross_entity ? <Tag>{t('transfers.crossEntityTag')}</Tag> : '—') },
     { title: t('transfers.createdAt'), dataIndex: 'created_at', search: false, render: (_, x) => formatDateTime(x.created_at, timeZone) },
+    { title: t('transfers.requestedBy'), dataIndex: 'requested_by_name', search: false, render: (_, x) => x.requested_by_name || '—' },
     { title: t('transfers.note'), dataIndex: 'note', search: false, ellipsis: true, render: (_, x) => x.note || '—' },
   ];
 

@@ -167,6 +167,15 @@ export default {
     done: 'Merged',
   },
   privacy: { export: 'Export personal data' },
+  cashOut: {
+    action: 'Cash out (pay back stored value)',
+    title: 'Cash out at HQ',
+    confirm: 'Cash the card out? {{principal}} principal is paid back by {{method}}, the {{bonus}} bonus is forfeited and the balance becomes zero (in HQ’s books).',
+    method: 'Paid back by',
+    ok: 'Cash out',
+    done: 'Cashed out: {{principal}} principal paid back, {{bonus}} bonus forfeited',
+    methods: { bank: 'Bank transfer', cash: 'Cash', wechat: 'WeChat Pay', alipay: 'Alipay', card: 'Bank card', unionpay: 'UnionPay' },
+  },
   erase: {
     action: 'Erase personal data',
     title: 'Erase the member’s personal data',

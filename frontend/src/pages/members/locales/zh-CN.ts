@@ -167,6 +167,15 @@ export default {
     done: '已合并',
   },
   privacy: { export: '导出个人信息' },
+  cashOut: {
+    action: '退卡（退还储值）',
+    title: '总部退卡',
+    confirm: '确认退卡？将以{{method}}退还本金 {{principal}}，赠送 {{bonus}} 作废，储值余额清零（记入总部账簿）。',
+    method: '退款方式',
+    ok: '确认退卡',
+    done: '已退卡：退还本金 {{principal}}，作废赠送 {{bonus}}',
+    methods: { bank: '银行转账', cash: '现金', wechat: '微信支付', alipay: '支付宝', card: '银行卡', unionpay: '银联' },
+  },
   erase: {
     action: '删除个人信息',
     title: '删除会员个人信息',

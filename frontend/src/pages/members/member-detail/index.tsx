@@ -5,14 +5,16 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useIdempotencyKey } from '../../../api/idempotency';
-import type { Member, MemberCard, MemberCoupon, MemberQRToken, PointsEntry, StoredValueEntry } from '../../../api/types';
+import type { CashOutInput, Member, MemberCard, MemberCoupon, MemberQRToken, PointsEntry, StoredValueEntry } from '../../../api/types';
 import { useAccess } from '../../../app/session';
 import { useTimeZone } from '../../../app/store-context';
 import { ErrorResult } from '../../../components/ErrorResult';
 import { formSubmitter } from '../../../components/form-submitter';
 import { Money } from '../../../components/Money';
 import { useShowError } from '../../../components/useShowError';
+import { formatMoney } from '../../../lib/money';
 import { formatDateTime } from '../../../lib/time';
+import { uuidv7 } from '../../../lib/uuidv7';
 import { useStoreOptions } from '../../org/queries';
 import { MemberForm } from '../MemberForm';
 import {
@@ -21,6 +23,7 @@ import {
   issueQrToken,
   useAdjustPoints,
   useCardAction,
+  useCashOutMember,
   useEraseMember,
   useGifts,
   useMember360,
@@ -30,7 +33,7 @@ import {
   useUpdateMember,
 } from '../queries';
 
-type Dialog = 'edit' | 'adjust' | 'gift' | 'reissue' | 'merge' | { reverse: PointsEntry } | null;
+type Dialog = 'edit' | 'adjust' | 'gift' | 'reissue' | 'merge' | 'cashOut' | { reverse: PointsEntry } | null;
 
 const cardColor: Record<string, string> = { active: 'green', frozen: 'blue', lost: 'orange', cancelled: 'default' };
 const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
@@ -194,10 +197,12 @@ export default function MemberDetailPage() {
               menu={{
                 items: [
                   { key: 'merge', label: t('merge.action') },
+                  ...(can('members.cashOut') && m.balance > 0 ? [{ key: 'cashOut', label: t('cashOut.action') }] : []),
                   ...(can('members.exportOne') ? [{ key: 'export', label: t('privacy.export') }] : []),
                   ...(can('members.erase') ? [{ key: 'erase', label: t('erase.action'), danger: true }] : []),
                 ],
-                onClick: ({ key }) => (key === 'merge' ? setDialog('merge') : key === 'export' ? void exportOne() : confirmErase()),
+                onClick: ({ key }) =>
+                  key === 'merge' || key === 'cashOut' ? setDialog(key) : key === 'export' ? void exportOne() : confirmErase(),
               }}
             >
               <Button>
@@ -218,7 +223,7 @@ export default function MemberDetailPage() {
               </Typography.Text>
             </ProDescriptions.Item>
             <ProDescriptions.Item label={t('fields.balance')}>
-              <Typography.Text strong>
+              <Typography.Text strong data-testid="member-balance">
                 <Money fen={m.balance} />
               </Typography.Text>
             </ProDescriptions.Item>
@@ -314,6 +319,7 @@ export default function MemberDetailPage() {
       {dialog === 'adjust' && <AdjustPointsForm memberId={id} onClose={() => setDialog(null)} />}
       {dialog === 'gift' && <GiftForm memberId={id} points={m.points} onClose={() => setDialog(null)} />}
       {dialog === 'merge' && <MergeForm member={m} onClose={() => setDialog(null)} />}
+      {dialog === 'cashOut' && <CashOutForm member={m} onClose={() => setDialog(null)} />}
       {dialog !== null && typeof dialog === 'object' && <ReverseForm memberId={id} entry={dialog.reverse} onClose={() => setDialog(null)} />}
       <Modal open={qr !== null} title={t('qr.title')} footer={null} onCancel={() => setQr(null)} destroyOnHidden>
         {qr && (
@@ -362,6 +368,59 @@ function ReissueForm({ memberId, onClose }: ActionFormProps) {
     >
       <Typography.Paragraph type="secondary">{t('card.reissueHint')}</Typography.Paragraph>
       <ProFormText name="card_number" label={t('fields.cardNumber')} rules={[{ min: 6, max: 32 }]} placeholder={t('card.reissuePlaceholder')} />
+    </ModalForm>
+  );
+}
+
+const payBackMethods = ['bank', 'cash', 'wechat', 'alipay', 'card', 'unionpay'] as const;
+
+/** CashOutForm: 退卡 at HQ: the principal paid back (by bank transfer unless chosen otherwise), the bonus forfeited. */
+function CashOutForm({ member, onClose }: { member: Member; onClose: () => void }) {
+  const { t } = useTranslation('members');
+  const [form] = Form.useForm<{ payment_method: CashOutInput['payment_method'] }>();
+  const { message } = App.useApp();
+  const showError = useShowError();
+  const idempotency = useIdempotencyKey();
+  // One cash-out document for this dialog: a retry after a lost answer is the same cash-out.
+  const [sourceId] = useState(uuidv7);
+  const cashOut = useCashOutMember(member.id);
+  const method = Form.useWatch('payment_method', form) ?? 'bank';
+  return (
+    <ModalForm<{ payment_method: CashOutInput['payment_method'] }>
+      title={t('cashOut.title')}
+      form={form}
+      open
+      initialValues={{ payment_method: 'bank' }}
+      onOpenChange={(open) => !open && onClose()}
+      submitter={{ searchConfig: { submitText: t('cashOut.ok'), resetText: t('common:actions.cancel') } }}
+      width={520}
+      onFinish={async (v) => {
+        try {
+          const e = await cashOut.mutateAsync({
+            body: { payment_method: v.payment_method, source_type: 'hq_cash_out', source_id: sourceId },
+            idempotencyKey: idempotency.key(),
+          });
+          void message.success(t('cashOut.done', { principal: formatMoney(-e.principal), bonus: formatMoney(-e.bonus) }));
+          return true;
+        } catch (e) {
+          showError(e, form, { 'members.insufficient_balance': 'payment_method' });
+          return false;
+        }
+      }}
+    >
+      <Typography.Paragraph data-testid="cashout-summary">
+        {t('cashOut.confirm', {
+          principal: formatMoney(member.balance_principal),
+          bonus: formatMoney(member.balance_bonus),
+          method: t(`cashOut.methods.${method}`),
+        })}
+      </Typography.Paragraph>
+      <ProFormSelect
+        name="payment_method"
+        label={t('cashOut.method')}
+        rules={[{ required: true }]}
+        options={payBackMethods.map((value) => ({ value, label: t(`cashOut.methods.${value}`) }))}
+      />
     </ModalForm>
   );
 }

@@ -4,7 +4,6 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { PosOfflineQueueEntry } from '../../../api/types';
-import { useAccess } from '../../../app/session';
 import { useTimeZone } from '../../../app/store-context';
 import { ErrorResult } from '../../../components/ErrorResult';
 import { Money } from '../../../components/Money';
@@ -12,21 +11,19 @@ import { useShowError } from '../../../components/useShowError';
 import { formatDateTime } from '../../../lib/time';
 import { flagLabel } from '../labels';
 import { StoreRequired } from '../StoreRequired';
-import { useOfflineQueue, useRegisters, useReviewOffline, useStaffNames } from '../queries';
+import { useOfflineQueue, useRegisters, useReviewOffline } from '../queries';
 
 type Status = 'flagged' | 'accepted' | 'reviewed' | 'all';
 
 function Queue({ storeId }: { storeId: string }) {
   const { t } = useTranslation('pos');
   const zone = useTimeZone();
-  const { can } = useAccess();
   const { message } = App.useApp();
   const showError = useShowError();
   const [status, setStatus] = useState<Status>('flagged');
   const [registerId, setRegisterId] = useState<string | undefined>();
   const registers = useRegisters(storeId);
   const registerCode = new Map((registers.data ?? []).map((r) => [r.id, r.code]));
-  const staff = useStaffNames(can('users.read'));
   const queue = useOfflineQueue(storeId, { ...(status === 'all' ? {} : { status }), ...(registerId ? { register_id: registerId } : {}) });
   const review = useReviewOffline(storeId);
 
@@ -39,6 +36,7 @@ function Queue({ storeId }: { storeId: string }) {
       render: (_, e) => <Link to={`/pos-admin/stores/${storeId}/sales/${e.sale_id}`}>{e.receipt_no}</Link>,
     },
     { title: t('sales.register'), dataIndex: 'register_id', render: (_, e) => registerCode.get(e.register_id) ?? '—' },
+    { title: t('sales.cashier'), dataIndex: 'cashier_name', render: (_, e) => e.cashier_name || '—' },
     { title: t('sales.soldAt'), dataIndex: 'sold_at', render: (_, e) => formatDateTime(e.sold_at, zone) },
     { title: t('offline.uploadedAt'), dataIndex: 'uploaded_at', render: (_, e) => formatDateTime(e.uploaded_at, zone) },
     { title: t('sales.total'), dataIndex: 'total', align: 'right', render: (_, e) => <Money fen={e.total} /> },
@@ -59,7 +57,7 @@ function Queue({ storeId }: { storeId: string }) {
     {
       title: t('offline.reviewed'),
       dataIndex: 'reviewed_at',
-      render: (_, e) => (e.reviewed_at ? `${staff.data?.get(e.reviewed_by ?? '') ?? ''} ${formatDateTime(e.reviewed_at, zone)}` : '—'),
+      render: (_, e) => (e.reviewed_at ? `${e.reviewed_by_name} ${formatDateTime(e.reviewed_at, zone)}`.trim() : '—'),
     },
     {
       title: t('common:actions.more'),

@@ -11,7 +11,7 @@ import { Money } from '../../../components/Money';
 import { formatQuantity } from '../../../lib/quantity';
 import { formatDateTime } from '../../../lib/time';
 import { flagLabel, tenderLabel } from '../labels';
-import { useReceipt, useRegisters, useSale, useSaleInvoices, useStaffNames } from '../queries';
+import { useReceipt, useRegisters, useSale, useSaleInvoices } from '../queries';
 
 function Allocations({ allocations }: { allocations: PosAllocation[] }) {
   const { i18n } = useTranslation('pos');
@@ -37,7 +37,6 @@ export default function SaleDetailPage() {
   const receipt = useReceipt(storeId, id, receiptOpen);
   const invoices = useSaleInvoices(storeId, id);
   const registers = useRegisters(can('pos.manage') ? storeId : null);
-  const staff = useStaffNames(can('users.read'));
 
   if (sale.error) return <ErrorResult error={sale.error} onRetry={() => void sale.refetch()} />;
   if (!sale.data) return <Spin style={{ display: 'block', margin: '96px auto' }} />;
@@ -68,7 +67,7 @@ export default function SaleDetailPage() {
           <ProDescriptions.Item label={t('sales.soldAt')}>{formatDateTime(s.sold_at, zone)}</ProDescriptions.Item>
           <ProDescriptions.Item label={t('sales.businessDate')}>{s.business_date}</ProDescriptions.Item>
           <ProDescriptions.Item label={t('sales.register')}>{register ? `${register.code} ${register.name}` : s.register_id}</ProDescriptions.Item>
-          <ProDescriptions.Item label={t('sales.cashier')}>{staff.data?.get(s.cashier_id) ?? s.cashier_id}</ProDescriptions.Item>
+          <ProDescriptions.Item label={t('sales.cashier')}>{s.cashier_name || '—'}</ProDescriptions.Item>
           <ProDescriptions.Item label={t('sales.member')}>{s.member_id ?? '—'}</ProDescriptions.Item>
           <ProDescriptions.Item label={t('sales.shift')}>
             {can('pos.manage') ? <Link to={`/pos-admin/stores/${storeId}/shifts/${s.shift_id}`}>{t('common:actions.view')}</Link> : '—'}

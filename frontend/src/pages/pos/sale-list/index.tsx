@@ -60,7 +60,7 @@ export default function SaleListPage() {
       valueType: 'select',
       hideInSearch: !can('users.read'),
       fieldProps: { showSearch: true, optionFilterProp: 'label', options: [...(staff.data ?? new Map<string, string>())].map(([value, label]) => ({ value, label })) },
-      render: (_, s) => staff.data?.get(s.cashier_id) ?? '—',
+      render: (_, s) => s.cashier_name || '—',
     },
     { title: t('sales.member'), dataIndex: 'member_id', hideInTable: true, fieldProps: { placeholder: t('sales.memberHint') } },
     {

@@ -4,7 +4,6 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import type { PosShiftCount } from '../../../api/types';
-import { useAccess } from '../../../app/session';
 import { useTimeZone } from '../../../app/store-context';
 import { ErrorResult } from '../../../components/ErrorResult';
 import { formSubmitter } from '../../../components/form-submitter';
@@ -14,19 +13,17 @@ import { formatDateTime } from '../../../lib/time';
 import { ShiftStatus } from '../ShiftStatus';
 import { Takings } from '../Takings';
 import { tenderLabel } from '../labels';
-import { useApproveShift, useRegisters, useShiftReport, useStaffNames } from '../queries';
+import { useApproveShift, useRegisters, useShiftReport } from '../queries';
 
 export default function ShiftDetailPage() {
   const { t } = useTranslation('pos');
   const { storeId = '', id = '' } = useParams();
   const zone = useTimeZone();
-  const { can } = useAccess();
   const { message } = App.useApp();
   const showError = useShowError();
   const report = useShiftReport(storeId, id);
   const approve = useApproveShift(storeId, id);
   const registers = useRegisters(storeId);
-  const staff = useStaffNames(can('users.read'));
   const [approving, setApproving] = useState(false);
 
   if (report.error) return <ErrorResult error={report.error} onRetry={() => void report.refetch()} />;
@@ -50,13 +47,13 @@ export default function ShiftDetailPage() {
       <ProCard title={t('shifts.report')} bordered headerBordered>
         <ProDescriptions column={{ xs: 1, md: 2 }} bordered size="small">
           <ProDescriptions.Item label={t('shifts.register')}>{register ? `${register.code} ${register.name}` : s.register_id}</ProDescriptions.Item>
-          <ProDescriptions.Item label={t('shifts.cashier')}>{staff.data?.get(s.cashier_id) ?? s.cashier_id}</ProDescriptions.Item>
+          <ProDescriptions.Item label={t('shifts.cashier')}>{s.cashier_name || '—'}</ProDescriptions.Item>
           <ProDescriptions.Item label={t('shifts.openedAt')}>{formatDateTime(s.opened_at, zone)}</ProDescriptions.Item>
           <ProDescriptions.Item label={t('shifts.closedAt')}>{formatDateTime(s.closed_at, zone) || '—'}</ProDescriptions.Item>
           <ProDescriptions.Item label={t('shifts.float')}><Money fen={s.opening_float} /></ProDescriptions.Item>
           <ProDescriptions.Item label={t('shifts.variance')}>{s.cash_variance === null ? '—' : <Money fen={s.cash_variance} />}</ProDescriptions.Item>
           <ProDescriptions.Item label={t('shifts.approvedBy')}>
-            {s.approved_by ? `${staff.data?.get(s.approved_by) ?? s.approved_by} · ${formatDateTime(s.approved_at, zone)}` : '—'}
+            {s.approved_by ? `${s.approved_by_name || '—'} · ${formatDateTime(s.approved_at, zone)}` : '—'}
           </ProDescriptions.Item>
           <ProDescriptions.Item label={t('shifts.note')}>{s.note || '—'}</ProDescriptions.Item>
         </ProDescriptions>

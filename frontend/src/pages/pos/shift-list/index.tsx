@@ -17,8 +17,9 @@ function Shifts({ storeId }: { storeId: string }) {
   const { t } = useTranslation('pos');
   const zone = useTimeZone();
   const navigate = useNavigate();
-  const { can } = useAccess();
   const registers = useRegisters(storeId);
+  // The cashier filter's names (the rows carry their own cashier_name).
+  const { can } = useAccess();
   const staff = useStaffNames(can('users.read'));
   const registerCode = new Map((registers.data ?? []).map((r) => [r.id, `${r.code} ${r.name}`]));
   const fetchPage = ({ limit, cursor, filters }: PageArgs<ShiftSearch>) => fetchShifts(storeId)({ limit, cursor, filters: shiftQuery(filters, zone) });
@@ -39,7 +40,7 @@ function Shifts({ storeId }: { storeId: string }) {
     { title: t('shifts.businessDate'), dataIndex: 'business_date', search: false, render: (_, s) => <Link to={detail(s)}>{s.business_date}</Link> },
     { title: t('shifts.businessDates'), dataIndex: 'dates', valueType: 'dateRange', hideInTable: true },
     { title: t('shifts.register'), dataIndex: 'register_id', search: false, render: (_, s) => registerCode.get(s.register_id) ?? '—' },
-    { title: t('shifts.cashier'), dataIndex: 'cashier_id', search: false, render: (_, s) => staff.data?.get(s.cashier_id) ?? '—' },
+    { title: t('shifts.cashier'), dataIndex: 'cashier_id', search: false, render: (_, s) => s.cashier_name || '—' },
     { title: t('shifts.openedAt'), dataIndex: 'opened_at', search: false, render: (_, s) => formatDateTime(s.opened_at, zone) },
     { title: t('shifts.closedAt'), dataIndex: 'closed_at', search: false, render: (_, s) => formatDateTime(s.closed_at, zone) || '—' },
     { title: t('shifts.float'), dataIndex: 'opening_float', search: false, align: 'right', render: (_, s) => <Money fen={s.opening_float} /> },
