@@ -150,6 +150,7 @@ export default {
     lineCount: 'Lines',
     author: 'Author',
     decidedBy: 'Decided by',
+    me: 'Me',
     createdAt: 'Drafted',
     decidedAt: 'Decided',
     postedEntry: 'Posted entry',

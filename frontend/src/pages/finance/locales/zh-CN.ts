@@ -150,6 +150,7 @@ export default {
     lineCount: '行数',
     author: '制单人',
     decidedBy: '审核人',
+    me: '我',
     createdAt: '制单时间',
     decidedAt: '审核时间',
     postedEntry: '过账凭证',
