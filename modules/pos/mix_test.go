@@ -22,6 +22,19 @@ import (
 // hold: entries balance, stock is its movements, points and stored value
 // are their ledgers, Σ tenders − Σ refunds = Σ sales − Σ returns.
 func TestMoneyHoldsAfterARandomMix(t *testing.T) {
+	seed := uint64(time.Now().UnixNano())
+	if v := os.Getenv("MIX_SEED"); v != "" { // to replay a failure the log names
+		seed, _ = strconv.ParseUint(v, 10, 64)
+	}
+	// Seeds that once failed run every time beside a fresh one:
+	// 1796597885712263747 returned a sale paid with points and stored value in
+	// part, then whole, and the points' share rounded a fen short (CI, 2026-12-06).
+	for _, seed := range []uint64{1796597885712263747, seed} {
+		t.Run(strconv.FormatUint(seed, 10), func(t *testing.T) { randomMix(t, seed) })
+	}
+}
+
+func randomMix(t *testing.T, seed uint64) {
 	s := newShop(t, env, 6)
 	s.promotion(t, spendOff("满80减8", 8_000, 800))
 	s.promotion(t, map[string]any{"name": "第二件半价", "kind": "nth_item", "items": map[string]any{"skus": []uuid.UUID{s.items[0].sku}},
@@ -39,10 +52,6 @@ func TestMoneyHoldsAfterARandomMix(t *testing.T) {
 	want(t, s.e.Do(t, apitest.Req{Method: http.MethodPut, Path: "/api/v1/pos/approval-pin", Token: s.manager.Token, Body: map[string]any{"pin": "97531"}}), 204, "")
 	manager := map[string]any{"user_id": s.manager.ID, "pin": "97531"}
 	shift := s.open(t, 10_000)
-	seed := uint64(time.Now().UnixNano())
-	if v := os.Getenv("MIX_SEED"); v != "" { // to replay a failure the log names
-		seed, _ = strconv.ParseUint(v, 10, 64)
-	}
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 7))
 	var sales []pos.Sale

@@ -332,7 +332,19 @@ func (s *Service) reverse(ctx context.Context, actor *tenant.Principal, till Til
 	for _, u := range sale.pointsUses {
 		pointsPaid += u.Value
 	}
-	pointsLeft := pointsPaid - money.MulDiv(pointsPaid, sale.ReturnedTotal, sale.Total)
+	// What the points still hold is their value less what earlier returns
+	// gave back (their "points" return tenders), not a fresh proportion of
+	// the sale: that rounds on its own and could leave the weights a fen
+	// short of the refund, which then asks a tender for more than it has.
+	var pointsBack int64
+	if pointsPaid > 0 && sale.ReturnedTotal > 0 {
+		if err := tenant.DB(ctx).Raw(`SELECT coalesce(sum(t.amount), 0) FROM pos_return_tenders t
+			JOIN pos_returns r ON r.tenant_id = t.tenant_id AND r.id = t.return_id
+			WHERE r.tenant_id = ? AND r.sale_id = ? AND t.method = 'points'`, tenantID, sale.ID).Scan(&pointsBack).Error; err != nil {
+			return Return{}, fmt.Errorf("pos: points given back: %w", err)
+		}
+	}
+	pointsLeft := pointsPaid - pointsBack
 	weights[len(sale.Tenders)] = pointsLeft
 	shares := apportion(refund, weights)
 	if kind == "void" {
