@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { apiToken, PASSWORD, shot, signIn, uuidv7 } from './helpers';
 
 // The till's member services (F1) in SH001, each flow with a member of its
@@ -19,6 +19,14 @@ async function managerStore(request: APIRequestContext) {
   const auth = { Authorization: `Bearer ${await apiToken(request, MANAGER)}` };
   const me = (await (await request.get('/api/v1/me', { headers: auth })).json()) as { stores: string[] };
   return { auth, storeId: me.stores[0] ?? '' };
+}
+
+/** openTab selects a tab of the dialog, clicking again while a loaded machine still animates the dialog open. */
+async function openTab(dialog: Locator, name: string) {
+  await expect(async () => {
+    await dialog.getByRole('tab', { name }).click();
+    await expect(dialog.getByRole('tab', { name, selected: true })).toBeVisible({ timeout: 2_000 });
+  }).toPass();
 }
 
 async function findMember(page: Page, phone: string) {
@@ -69,7 +77,7 @@ test('a manager registers a member at the till, tops them up in cash and cashes 
   await findMember(page, phone);
   await expect(page.getByTestId('member-card')).toContainText(balance);
   await page.keyboard.press('F1');
-  await members.getByRole('tab', { name: '退卡' }).click();
+  await openTab(members, '退卡');
   await expect(members.getByText('¥100.00')).toBeVisible();
   await members.getByRole('button', { name: '退卡…' }).click();
   await expect(members.getByTestId('cashout-confirm')).toContainText('确认退卡？将以现金退还本金 ¥100.00');
@@ -118,7 +126,7 @@ test('a cashier without pos:refund cashes a card out with the manager signing in
 
   await page.getByRole('button', { name: 'F1 会员业务' }).click();
   const members = page.getByRole('dialog', { name: '会员业务' });
-  await members.getByRole('tab', { name: '退卡' }).click();
+  await openTab(members, '退卡');
   await expect(members.getByText('¥50.00').first()).toBeVisible();
   await members.getByRole('button', { name: '退卡…' }).click();
   await members.getByRole('button', { name: '确认退卡' }).click();
