@@ -201,17 +201,6 @@ export function useSetRoyaltyRule() {
 export const fetchSettlements = ({ limit, cursor, filters }: PageArgs<SettlementFilters>) =>
   unwrap(api.GET('/api/v1/finance/settlements', { params: { query: { ...filters, limit, cursor } } }));
 
-/** useUserNames: user names by id (the first 200), for the author filter; needs users:read (API-GAPS 19). */
-export function useUserNames(enabled: boolean) {
-  return useQuery({
-    queryKey: ['users', 'names'],
-    queryFn: () => unwrap(api.GET('/api/v1/users', { params: { query: { limit: 200 } } })),
-    enabled,
-    staleTime: 60_000,
-    select: (page) => new Map(page.data.map((u) => [u.id, u.name])),
-  });
-}
-
 export function useSettlement(id: string) {
   return useQuery({
     queryKey: financeKeys.settlement(id),

@@ -189,13 +189,3 @@ export function useSetApprovalPin() {
 
 // ── names for ids ──
 
-/** useStaffNames: staff names by id for the tables (the first 200 the caller may see; see API-GAPS 4). */
-export function useStaffNames(enabled: boolean) {
-  return useQuery({
-    queryKey: ['users', 'names'],
-    queryFn: () => unwrap(api.GET('/api/v1/users', { params: { query: { limit: 200 } } })),
-    enabled,
-    staleTime: 60_000,
-    select: (page) => new Map(page.data.map((u) => [u.id, u.name])),
-  });
-}

@@ -69,3 +69,14 @@ export function useUserAction() {
     onSuccess: (_, { id }) => invalidate(id),
   });
 }
+
+/** useStaffNames: staff names by id (the first 200 the caller may see; see API-GAPS 4), for pickers and tables; needs users:read. */
+export function useStaffNames(enabled: boolean) {
+  return useQuery({
+    queryKey: ['users', 'names'],
+    queryFn: () => unwrap(api.GET('/api/v1/users', { params: { query: { limit: 200 } } })),
+    enabled,
+    staleTime: 60_000,
+    select: (page) => new Map(page.data.map((u) => [u.id, u.name])),
+  });
+}

@@ -13,7 +13,8 @@ import { Money } from '../../../components/Money';
 import { formatDateTime } from '../../../lib/time';
 import { ApproveReject, manualStatusColor } from '../Decision';
 import { manualQuery, type ManualSearch } from '../filters';
-import { fetchManualEntries, useEntities, useUserNames } from '../queries';
+import { useStaffNames } from '../../users/queries';
+import { fetchManualEntries, useEntities } from '../queries';
 
 /** Manual journal entries: drafts awaiting approval, and the decided ones. */
 export default function ManualEntryListPage() {
@@ -25,7 +26,7 @@ export default function ManualEntryListPage() {
   const entities = useEntities();
   const entityName = new Map((entities.data ?? []).map((e) => [e.id, e.name]));
   const { can } = useAccess();
-  const users = useUserNames(can('users.read'));
+  const users = useStaffNames(can('users.read'));
   // The author filter: me, and the colleagues whose names the caller may read.
   const authors = [
     { value: me.user.id, label: t('manual.me') },

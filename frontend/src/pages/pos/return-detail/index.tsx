@@ -9,7 +9,8 @@ import { Money } from '../../../components/Money';
 import { formatQuantity } from '../../../lib/quantity';
 import { formatDateTime } from '../../../lib/time';
 import { tenderLabel } from '../labels';
-import { useReturn, useStaffNames } from '../queries';
+import { useStaffNames } from '../../users/queries';
+import { useReturn } from '../queries';
 
 export default function ReturnDetailPage() {
   const { t } = useTranslation('pos');

@@ -10,7 +10,8 @@ import { Money } from '../../../components/Money';
 import { dayjs, formatDateTime } from '../../../lib/time';
 import { useStoreOptions } from '../../org/queries';
 import { flagLabel, tenderLabel } from '../labels';
-import { fetchSales, useRegisters, useStaffNames, type SaleFilters } from '../queries';
+import { useStaffNames } from '../../users/queries';
+import { fetchSales, useRegisters, type SaleFilters } from '../queries';
 
 const tenderFilter = ['cash', 'card', 'unionpay', 'wechat', 'alipay', 'stored_value'] as const;
 

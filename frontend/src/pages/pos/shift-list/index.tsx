@@ -11,7 +11,8 @@ import { formatDateTime } from '../../../lib/time';
 import { shiftQuery, type ShiftSearch } from '../filters';
 import { ShiftStatus } from '../ShiftStatus';
 import { StoreRequired } from '../StoreRequired';
-import { fetchShifts, useRegisters, useStaffNames } from '../queries';
+import { useStaffNames } from '../../users/queries';
+import { fetchShifts, useRegisters } from '../queries';
 
 function Shifts({ storeId }: { storeId: string }) {
   const { t } = useTranslation('pos');
