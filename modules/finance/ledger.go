@@ -343,10 +343,7 @@ func (s *Service) nameEntries(ctx context.Context, tenantID uuid.UUID, es []Jour
 
 // nameEntry is nameEntries for one entry.
 func (s *Service) nameEntry(ctx context.Context, tenantID uuid.UUID, e *JournalEntry) error {
-	one := []JournalEntry{*e}
-	err := s.nameEntries(ctx, tenantID, one)
-	*e = one[0]
-	return err
+	return users.One(e, func(rows []JournalEntry) error { return s.nameEntries(ctx, tenantID, rows) })
 }
 
 // GetEntry returns an entry with its lines, or ErrEntryNotFound.
@@ -584,10 +581,7 @@ func (s *Service) nameManual(ctx context.Context, tenantID uuid.UUID, ms []Manua
 
 // nameManualOne is nameManual for one entry.
 func (s *Service) nameManualOne(ctx context.Context, tenantID uuid.UUID, m *ManualEntry) error {
-	one := []ManualEntry{*m}
-	err := s.nameManual(ctx, tenantID, one)
-	*m = one[0]
-	return err
+	return users.One(m, func(rows []ManualEntry) error { return s.nameManual(ctx, tenantID, rows) })
 }
 
 // GetManual returns one manual entry, or ErrManualNotFound.

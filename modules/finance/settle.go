@@ -331,10 +331,7 @@ func (s *Service) nameSettlements(ctx context.Context, tenantID uuid.UUID, sts [
 
 // nameSettlement is nameSettlements for one settlement.
 func (s *Service) nameSettlement(ctx context.Context, tenantID uuid.UUID, st *Settlement) error {
-	one := []Settlement{*st}
-	err := s.nameSettlements(ctx, tenantID, one)
-	*st = one[0]
-	return err
+	return users.One(st, func(rows []Settlement) error { return s.nameSettlements(ctx, tenantID, rows) })
 }
 
 // GetSettlement returns one settlement, or ErrSettlementNotFound.

@@ -301,10 +301,7 @@ func (s *Service) nameStocktakes(ctx context.Context, tenantID uuid.UUID, sts []
 
 // nameStocktake is nameStocktakes for one stocktake.
 func (s *Service) nameStocktake(ctx context.Context, tenantID uuid.UUID, st *Stocktake) error {
-	one := []Stocktake{*st}
-	err := s.nameStocktakes(ctx, tenantID, one)
-	*st = one[0]
-	return err
+	return users.One(st, func(rows []Stocktake) error { return s.nameStocktakes(ctx, tenantID, rows) })
 }
 
 // AddCounts adds a scanner batch to a counting stocktake. Idempotent per

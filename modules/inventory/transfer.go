@@ -255,10 +255,7 @@ func (s *Service) nameTransfers(ctx context.Context, tenantID uuid.UUID, ts []Tr
 
 // nameTransfer is nameTransfers for one transfer.
 func (s *Service) nameTransfer(ctx context.Context, tenantID uuid.UUID, t *Transfer) error {
-	one := []Transfer{*t}
-	err := s.nameTransfers(ctx, tenantID, one)
-	*t = one[0]
-	return err
+	return users.One(t, func(rows []Transfer) error { return s.nameTransfers(ctx, tenantID, rows) })
 }
 
 // ApproveTransfer approves a requested transfer (transfers:approve in the

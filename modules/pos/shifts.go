@@ -82,10 +82,7 @@ func (s *Service) nameShifts(ctx context.Context, tenantID uuid.UUID, shifts []S
 
 // nameShift is nameShifts for one shift.
 func (s *Service) nameShift(ctx context.Context, tenantID uuid.UUID, sh *Shift) error {
-	one := []Shift{*sh}
-	err := s.nameShifts(ctx, tenantID, one)
-	*sh = one[0]
-	return err
+	return users.One(sh, func(rows []Shift) error { return s.nameShifts(ctx, tenantID, rows) })
 }
 
 func getShift(ctx context.Context, tenantID, storeID, id uuid.UUID, lock bool) (Shift, error) {

@@ -256,6 +256,14 @@ func FillNames[T any](ctx context.Context, s *Service, tenantID uuid.UUID, rows 
 	return nil
 }
 
+// One runs fill, which fills a page of rows (their names, say), on one row.
+func One[T any](row *T, fill func([]T) error) error {
+	rows := []T{*row}
+	err := fill(rows)
+	*row = rows[0]
+	return err
+}
+
 // manageable loads a user the actor may change: visible in the actor's
 // users:write scope and, for store-scoped actors, holding no role outside it.
 func (s *Service) manageable(ctx context.Context, actor *tenant.Principal, id uuid.UUID) (Detail, error) {
